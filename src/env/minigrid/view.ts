@@ -1,0 +1,205 @@
+/**
+ * The agent's egocentric view: Farama MiniGrid's `gen_obs_grid` followed by `Grid.encode(vis_mask)`, computed
+ * straight on encoded cells instead of on object grids.
+ *
+ * Farama slices a `viewSize`² window in front of the agent, rotates it `agentDir + 1` times to the left so the
+ * agent faces up from the bottom-middle cell, runs `process_vis` (light spreads up, left and right from the agent
+ * and stops at walls and closed doors), then puts the carried object on the agent's cell. Here the slice and
+ * the rotations are one index map: view cell (i, j) (i = column, j = row, the agent at (v/2, v-1)) sits at
+ *   world = agent + forward * (v - 1 - j) + right * (i - v/2),   with right = (-forward.y, forward.x),
+ * the same map Farama's `get_full_render` uses to place the highlight.
+ *
+ * Both functions run on every env step, so they allocate nothing when given `out`, and loop over typed arrays.
+ */
+import { DIR_TO_VEC, OBJECT_TO_IDX, STATE_TO_IDX } from "./constants.ts";
+
+/** A grid in `Grid.encode()` layout: byte (x * height + y) * 3 + k holds [type, color, state]; empty = [1,0,0]. */
+export interface GridCells {
+  width: number;
+  height: number;
+  cells: Uint8Array;
+}
+
+/**
+ * What the agent sees, in Farama's observation layout. `image[(i * v + j) * 3 + k]` is view column i, row j,
+ * channel k (obs['image'][i][j][k]); unseen cells are [0,0,0]. `visMask[i * v + j]` is 1 where the cell is seen.
+ */
+export interface AgentView {
+  image: Uint8Array;
+  visMask: Uint8Array;
+}
+
+const WALL = OBJECT_TO_IDX.wall;
+const DOOR = OBJECT_TO_IDX.door;
+const EMPTY = OBJECT_TO_IDX.empty;
+const DOOR_OPEN = STATE_TO_IDX.open;
+/** Beyond the grid edge Farama's `slice` puts `Wall()`, whose colour is grey (index 5). */
+const OUTSIDE_COLOR = 5;
+
+/** Creates the buffers for a view of the given size, to pass as `out` on every step. */
+export function createAgentView(viewSize: number): AgentView {
+  return { image: new Uint8Array(viewSize * viewSize * 3), visMask: new Uint8Array(viewSize * viewSize) };
+}
+
+/**
+ * The agent's partial observation: `viewSize`² cells in front of it, rotated so it faces up, with occluded
+ * cells unseen (unless `seeThroughWalls`) and its own cell holding what it carries (or empty).
+ */
+export function egocentricView(
+  grid: GridCells,
+  agentX: number,
+  agentY: number,
+  agentDir: number,
+  viewSize: number,
+  seeThroughWalls: boolean,
+  carried: readonly [number, number, number] | null,
+  out?: AgentView,
+): AgentView {
+  const v = viewSize;
+  const view = out ?? createAgentView(v);
+  if (view.image.length !== v * v * 3 || view.visMask.length !== v * v) {
+    throw new RangeError(
+      `egocentricView: out buffers must hold ${v * v * 3} image bytes and ${v * v} mask bytes for view size ${v}; ` +
+        "create them with createAgentView(viewSize)",
+    );
+  }
+  const { width, height, cells } = grid;
+  const image = view.image;
+  const mask = view.visMask;
+  const fwd = DIR_TO_VEC[agentDir];
+  if (fwd === undefined)
+    throw new RangeError(`egocentricView: agent direction must be 0..3, got ${agentDir}`);
+  const fx = fwd[0];
+  const fy = fwd[1];
+  const half = v >> 1;
+
+  // Slice + rotate: copy each world cell into its view slot; cells beyond the edge are grey walls.
+  for (let i = 0; i < v; i++) {
+    const side = i - half;
+    for (let j = 0; j < v; j++) {
+      const ahead = v - 1 - j;
+      const wx = agentX + fx * ahead - fy * side;
+      const wy = agentY + fy * ahead + fx * side;
+      const o = (i * v + j) * 3;
+      if (wx >= 0 && wx < width && wy >= 0 && wy < height) {
+        const s = (wx * height + wy) * 3;
+        image[o] = cells[s];
+        image[o + 1] = cells[s + 1];
+        image[o + 2] = cells[s + 2];
+      } else {
+        image[o] = WALL;
+        image[o + 1] = OUTSIDE_COLOR;
+        image[o + 2] = 0;
+      }
+    }
+  }
+
+  if (seeThroughWalls) {
+    mask.fill(1);
+  } else {
+    processVis(image, mask, v);
+  }
+
+  // The agent sees what it carries on its own cell (Farama sets it after process_vis).
+  const a = (half * v + v - 1) * 3;
+  if (carried) {
+    image[a] = carried[0];
+    image[a + 1] = carried[1];
+    image[a + 2] = carried[2];
+  } else {
+    image[a] = EMPTY;
+    image[a + 1] = 0;
+    image[a + 2] = 0;
+  }
+
+  // encode(vis_mask): cells the agent cannot see read as unseen [0, 0, 0].
+  for (let c = 0, n = v * v; c < n; c++) {
+    if (mask[c] === 0) {
+      image[c * 3] = 0;
+      image[c * 3 + 1] = 0;
+      image[c * 3 + 2] = 0;
+    }
+  }
+  return view;
+}
+
+/** Walls and closed or locked doors stop sight (Farama's `see_behind`); everything else lets it through. */
+function blocksSight(image: Uint8Array, cell: number): boolean {
+  const type = image[cell * 3];
+  return type === WALL || (type === DOOR && image[cell * 3 + 2] !== DOOR_OPEN);
+}
+
+/**
+ * Farama's `Grid.process_vis` on the rotated view, agent at (v/2, v-1): row by row from the agent's row
+ * upward, visibility spreads right then left along the row and diagonally/straight into the row above,
+ * from every visible cell that does not block sight. Same visiting order, so the same mask.
+ */
+function processVis(image: Uint8Array, mask: Uint8Array, v: number): void {
+  mask.fill(0);
+  mask[(v >> 1) * v + v - 1] = 1;
+  for (let j = v - 1; j >= 0; j--) {
+    for (let i = 0; i < v - 1; i++) {
+      const c = i * v + j;
+      if (mask[c] === 0 || blocksSight(image, c)) continue;
+      mask[c + v] = 1;
+      if (j > 0) {
+        mask[c + v - 1] = 1;
+        mask[c - 1] = 1;
+      }
+    }
+    for (let i = v - 1; i >= 1; i--) {
+      const c = i * v + j;
+      if (mask[c] === 0 || blocksSight(image, c)) continue;
+      mask[c - v] = 1;
+      if (j > 0) {
+        mask[c - v - 1] = 1;
+        mask[c - 1] = 1;
+      }
+    }
+  }
+}
+
+/**
+ * Which world cells the full render highlights: those of the view the agent sees, mapped back to the grid
+ * (Farama's `get_full_render`). Returns `width * height` bytes, index x * height + y, 1 where highlighted.
+ */
+export function highlightMask(
+  grid: GridCells,
+  agentX: number,
+  agentY: number,
+  agentDir: number,
+  viewSize: number,
+  visMask: Uint8Array,
+  out?: Uint8Array,
+): Uint8Array {
+  const { width, height } = grid;
+  const v = viewSize;
+  const mask = out ?? new Uint8Array(width * height);
+  if (mask.length !== width * height) {
+    throw new RangeError(
+      `highlightMask: out must hold width*height = ${width * height} bytes, got ${mask.length}`,
+    );
+  }
+  if (visMask.length !== v * v) {
+    throw new RangeError(
+      `highlightMask: visMask must hold viewSize² = ${v * v} bytes, got ${visMask.length}`,
+    );
+  }
+  mask.fill(0);
+  const fwd = DIR_TO_VEC[agentDir];
+  if (fwd === undefined) throw new RangeError(`highlightMask: agent direction must be 0..3, got ${agentDir}`);
+  const fx = fwd[0];
+  const fy = fwd[1];
+  const half = v >> 1;
+  for (let i = 0; i < v; i++) {
+    const side = i - half;
+    for (let j = 0; j < v; j++) {
+      if (visMask[i * v + j] === 0) continue;
+      const ahead = v - 1 - j;
+      const wx = agentX + fx * ahead - fy * side;
+      const wy = agentY + fy * ahead + fx * side;
+      if (wx >= 0 && wx < width && wy >= 0 && wy < height) mask[wx * height + wy] = 1;
+    }
+  }
+  return mask;
+}
