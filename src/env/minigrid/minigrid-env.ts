@@ -245,7 +245,14 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
     return 1 - 0.9 * (this.stepCount / this.maxSteps);
   }
 
-  /** Adds an env-specific event (e.g. a mission's success) to a step result built by the base class. */
+  /** Ends the episode as a success with the usual reward (the env-specific rules of Unlock, KeyCorridor...). */
+  protected succeed(result: StepResult<MiniGridObs>): void {
+    result.reward = this.successReward();
+    result.terminated = true;
+    MiniGridEnv.addEvent(result, { type: "success", text: `completed the mission: ${this.mission}` });
+  }
+
+  /** Adds an event to a step result built by the base class. */
   protected static addEvent(result: StepResult<MiniGridObs>, event: EnvEvent): void {
     if (result.info.events) result.info.events.push(event);
     else result.info = { ...result.info, events: [event] };
