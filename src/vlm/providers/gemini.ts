@@ -1,0 +1,123 @@
+/**
+ * Google Gemini's generateContent through the official `@google/genai` SDK (Gemini API, not Vertex).
+ * GEMINI_BASE_URL (or VLMCAR_GEMINI_BASE_URL) goes to `httpOptions.baseUrl`; the SDK then posts to
+ * `<base>/v1beta/models/<model>:generateContent`. Images travel as `inlineData` parts.
+ *
+ * The SDK retries only when given `httpOptions.retryOptions`, which we never pass: retries are ours.
+ */
+import { type Content, type GenerateContentResponse, GoogleGenAI, type Part } from "@google/genai";
+import { type Env, endpointSettings, PLACEHOLDER_API_KEY } from "../config.ts";
+import { VlmError } from "../errors.ts";
+import { pngBase64, textOnly } from "../prepare.ts";
+import type { FinishReason, PreparedRequest, ProviderReply, VlmProvider } from "../types.ts";
+import { type EndpointContext, malformed, toVlmError } from "./http-errors.ts";
+
+export class GeminiProvider implements VlmProvider {
+  readonly name = "gemini";
+  private readonly client: GoogleGenAI;
+  private readonly ctx: EndpointContext;
+
+  constructor(
+    readonly model: string,
+    env: Env = process.env,
+  ) {
+    const settings = endpointSettings("gemini", env);
+    if (!settings.apiKey && settings.official) {
+      throw new VlmError({
+        kind: "config",
+        provider: this.name,
+        model,
+        message: `no Gemini API key: set ${settings.keyEnv} (or GOOGLE_API_KEY)`,
+      });
+    }
+    this.ctx = {
+      provider: this.name,
+      model,
+      baseURL: settings.baseURL,
+      keyEnv: settings.keyEnv,
+      baseURLEnv: settings.baseURLEnv,
+    };
+    // vertexai: false pins the Gemini API even if GOOGLE_GENAI_USE_VERTEXAI is set in the environment.
+    this.client = new GoogleGenAI({
+      vertexai: false,
+      apiKey: settings.apiKey ?? PLACEHOLDER_API_KEY,
+      httpOptions: { baseUrl: settings.baseURL },
+    });
+  }
+
+  async send(
+    request: PreparedRequest,
+    options: { signal: AbortSignal; timeoutMs: number },
+  ): Promise<ProviderReply> {
+    const system = request.messages
+      .map((m, i) => (m.role === "system" ? textOnly(m, `messages[${i}]`) : undefined))
+      .filter((s) => s !== undefined)
+      .join("\n\n");
+    const contents: Content[] = request.messages
+      .filter((m) => m.role !== "system")
+      .map((m) => ({
+        role: m.role === "assistant" ? "model" : "user",
+        parts: m.content.map(
+          (part): Part =>
+            part.type === "text"
+              ? { text: part.text }
+              : { inlineData: { mimeType: "image/png", data: pngBase64(part) } },
+        ),
+      }));
+    const { parameters } = request;
+    let response: GenerateContentResponse;
+    try {
+      response = await this.client.models.generateContent({
+        model: this.model,
+        contents,
+        config: {
+          ...(system ? { systemInstruction: system } : {}),
+          temperature: parameters.temperature,
+          maxOutputTokens: parameters.maxTokens,
+          seed: parameters.seed,
+          abortSignal: options.signal,
+          httpOptions: { timeout: options.timeoutMs },
+        },
+      });
+    } catch (error) {
+      throw toVlmError(error, this.ctx);
+    }
+    const candidate = response?.candidates?.[0];
+    if (!candidate) {
+      const blocked = response?.promptFeedback?.blockReason;
+      if (blocked) {
+        throw new VlmError({
+          kind: "bad-request",
+          provider: this.name,
+          model: this.model,
+          message: `gemini blocked the prompt (${blocked}); rephrase it or check the images`,
+        });
+      }
+      throw malformed(this.ctx, "candidates[0]");
+    }
+    // Thought summaries (thought: true) are not the answer; the text parts are.
+    const text = (candidate.content?.parts ?? [])
+      .filter((p) => typeof p.text === "string" && !p.thought)
+      .map((p) => p.text)
+      .join("");
+    const usage = response.usageMetadata;
+    return {
+      text,
+      usage: {
+        inputTokens: usage?.promptTokenCount ?? 0,
+        // Thinking tokens are billed as output.
+        outputTokens: (usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0),
+      },
+      model: response.modelVersion || this.model,
+      finishReason: finishReason(candidate.finishReason),
+      rawFinishReason: candidate.finishReason,
+      raw: response,
+    };
+  }
+}
+
+function finishReason(reason: string | undefined): FinishReason {
+  if (reason === "STOP") return "stop";
+  if (reason === "MAX_TOKENS") return "length";
+  return "other";
+}
