@@ -44,7 +44,9 @@ export class GoToDoorEnv extends MiniGridEnv {
       const color = this.randElem(COLOR_NAMES);
       if (!colors.includes(color)) colors.push(color);
     }
-    this.doorPos.forEach(([x, y], k) => this.grid.set(x, y, new Door(colors[k])));
+    this.doorPos.forEach(([x, y], k) => {
+      this.grid.set(x, y, new Door(colors[k]));
+    });
 
     this.placeAgent([0, 0], [width, height]);
     const target = this.randInt(0, this.doorPos.length);
