@@ -1,0 +1,841 @@
+/**
+ * Proximal Policy Optimization (Schulman et al., 2017) for discrete actions, on @jax-js/jax.
+ *
+ * The whole algorithm, top to bottom:
+ *   1. config           defaults of rl-starter-files / torch-ac for MiniGrid
+ *   2. the loss         clipped surrogate + (clipped) value loss − entropy bonus, and one jitted update step
+ *                       (gradient, global-norm clipping, Adam) on the flat parameter vector
+ *   3. rollouts         numEnvs × numSteps transitions from a SyncVectorEnv, one batched forward per step
+ *   4. GAE              advantages and returns; bootstrap from the final observation on truncation only
+ *   5. learning         epochs × shuffled minibatches
+ *   6. evaluation       the true env return every K frames over E episodes, on a separate env
+ *   7. checkpoints      params + Adam + RNG + counters in one file; resume continues bit for bit
+ *
+ * Differences from torch-ac, on purpose: a time-limit truncation bootstraps from V(final obs) instead of
+ * counting as a terminal state (Gymnasium's semantics); advantage normalisation is available (off by
+ * default: torch-ac does not normalise advantages).
+ */
+import { appendFileSync, existsSync, mkdirSync, statSync, truncateSync } from "node:fs";
+import { dirname } from "node:path";
+import { jit, nn, numpy as np, valueAndGrad } from "@jax-js/jax";
+import type { Env } from "../env/core.ts";
+import { Discrete } from "../env/spaces.ts";
+import { SyncVectorEnv } from "../env/vector.ts";
+import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+import { initJax } from "./device.ts";
+import { ActorCritic, type ActorCriticSpec, minigridNet, pixelNet } from "./nets.ts";
+import { type ObservationEncoder, observationEncoder } from "./observations.ts";
+import { Rng, type RngState } from "./rng.ts";
+
+// ───────────────────────────────────────────── 1. config ─────────────────────────────────────────────
+
+export interface PpoConfig {
+  /** Seeds parameter init, action sampling, minibatch order, and the envs (env i gets seed + i). */
+  seed: number;
+  /** Training stops at the first update boundary at or after this many env frames. */
+  totalFrames: number;
+  numEnvs: number;
+  /** Steps per env per update (torch-ac's frames_per_proc). */
+  numSteps: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  adamEps: number;
+  gamma: number;
+  gaeLambda: number;
+  clipEps: number;
+  /** torch-ac clips the value loss around the rollout's values with clipEps. */
+  clipValueLoss: boolean;
+  entropyCoef: number;
+  valueCoef: number;
+  maxGradNorm: number;
+  /** Per-minibatch (A − mean) / (std + 1e-8), as CleanRL does. torch-ac does not; off by default. */
+  normalizeAdvantages: boolean;
+  /** "auto": the MiniGrid net for small symbolic images, the patch net for RGB images. */
+  model: "auto" | "minigrid" | "pixels";
+  /** Evaluate every this many frames (0: never). The paper evaluates every 250 steps. */
+  evalEvery: number;
+  evalEpisodes: number;
+  /** Evaluate with the most likely action instead of sampling (rl-starter-files samples by default). */
+  evalGreedy: boolean;
+  /** Write a checkpoint every this many updates (0: only when asked). Needs checkpointPath. */
+  checkpointEvery: number;
+  checkpointPath?: string;
+  /** JSON Lines log of every update and evaluation, appended. */
+  logPath?: string;
+}
+
+export const PPO_DEFAULTS: PpoConfig = {
+  seed: 1,
+  totalFrames: 100_000,
+  numEnvs: 16,
+  numSteps: 128,
+  epochs: 4,
+  batchSize: 256,
+  lr: 1e-3,
+  adamEps: 1e-8,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  clipEps: 0.2,
+  clipValueLoss: true,
+  entropyCoef: 0.01,
+  valueCoef: 0.5,
+  maxGradNorm: 0.5,
+  normalizeAdvantages: false,
+  model: "auto",
+  evalEvery: 0,
+  evalEpisodes: 5,
+  evalGreedy: false,
+  checkpointEvery: 0,
+};
+
+/** Builds env `index` (0…numEnvs-1 for training; numEnvs for the evaluation env). */
+export type EnvFactory = (index: number) => Env<unknown, number>;
+
+export interface UpdateStats {
+  type: "update";
+  update: number;
+  frames: number;
+  /** Frames per second of this update (rollout + learning). */
+  fps: number;
+  /** Returns and lengths of the episodes that finished during this update's rollout. */
+  episodeReturns: number[];
+  episodeLengths: number[];
+  returnMean: number | null;
+  policyLoss: number;
+  valueLoss: number;
+  entropy: number;
+  approxKl: number;
+  clipFraction: number;
+  /** Global gradient norm before clipping, mean over minibatches. */
+  gradNorm: number;
+  /** Mean value prediction over the rollout. */
+  value: number;
+  /** Where the update's time went, in milliseconds. */
+  time: { env: number; policy: number; learn: number };
+}
+
+export interface EvalStats {
+  type: "eval";
+  update: number;
+  frames: number;
+  returns: number[];
+  lengths: number[];
+  returnMean: number;
+  returnStd: number;
+}
+
+export interface PpoHooks {
+  onUpdate?: (stats: UpdateStats) => void;
+  onEval?: (stats: EvalStats) => void;
+}
+
+/** Counters and generator states: with params and Adam's moments, all a checkpoint holds. */
+interface TrainerState {
+  update: number;
+  frames: number;
+  adamStep: number;
+  nextEvalAt: number;
+  evalCount: number;
+  rng: { words: RngState; spareNormal: number | null };
+}
+
+interface CheckpointHeader {
+  config: PpoConfig;
+  net: ActorCriticSpec;
+  state: TrainerState;
+  /** Bytes of the metrics log written up to this checkpoint; a resumed run cuts the log back to it. */
+  logBytes: number;
+}
+
+// ───────────────────────────────────────── 2. the loss and update ─────────────────────────────────────────
+
+/** One minibatch, as device arrays (consumed by the step). */
+type Minibatch = {
+  obs: np.Array;
+  actions: np.Array;
+  oldLogProbs: np.Array;
+  advantages: np.Array;
+  returns: np.Array;
+  oldValues: np.Array;
+};
+
+/** The scalars the loss reports besides its value, in this order. */
+const LOSS_STATS = ["policyLoss", "valueLoss", "entropy", "approxKl", "clipFraction"] as const;
+
+/**
+ * The PPO objective for one minibatch, as torch-ac computes it:
+ *   L = −mean(min(r·A, clip(r, 1±ε)·A)) + c_v · mean(max((V − R)², (V_clip − R)²)) − c_e · mean(H)
+ * with r = π(a|s) / π_old(a|s) and V_clip = V_old + clip(V − V_old, ±ε). Returns [L, stats].
+ */
+export function ppoLoss(
+  net: ActorCritic,
+  config: Pick<PpoConfig, "clipEps" | "clipValueLoss" | "entropyCoef" | "valueCoef" | "normalizeAdvantages">,
+  params: np.Array,
+  batch: Minibatch,
+): [np.Array, np.Array] {
+  const { clipEps } = config;
+  const [logProbs, values] = net.apply(params, batch.obs);
+  const logProb = logProbs.ref.mul(nn.oneHot(batch.actions, net.spec.numActions)).sum(1);
+  const entropy = np.exp(logProbs.ref).mul(logProbs).sum(1).neg().mean();
+
+  let advantages = batch.advantages;
+  if (config.normalizeAdvantages) {
+    const mean = advantages.ref.mean();
+    const centered = advantages.sub(mean);
+    const std = np.sqrt(np.square(centered.ref).mean());
+    advantages = centered.div(std.add(1e-8));
+  }
+  const logRatio = logProb.sub(batch.oldLogProbs);
+  const ratio = np.exp(logRatio.ref);
+  const unclipped = ratio.ref.mul(advantages.ref);
+  const clipped = np.clip(ratio.ref, 1 - clipEps, 1 + clipEps).mul(advantages);
+  const policyLoss = np.minimum(unclipped, clipped).mean().neg();
+
+  let valueLoss: np.Array;
+  if (config.clipValueLoss) {
+    const oldValues = batch.oldValues;
+    const valuesClipped = oldValues.ref.add(np.clip(values.ref.sub(oldValues), -clipEps, clipEps));
+    const lossUnclipped = np.square(values.sub(batch.returns.ref));
+    const lossClipped = np.square(valuesClipped.sub(batch.returns));
+    valueLoss = np.maximum(lossUnclipped, lossClipped).mean();
+  } else {
+    batch.oldValues.dispose();
+    valueLoss = np.square(values.sub(batch.returns)).mean();
+  }
+
+  const loss = policyLoss.ref
+    .add(valueLoss.ref.mul(config.valueCoef))
+    .sub(entropy.ref.mul(config.entropyCoef));
+  // CleanRL's estimator of KL(old ‖ new), and the share of samples the clip was active on.
+  const approxKl = ratio.ref.sub(1).sub(logRatio).mean();
+  const clipFraction = np.abs(ratio.sub(1)).greater(clipEps).astype(np.float32).mean();
+  const stats = np.stack([policyLoss, valueLoss, entropy, approxKl, clipFraction]);
+  return [loss, stats];
+}
+
+/**
+ * Builds the jitted update step: gradient of the loss, global-norm clipping (torch's clip_grad_norm_:
+ * scale = min(1, maxNorm / (norm + 1e-6))), then Adam as torch implements it. `adamScalars` holds
+ * [lr / (1 − β1^t), √(1 − β2^t)], computed on the host so the compiled step does not change with t.
+ * Returns [params, m, v, stats] where stats = [loss, ...LOSS_STATS, gradNorm].
+ */
+function makeUpdateStep(net: ActorCritic, config: PpoConfig) {
+  const [beta1, beta2] = [0.9, 0.999];
+  const lossAndGrad = valueAndGrad(
+    (params: np.Array, batch: Minibatch) => ppoLoss(net, config, params, batch),
+    {
+      hasAux: true,
+    },
+  );
+  return jit((params: np.Array, m: np.Array, v: np.Array, adamScalars: np.Array, batch: Minibatch) => {
+    const [[loss, lossStats], grad] = lossAndGrad(params.ref, batch);
+    const gradNorm = np.sqrt(np.square(grad.ref).sum());
+    const clipScale = np.minimum(np.divide(config.maxGradNorm, gradNorm.ref.add(1e-6)), 1);
+    const g = grad.mul(clipScale);
+    const m2 = m.mul(beta1).add(g.ref.mul(1 - beta1));
+    const v2 = v.mul(beta2).add(np.square(g).mul(1 - beta2));
+    const stepSize = adamScalars.ref.slice([0, 1]);
+    const sqrtBias2 = adamScalars.slice([1, 2]);
+    const denominator = np.sqrt(v2.ref).div(sqrtBias2).add(config.adamEps);
+    const params2 = params.sub(m2.ref.mul(stepSize).div(denominator));
+    const stats = np.concatenate([loss.reshape([1]), lossStats, gradNorm.reshape([1])]);
+    return [params2, m2, v2, stats] as [np.Array, np.Array, np.Array, np.Array];
+  });
+}
+
+// ───────────────────────────────────────────── 4. GAE ─────────────────────────────────────────────
+
+export interface GaeInput {
+  numSteps: number;
+  numEnvs: number;
+  /** All [numSteps × numEnvs], index t · numEnvs + i. */
+  rewards: ArrayLike<number>;
+  values: ArrayLike<number>;
+  /** The episode ended at step t because the MDP terminated: no bootstrap. */
+  terminated: ArrayLike<number>;
+  /** The episode was cut at step t (time limit): bootstrap from `finalValues`. */
+  truncated: ArrayLike<number>;
+  /** V(final observation) where truncated (ignored elsewhere). */
+  finalValues: ArrayLike<number>;
+  /** V(observation after the last step), per env. */
+  lastValues: ArrayLike<number>;
+  gamma: number;
+  lambda: number;
+}
+
+/**
+ * Generalized Advantage Estimation (Schulman et al., 2016):
+ *   δ_t = r_t + γ·V(s_{t+1}) − V(s_t),   A_t = δ_t + γλ·A_{t+1}   (the sum restarts at each episode end)
+ * where V(s_{t+1}) is 0 after termination and V(final obs) after truncation. Returns = A + V.
+ */
+export function computeGae(input: GaeInput): { advantages: Float32Array; returns: Float32Array } {
+  const { numSteps: T, numEnvs: N, rewards, values, terminated, truncated, gamma, lambda } = input;
+  const advantages = new Float32Array(T * N);
+  const returns = new Float32Array(T * N);
+  for (let i = 0; i < N; i++) {
+    let nextAdvantage = 0;
+    for (let t = T - 1; t >= 0; t--) {
+      const k = t * N + i;
+      let nextValue: number;
+      let continues = 1;
+      if (terminated[k]) {
+        nextValue = 0;
+        continues = 0;
+      } else if (truncated[k]) {
+        nextValue = input.finalValues[k];
+        continues = 0;
+      } else {
+        nextValue = t === T - 1 ? input.lastValues[i] : values[k + N];
+      }
+      const delta = rewards[k] + gamma * nextValue - values[k];
+      nextAdvantage = delta + gamma * lambda * continues * nextAdvantage;
+      advantages[k] = nextAdvantage;
+      returns[k] = nextAdvantage + values[k];
+    }
+  }
+  return { advantages, returns };
+}
+
+// ───────────────────────────────────────────── the trainer ─────────────────────────────────────────────
+
+export interface PpoOptions {
+  makeEnv: EnvFactory;
+  config?: Partial<PpoConfig>;
+  hooks?: PpoHooks;
+  /** Overrides the network chosen by `config.model`. */
+  net?: ActorCriticSpec;
+}
+
+export class Ppo {
+  readonly config: PpoConfig;
+  readonly net: ActorCritic;
+  readonly encoder: ObservationEncoder;
+  hooks: PpoHooks;
+
+  /** Device arrays: the flat parameters and Adam's first and second moments. */
+  private params: np.Array;
+  private adamM: np.Array;
+  private adamV: np.Array;
+  private state: TrainerState;
+  private readonly rng: Rng;
+
+  private readonly envs: SyncVectorEnv<unknown, number>;
+  private evalEnv: Env<unknown, number> | undefined;
+  private readonly makeEnv: EnvFactory;
+  /** The observations the next rollout step acts on, encoded: [numEnvs, H, W, C]. */
+  private readonly currentObs: Float32Array;
+  private readonly episodeReturn: Float64Array;
+  private readonly episodeLength: Int32Array;
+
+  private readonly policyStep: (params: np.Array, obs: np.Array) => np.Array;
+  private readonly updateStep: ReturnType<typeof makeUpdateStep>;
+  private readonly buffer: RolloutBuffer;
+
+  /** Use `Ppo.create` (which starts jax-js) or `Ppo.resume`. */
+  private constructor(
+    options: PpoOptions,
+    restored?: { header: CheckpointHeader; arrays: Record<string, Float32Array> },
+  ) {
+    this.config = { ...PPO_DEFAULTS, ...options.config };
+    validateConfig(this.config);
+    this.hooks = options.hooks ?? {};
+    this.makeEnv = options.makeEnv;
+    const c = this.config;
+
+    this.envs = new SyncVectorEnv(options.makeEnv, c.numEnvs);
+    const actionSpace = this.envs.actionSpace;
+    if (!(actionSpace instanceof Discrete) || actionSpace.start !== 0) {
+      throw new TypeError(
+        `PPO here handles Discrete(n) actions starting at 0; got ${actionSpace.describe()}`,
+      );
+    }
+    this.encoder = observationEncoder(this.envs.observationSpace);
+    const spec = restored?.header.net ?? options.net ?? defaultNet(c.model, this.encoder, actionSpace.n);
+    this.net = new ActorCritic(spec);
+
+    this.rng = new Rng(c.seed, 1);
+    if (restored) {
+      this.state = structuredClone(restored.header.state);
+      this.rng.setState(this.state.rng.words, this.state.rng.spareNormal);
+      this.params = np.array(restored.arrays.params);
+      this.adamM = np.array(restored.arrays.adamM);
+      this.adamV = np.array(restored.arrays.adamV);
+    } else {
+      this.state = {
+        update: 0,
+        frames: 0,
+        adamStep: 0,
+        nextEvalAt: c.evalEvery,
+        evalCount: 0,
+        rng: this.rng.state(),
+      };
+      this.params = np.array(this.net.initParams(new Rng(c.seed, 0)));
+      this.adamM = np.zeros([this.net.numParams]);
+      this.adamV = np.zeros([this.net.numParams]);
+    }
+
+    const net = this.net;
+    this.policyStep = jit((params: np.Array, obs: np.Array) => {
+      const [logProbs, values] = net.apply(params, obs);
+      return np.concatenate([logProbs, values.reshape([-1, 1])], 1);
+    });
+    this.updateStep = makeUpdateStep(net, c);
+    this.buffer = new RolloutBuffer(c.numSteps, c.numEnvs, this.encoder.size);
+
+    this.currentObs = new Float32Array(c.numEnvs * this.encoder.size);
+    this.episodeReturn = new Float64Array(c.numEnvs);
+    this.episodeLength = new Int32Array(c.numEnvs);
+    this.startEpisodes();
+  }
+
+  static async create(options: PpoOptions): Promise<Ppo> {
+    await initJax();
+    return new Ppo(options);
+  }
+
+  /**
+   * Continues a run from its checkpoint with the same config (the file's), so that the updates that follow
+   * are identical to those of the run that was stopped. The metrics log is cut back to where it stood at the
+   * checkpoint, so the updates redone after it are not logged twice. `config` may change only where it
+   * cannot change the learning: totalFrames, logPath, checkpointPath, checkpointEvery.
+   */
+  static async resume(
+    path: string,
+    options: Omit<PpoOptions, "config" | "net"> & {
+      config?: Partial<Pick<PpoConfig, "totalFrames" | "logPath" | "checkpointPath" | "checkpointEvery">>;
+    },
+  ): Promise<Ppo> {
+    await initJax();
+    const restored = readCheckpoint<CheckpointHeader>(path);
+    const config = { ...restored.header.config, checkpointPath: path, ...options.config };
+    if (
+      config.logPath &&
+      existsSync(config.logPath) &&
+      statSync(config.logPath).size > restored.header.logBytes
+    ) {
+      truncateSync(config.logPath, restored.header.logBytes);
+    }
+    return new Ppo({ ...options, config }, restored);
+  }
+
+  get frames(): number {
+    return this.state.frames;
+  }
+
+  get updates(): number {
+    return this.state.update;
+  }
+
+  /** The flat parameter vector (a copy). */
+  getParams(): Float32Array {
+    return Float32Array.from(this.params.ref.dataSync() as Float32Array);
+  }
+
+  /** Runs updates until `config.totalFrames`; returns the last update's statistics. */
+  train(): UpdateStats | undefined {
+    let last: UpdateStats | undefined;
+    while (this.state.frames < this.config.totalFrames) last = this.step();
+    return last;
+  }
+
+  /** One PPO iteration: collect a rollout, learn from it, then evaluate and checkpoint when due. */
+  step(): UpdateStats {
+    const c = this.config;
+    const started = performance.now();
+    const rollout = this.collectRollout();
+    const learnStart = performance.now();
+    const learning = this.learn();
+    const finished = performance.now();
+
+    this.state.update += 1;
+    this.state.frames += c.numSteps * c.numEnvs;
+    const stats: UpdateStats = {
+      type: "update",
+      update: this.state.update,
+      frames: this.state.frames,
+      fps: (c.numSteps * c.numEnvs) / ((finished - started) / 1000),
+      episodeReturns: rollout.episodeReturns,
+      episodeLengths: rollout.episodeLengths,
+      returnMean: rollout.episodeReturns.length ? mean(rollout.episodeReturns) : null,
+      ...learning,
+      value: mean(this.buffer.values),
+      time: { env: rollout.envMs, policy: rollout.policyMs, learn: finished - learnStart },
+    };
+    this.log(stats);
+    this.hooks.onUpdate?.(stats);
+
+    if (c.evalEvery > 0 && this.state.frames >= this.state.nextEvalAt) {
+      const evaluation = this.evaluate();
+      this.log(evaluation);
+      this.hooks.onEval?.(evaluation);
+      // One evaluation per boundary: evaluating the same parameters twice would add nothing.
+      while (this.state.nextEvalAt <= this.state.frames) this.state.nextEvalAt += c.evalEvery;
+    }
+    if (c.checkpointEvery > 0 && c.checkpointPath && this.state.update % c.checkpointEvery === 0) {
+      this.saveCheckpoint(c.checkpointPath);
+    }
+    return stats;
+  }
+
+  // ───────────────────────────────────────── 3. rollouts ─────────────────────────────────────────
+
+  /**
+   * Env i's episodes start from seed + i, continuing their own stream afterwards. After a checkpoint the
+   * envs restart from seeds derived from the update count: an env's internals cannot be saved, so this is
+   * what lets a resumed run see the same episodes as an uninterrupted one. The cut episodes are bootstrapped
+   * like time-limit truncations (the rollout's last step already bootstraps from V(s_T)).
+   */
+  private startEpisodes(): void {
+    const c = this.config;
+    const seed = c.seed + this.state.update * 7919 * c.numEnvs;
+    const { obs } = this.envs.reset({ seed });
+    obs.forEach((o, i) => {
+      this.encoder.encode(o, this.currentObs, i * this.encoder.size);
+    });
+    this.episodeReturn.fill(0);
+    this.episodeLength.fill(0);
+  }
+
+  private collectRollout() {
+    const c = this.config;
+    const { numEnvs: N, numSteps: T } = c;
+    const A = this.net.spec.numActions;
+    const size = this.encoder.size;
+    const [H, W, C] = this.encoder.shape;
+    const b = this.buffer;
+    const actions = new Int32Array(N);
+    const finalObs = new Float32Array(N * size);
+    const episodeReturns: number[] = [];
+    const episodeLengths: number[] = [];
+    let envMs = 0;
+    let policyMs = 0;
+
+    for (let t = 0; t < T; t++) {
+      const t0 = performance.now();
+      const out = this.runPolicy(this.currentObs, [N, H, W, C]);
+      for (let i = 0; i < N; i++) {
+        const k = t * N + i;
+        const row = i * (A + 1);
+        const action = sampleCategorical(out, row, A, this.rng.uniform());
+        actions[i] = action;
+        b.actions[k] = action;
+        b.logProbs[k] = out[row + action];
+        b.values[k] = out[row + A];
+      }
+      b.obs.set(this.currentObs, t * N * size);
+
+      const t1 = performance.now();
+      const result = this.envs.step(actions);
+      let anyTruncated = false;
+      for (let i = 0; i < N; i++) {
+        const k = t * N + i;
+        b.rewards[k] = result.rewards[i];
+        b.terminated[k] = result.terminated[i] ? 1 : 0;
+        // Termination wins: a success on the last allowed step is not bootstrapped.
+        b.truncated[k] = result.truncated[i] && !result.terminated[i] ? 1 : 0;
+        this.episodeReturn[i] += result.rewards[i];
+        this.episodeLength[i] += 1;
+        if (result.terminated[i] || result.truncated[i]) {
+          episodeReturns.push(this.episodeReturn[i]);
+          episodeLengths.push(this.episodeLength[i]);
+          this.episodeReturn[i] = 0;
+          this.episodeLength[i] = 0;
+          if (b.truncated[k]) {
+            this.encoder.encode(result.finalObs[i], finalObs, i * size);
+            anyTruncated = true;
+          }
+        }
+        this.encoder.encode(result.obs[i], this.currentObs, i * size);
+      }
+      const t2 = performance.now();
+      if (anyTruncated) {
+        // Rare (time limits only), so a full fixed-size batch is fine and avoids a recompile per count.
+        const out = this.runPolicy(finalObs, [N, H, W, C]);
+        for (let i = 0; i < N; i++)
+          b.finalValues[t * N + i] = b.truncated[t * N + i] ? out[i * (A + 1) + A] : 0;
+      } else {
+        b.finalValues.fill(0, t * N, (t + 1) * N);
+      }
+      envMs += t2 - t1;
+      policyMs += t1 - t0 + (performance.now() - t2);
+    }
+
+    const t3 = performance.now();
+    const last = this.runPolicy(this.currentObs, [N, H, W, C]);
+    const lastValues = new Float32Array(N);
+    for (let i = 0; i < N; i++) lastValues[i] = last[i * (A + 1) + A];
+    policyMs += performance.now() - t3;
+
+    const { advantages, returns } = computeGae({
+      numSteps: T,
+      numEnvs: N,
+      rewards: b.rewards,
+      values: b.values,
+      terminated: b.terminated,
+      truncated: b.truncated,
+      finalValues: b.finalValues,
+      lastValues,
+      gamma: c.gamma,
+      lambda: c.gaeLambda,
+    });
+    b.advantages.set(advantages);
+    b.returns.set(returns);
+    return { episodeReturns, episodeLengths, envMs, policyMs };
+  }
+
+  /** Log-probabilities and values for a batch: [B, A + 1] row-major, the value last in each row. */
+  private runPolicy(obs: Float32Array, shape: number[]): Float32Array {
+    return this.policyStep(this.params.ref, np.array(obs).reshape(shape)).dataSync() as Float32Array;
+  }
+
+  // ───────────────────────────────────────── 5. learning ─────────────────────────────────────────
+
+  private learn() {
+    const c = this.config;
+    const b = this.buffer;
+    const [H, W, C] = this.encoder.shape;
+    const size = this.encoder.size;
+    const total = c.numSteps * c.numEnvs;
+    const order = new Int32Array(total);
+    const mb = new MinibatchBuffer(Math.min(c.batchSize, total), size);
+    const sums = new Float64Array(LOSS_STATS.length + 2);
+    let count = 0;
+
+    for (let epoch = 0; epoch < c.epochs; epoch++) {
+      this.rng.permutation(total, order);
+      for (let start = 0; start < total; start += c.batchSize) {
+        const n = Math.min(c.batchSize, total - start);
+        mb.gather(b, order, start, n);
+        this.state.adamStep += 1;
+        const t = this.state.adamStep;
+        const adamScalars = np.array(new Float32Array([c.lr / (1 - 0.9 ** t), Math.sqrt(1 - 0.999 ** t)]));
+        const batch: Minibatch = {
+          obs: np.array(mb.obs.subarray(0, n * size)).reshape([n, H, W, C]),
+          actions: np.array(mb.actions.subarray(0, n), { dtype: np.int32 }),
+          oldLogProbs: np.array(mb.logProbs.subarray(0, n)),
+          advantages: np.array(mb.advantages.subarray(0, n)),
+          returns: np.array(mb.returns.subarray(0, n)),
+          oldValues: np.array(mb.values.subarray(0, n)),
+        };
+        const [params, m, v, stats] = this.updateStep(
+          this.params,
+          this.adamM,
+          this.adamV,
+          adamScalars,
+          batch,
+        );
+        this.params = params;
+        this.adamM = m;
+        this.adamV = v;
+        const values = stats.dataSync();
+        for (let j = 0; j < sums.length; j++) sums[j] += values[j];
+        count += 1;
+      }
+    }
+    this.state.rng = this.rng.state();
+    // stats layout: [loss, ...LOSS_STATS, gradNorm]
+    return {
+      policyLoss: sums[1] / count,
+      valueLoss: sums[2] / count,
+      entropy: sums[3] / count,
+      approxKl: sums[4] / count,
+      clipFraction: sums[5] / count,
+      gradNorm: sums[6] / count,
+    };
+  }
+
+  // ───────────────────────────────────────── 6. evaluation ─────────────────────────────────────────
+
+  /**
+   * The env's own return over `evalEpisodes` episodes on a separate env (index numEnvs of the factory).
+   * Episode k of evaluation e is seeded from (seed, e, k), and sampling uses its own generator, so
+   * evaluating never changes what training does, and a resumed run evaluates on the same episodes.
+   */
+  evaluate(episodes = this.config.evalEpisodes, greedy = this.config.evalGreedy): EvalStats {
+    const c = this.config;
+    this.evalEnv ??= this.makeEnv(c.numEnvs);
+    const env = this.evalEnv;
+    const A = this.net.spec.numActions;
+    const [H, W, C] = this.encoder.shape;
+    const obsBuffer = new Float32Array(this.encoder.size);
+    const rng = new Rng(c.seed + this.state.evalCount, 2);
+    const returns: number[] = [];
+    const lengths: number[] = [];
+    for (let k = 0; k < episodes; k++) {
+      let { obs } = env.reset({ seed: c.seed + 1_000_003 + this.state.evalCount * episodes + k });
+      let episodeReturn = 0;
+      let length = 0;
+      for (;;) {
+        this.encoder.encode(obs, obsBuffer, 0);
+        const out = this.runPolicy(obsBuffer, [1, H, W, C]);
+        const action = greedy ? argmax(out, 0, A) : sampleCategorical(out, 0, A, rng.uniform());
+        const result = env.step(action);
+        episodeReturn += result.reward;
+        length += 1;
+        obs = result.obs;
+        if (result.terminated || result.truncated) break;
+      }
+      returns.push(episodeReturn);
+      lengths.push(length);
+    }
+    this.state.evalCount += 1;
+    const returnMean = mean(returns);
+    const returnStd = Math.sqrt(mean(returns.map((r) => (r - returnMean) ** 2)));
+    return {
+      type: "eval",
+      update: this.state.update,
+      frames: this.state.frames,
+      returns,
+      lengths,
+      returnMean,
+      returnStd,
+    };
+  }
+
+  // ───────────────────────────────────────── 7. checkpoints ─────────────────────────────────────────
+
+  /** Saves params, Adam's moments, RNG state and counters, then restarts the envs' episodes (see startEpisodes). */
+  saveCheckpoint(path: string): void {
+    const c = this.config;
+    const logBytes = c.logPath && existsSync(c.logPath) ? statSync(c.logPath).size : 0;
+    this.state.rng = this.rng.state();
+    writeCheckpoint<CheckpointHeader>(path, {
+      header: { config: c, net: this.net.spec, state: this.state, logBytes },
+      arrays: {
+        params: Float32Array.from(this.params.ref.dataSync() as Float32Array),
+        adamM: Float32Array.from(this.adamM.ref.dataSync() as Float32Array),
+        adamV: Float32Array.from(this.adamV.ref.dataSync() as Float32Array),
+      },
+    });
+    this.startEpisodes();
+  }
+
+  private log(entry: UpdateStats | EvalStats): void {
+    const path = this.config.logPath;
+    if (!path) return;
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, `${JSON.stringify(entry)}\n`);
+  }
+
+  /** Frees the device arrays and closes the envs. */
+  close(): void {
+    this.params.dispose();
+    this.adamM.dispose();
+    this.adamV.dispose();
+    this.envs.close();
+    this.evalEnv?.close();
+  }
+}
+
+// ───────────────────────────────────────────── helpers ─────────────────────────────────────────────
+
+/** Everything one rollout stores, [numSteps × numEnvs] with index t · numEnvs + i. */
+class RolloutBuffer {
+  readonly obs: Float32Array;
+  readonly actions: Int32Array;
+  readonly logProbs: Float32Array;
+  readonly values: Float32Array;
+  readonly rewards: Float32Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  readonly finalValues: Float32Array;
+  readonly advantages: Float32Array;
+  readonly returns: Float32Array;
+  constructor(numSteps: number, numEnvs: number, obsSize: number) {
+    const n = numSteps * numEnvs;
+    this.obs = new Float32Array(n * obsSize);
+    this.actions = new Int32Array(n);
+    this.logProbs = new Float32Array(n);
+    this.values = new Float32Array(n);
+    this.rewards = new Float32Array(n);
+    this.terminated = new Uint8Array(n);
+    this.truncated = new Uint8Array(n);
+    this.finalValues = new Float32Array(n);
+    this.advantages = new Float32Array(n);
+    this.returns = new Float32Array(n);
+  }
+}
+
+/** Host-side staging for one minibatch, reused across minibatches. */
+class MinibatchBuffer {
+  readonly obs: Float32Array;
+  readonly actions: Int32Array;
+  readonly logProbs: Float32Array;
+  readonly values: Float32Array;
+  readonly advantages: Float32Array;
+  readonly returns: Float32Array;
+  constructor(
+    capacity: number,
+    private readonly obsSize: number,
+  ) {
+    this.obs = new Float32Array(capacity * obsSize);
+    this.actions = new Int32Array(capacity);
+    this.logProbs = new Float32Array(capacity);
+    this.values = new Float32Array(capacity);
+    this.advantages = new Float32Array(capacity);
+    this.returns = new Float32Array(capacity);
+  }
+  gather(from: RolloutBuffer, order: Int32Array, start: number, n: number): void {
+    const size = this.obsSize;
+    for (let j = 0; j < n; j++) {
+      const k = order[start + j];
+      this.obs.set(from.obs.subarray(k * size, (k + 1) * size), j * size);
+      this.actions[j] = from.actions[k];
+      this.logProbs[j] = from.logProbs[k];
+      this.values[j] = from.values[k];
+      this.advantages[j] = from.advantages[k];
+      this.returns[j] = from.returns[k];
+    }
+  }
+}
+
+function defaultNet(
+  model: PpoConfig["model"],
+  encoder: ObservationEncoder,
+  numActions: number,
+): ActorCriticSpec {
+  const kind = model === "auto" ? (encoder.kind === "symbolic" ? "minigrid" : "pixels") : model;
+  return kind === "minigrid" ? minigridNet(numActions, encoder.shape) : pixelNet(numActions, encoder.shape);
+}
+
+/** Draws an action from log-probabilities `row[offset .. offset + n)` with one uniform number u. */
+export function sampleCategorical(logProbs: ArrayLike<number>, offset: number, n: number, u: number): number {
+  let cumulative = 0;
+  for (let a = 0; a < n - 1; a++) {
+    cumulative += Math.exp(logProbs[offset + a]);
+    if (u < cumulative) return a;
+  }
+  return n - 1;
+}
+
+function argmax(values: ArrayLike<number>, offset: number, n: number): number {
+  let best = 0;
+  for (let a = 1; a < n; a++) if (values[offset + a] > values[offset + best]) best = a;
+  return best;
+}
+
+function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return values.length ? sum / values.length : 0;
+}
+
+function validateConfig(c: PpoConfig): void {
+  const positiveInts = ["numEnvs", "numSteps", "epochs", "batchSize", "evalEpisodes"] as const;
+  for (const key of positiveInts) {
+    if (!Number.isInteger(c[key]) || c[key] < 1)
+      throw new RangeError(`PPO config: ${key} must be an integer ≥ 1, got ${c[key]}`);
+  }
+  if (!Number.isSafeInteger(c.seed) || c.seed < 0)
+    throw new RangeError(`PPO config: seed must be an integer ≥ 0, got ${c.seed}`);
+  if (!(c.gamma >= 0 && c.gamma <= 1) || !(c.gaeLambda >= 0 && c.gaeLambda <= 1)) {
+    throw new RangeError(
+      `PPO config: gamma and gaeLambda must lie in [0, 1], got ${c.gamma} and ${c.gaeLambda}`,
+    );
+  }
+  if (!(c.lr > 0)) throw new RangeError(`PPO config: lr must be > 0, got ${c.lr}`);
+  if (c.checkpointEvery > 0 && !c.checkpointPath) {
+    throw new RangeError("PPO config: checkpointEvery needs checkpointPath (where to write the checkpoint)");
+  }
+}
