@@ -1,0 +1,5 @@
+/** Policies: the contract, MiniGrid experts, the uniform random policy and the epsilon-noisy expert. */
+export * from "./minigrid/index.ts";
+export { NOISE_PRESETS, type NoisePreset, NoisyPolicy } from "./noisy.ts";
+export type { Policy } from "./policy.ts";
+export { RandomPolicy } from "./random.ts";

@@ -1,0 +1,239 @@
+/**
+ * One strategy per MiniGrid family: from the current state, the next sub-goal of its mission.
+ *
+ * Strategies read only what any observer of the full grid could: the objects, the doors' states, what the
+ * agent carries, and the mission string (which names the target in KeyCorridor, UnlockPickup, GoToDoor...).
+ * They share three moves: reach the goal, unlock a locked door (clearing what blocks it, fetching its key),
+ * and pick up the mission's object with free hands.
+ */
+import type { ColorName, ObjectType } from "../../env/minigrid/constants.ts";
+import { STATE_TO_IDX } from "../../env/minigrid/constants.ts";
+import type { MiniGridEnv } from "../../env/minigrid/minigrid-env.ts";
+import { facing } from "./planner.ts";
+import {
+  declareAt,
+  dropHeld,
+  pickUpAt,
+  reach,
+  type Subgoal,
+  type SubgoalRunner,
+  toggleAt,
+} from "./subgoals.ts";
+
+/** Picks the next sub-goal; the runner answers reachability questions. */
+export type Strategy = (env: MiniGridEnv, runner: SubgoalRunner) => Subgoal;
+
+export interface Family {
+  /** Farama's family name, e.g. "DoorKey". */
+  readonly name: string;
+  /** Registry ids of this family. */
+  readonly ids: RegExp;
+  /** Class names an env of this family may have (used when its id is not a Farama id). */
+  readonly classNames: readonly string[];
+  /** Whether closed doors may be toggled open on the way; not where a toggle has consequences. */
+  readonly openDoors: boolean;
+  readonly next: Strategy;
+}
+
+/** Raised when the state does not hold what the family's mission needs (e.g. no key for a locked door). */
+export class ExpertError extends Error {
+  override name = "ExpertError";
+}
+
+interface Located {
+  x: number;
+  y: number;
+  color: ColorName;
+}
+
+function find(env: MiniGridEnv, type: ObjectType, color?: ColorName): Located | null {
+  const hit = env.grid.find(type, color);
+  return hit && { x: hit.x, y: hit.y, color: hit.obj.color };
+}
+
+function findOrThrow(env: MiniGridEnv, type: ObjectType, color?: ColorName): Located {
+  const hit = find(env, type, color);
+  if (hit === null) {
+    const what = color ? `${color} ${type}` : type;
+    throw new ExpertError(
+      `${env.id}: the expert needs the ${what}, but the grid has none:\n${env.pprintGrid()}`,
+    );
+  }
+  return hit;
+}
+
+function lockedDoor(env: MiniGridEnv): Located | null {
+  for (const { x, y, obj } of env.grid.entries()) {
+    if (obj.type === "door" && obj.stateIndex() === STATE_TO_IDX.locked) return { x, y, color: obj.color };
+  }
+  return null;
+}
+
+/** "pick up the blue box" → the blue box's kind and colour. */
+function missionTarget(env: MiniGridEnv, pattern: RegExp): { type: ObjectType; color: ColorName } {
+  const m = pattern.exec(env.mission);
+  if (m === null) {
+    throw new ExpertError(
+      `${env.id}: cannot read the target from the mission "${env.mission}" (expected ${pattern})`,
+    );
+  }
+  return { color: m[1] as ColorName, type: (m[2] ?? "door") as ObjectType };
+}
+
+// ---- shared moves ------------------------------------------------------------------------------------------
+
+const reachGoal: Strategy = (env) => {
+  const goal = findOrThrow(env, "goal");
+  return reach(goal.x, goal.y, "reach the goal");
+};
+
+/**
+ * The next step towards opening the grid's locked door, or null when no door is locked. In order: with
+ * something in front of the door, free the hands and carry it aside; then fetch the door's key (putting
+ * down anything else first); then toggle the door with it.
+ */
+function unlockStep(env: MiniGridEnv, runner: SubgoalRunner): Subgoal | null {
+  const door = lockedDoor(env);
+  if (door === null) return null;
+  const held = env.carrying;
+  const what = `the ${door.color} door`;
+  if (!runner.reachable(env, facing(door.x, door.y))) {
+    if (held !== null) return dropHeld(`free the hands to move what blocks ${what}`);
+    return toggleAt(door.x, door.y, `move what blocks ${what}`);
+  }
+  if (held?.type === "key" && held.color === door.color) return toggleAt(door.x, door.y, `unlock ${what}`);
+  if (held !== null) return dropHeld(`free the hands for the ${door.color} key`);
+  const key = findOrThrow(env, "key", door.color);
+  return pickUpAt(key.x, key.y, `pick up the ${door.color} key`);
+}
+
+const PICK_UP = /pick up the (\w+) (\w+)/;
+
+/** Picks up the mission's object, putting down whatever else is carried first. */
+const pickUpTarget: Strategy = (env) => {
+  const { type, color } = missionTarget(env, PICK_UP);
+  if (env.carrying !== null) return dropHeld(`free the hands for the ${color} ${type}`);
+  const target = findOrThrow(env, type, color);
+  return pickUpAt(target.x, target.y, `pick up the ${color} ${type}`);
+};
+
+// ---- family strategies -------------------------------------------------------------------------------------
+
+/** DoorKey, LockedRoom: key, locked door, goal. */
+const unlockThenGoal: Strategy = (env, runner) => unlockStep(env, runner) ?? reachGoal(env, runner);
+
+/** UnlockPickup, BlockedUnlockPickup, KeyCorridor: (blocker,) key, locked door, drop the key, the object. */
+const unlockThenPickUp: Strategy = (env, runner) => unlockStep(env, runner) ?? pickUpTarget(env, runner);
+
+/** Unlock: the episode ends when the door opens. */
+const unlock: Strategy = (env, runner) => {
+  const step = unlockStep(env, runner);
+  if (step !== null) return step;
+  const door = findOrThrow(env, "door");
+  return toggleAt(door.x, door.y, "open the door");
+};
+
+/** RedBlueDoors: opening the blue door first loses, so the red one first, and no other toggles. */
+const redThenBlue: Strategy = (env) => {
+  const red = findOrThrow(env, "door", "red");
+  const redOpen = env.grid.get(red.x, red.y)?.stateIndex() === STATE_TO_IDX.open;
+  if (!redOpen) return toggleAt(red.x, red.y, "open the red door");
+  const blue = findOrThrow(env, "door", "blue");
+  return toggleAt(blue.x, blue.y, "open the blue door");
+};
+
+/** GoToDoor: Farama rewards `done` next to the mission's door (and ends the episode on any toggle). */
+const goToDoor: Strategy = (env) => {
+  const { color } = missionTarget(env, /go to the (\w+) door/);
+  const door = findOrThrow(env, "door", color);
+  return declareAt(door.x, door.y, `go to the ${color} door`);
+};
+
+export const FAMILIES: readonly Family[] = [
+  { name: "Empty", ids: /^MiniGrid-Empty-/, classNames: ["EmptyEnv"], openDoors: true, next: reachGoal },
+  {
+    name: "FourRooms",
+    ids: /^MiniGrid-FourRooms-/,
+    classNames: ["FourRoomsEnv"],
+    openDoors: true,
+    next: reachGoal,
+  },
+  {
+    name: "LavaCrossing",
+    ids: /^MiniGrid-LavaCrossingS/,
+    classNames: ["LavaCrossingEnv", "CrossingEnv"],
+    openDoors: true,
+    next: reachGoal,
+  },
+  {
+    name: "SimpleCrossing",
+    ids: /^MiniGrid-SimpleCrossingS/,
+    classNames: ["SimpleCrossingEnv"],
+    openDoors: true,
+    next: reachGoal,
+  },
+  {
+    name: "LavaGap",
+    ids: /^MiniGrid-LavaGapS/,
+    classNames: ["LavaGapEnv"],
+    openDoors: true,
+    next: reachGoal,
+  },
+  {
+    name: "MultiRoom",
+    ids: /^MiniGrid-MultiRoom-/,
+    classNames: ["MultiRoomEnv"],
+    openDoors: true,
+    next: reachGoal,
+  },
+  {
+    name: "DoorKey",
+    ids: /^MiniGrid-DoorKey-/,
+    classNames: ["DoorKeyEnv"],
+    openDoors: true,
+    next: unlockThenGoal,
+  },
+  {
+    name: "LockedRoom",
+    ids: /^MiniGrid-LockedRoom-/,
+    classNames: ["LockedRoomEnv"],
+    openDoors: true,
+    next: unlockThenGoal,
+  },
+  { name: "Unlock", ids: /^MiniGrid-Unlock-/, classNames: ["UnlockEnv"], openDoors: true, next: unlock },
+  {
+    name: "UnlockPickup",
+    ids: /^MiniGrid-UnlockPickup-/,
+    classNames: ["UnlockPickupEnv"],
+    openDoors: true,
+    next: unlockThenPickUp,
+  },
+  {
+    name: "BlockedUnlockPickup",
+    ids: /^MiniGrid-BlockedUnlockPickup-/,
+    classNames: ["BlockedUnlockPickupEnv"],
+    openDoors: true,
+    next: unlockThenPickUp,
+  },
+  {
+    name: "KeyCorridor",
+    ids: /^MiniGrid-KeyCorridorS/,
+    classNames: ["KeyCorridorEnv"],
+    openDoors: true,
+    next: unlockThenPickUp,
+  },
+  {
+    name: "RedBlueDoors",
+    ids: /^MiniGrid-RedBlueDoors-/,
+    classNames: ["RedBlueDoorEnv", "RedBlueDoorsEnv"],
+    openDoors: false,
+    next: redThenBlue,
+  },
+  {
+    name: "GoToDoor",
+    ids: /^MiniGrid-GoToDoor-/,
+    classNames: ["GoToDoorEnv"],
+    openDoors: false,
+    next: goToDoor,
+  },
+];
