@@ -1,7 +1,11 @@
 import { createFrame, type Frame } from "./frame.ts";
 
 /** Lays frames side by side (same height required), with a gap of `gap` pixels in `background`. */
-export function hstack(frames: readonly Frame[], gap = 0, background: [number, number, number] = [255, 255, 255]): Frame {
+export function hstack(
+  frames: readonly Frame[],
+  gap = 0,
+  background: [number, number, number] = [255, 255, 255],
+): Frame {
   if (frames.length === 0) throw new Error("hstack needs at least one frame");
   const height = Math.max(...frames.map((f) => f.height));
   const width = frames.reduce((w, f) => w + f.width, 0) + gap * (frames.length - 1);

@@ -1,5 +1,5 @@
-import { decode, encode } from "fast-png";
 import { readFile, writeFile } from "node:fs/promises";
+import { decode, encode } from "fast-png";
 import { createFrame, type Frame } from "./frame.ts";
 
 // fast-png (pure JS) rather than sharp: frames are small, and a pure-JS codec is synchronous,

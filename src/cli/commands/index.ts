@@ -1,5 +1,6 @@
 import type { Command } from "commander";
+import { registerDemo } from "./demo.ts";
 import { registerEnvs } from "./envs.ts";
 
 /** Each command lives in its own file and registers itself here. */
-export const commandRegistrars: ((program: Command) => void)[] = [registerEnvs];
+export const commandRegistrars: ((program: Command) => void)[] = [registerDemo, registerEnvs];

@@ -1,0 +1,79 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import type { EnvEvent } from "../../env/core.ts";
+import { make } from "../../env/registry.ts";
+import { hstack } from "../../image/compose.ts";
+import type { Frame } from "../../image/frame.ts";
+import { encodeGif } from "../../image/gif.ts";
+import { writePng } from "../../image/png.ts";
+import { expertFor } from "../../policies/index.ts";
+import { CommandOutput, UserError } from "../output.ts";
+
+interface DemoOptions {
+  env: string;
+  seed: string;
+  out: string;
+  json?: boolean;
+}
+
+/**
+ * Renders one expert episode: the whole episode as a GIF, and a PNG strip of the frames where something
+ * happened (ground-truth events), which is what a reward program has to recognise.
+ */
+export function registerDemo(program: Command): void {
+  program
+    .command("demo")
+    .description("roll out the expert in an environment and write a GIF and a PNG strip of its key frames")
+    .option("--env <id>", "environment id", "MiniGrid-DoorKey-8x8-v0")
+    .option("--seed <n>", "reset seed", "0")
+    .option("--out <dir>", "output folder", "runs/demo")
+    .option("--json", "end with one JSON line")
+    .action(async (opts: DemoOptions) => {
+      const out = new CommandOutput(opts);
+      const seed = Number(opts.seed);
+      if (!Number.isSafeInteger(seed) || seed < 0)
+        throw new UserError(`--seed must be a non-negative integer, got ${opts.seed}`);
+      const env = make(opts.env);
+      const expert = expertFor(env);
+      let { obs } = env.reset({ seed });
+      expert.reset(env, seed);
+      const frames: Frame[] = [env.render()];
+      const keyFrames: Frame[] = [frames[0]];
+      const events: { step: number; event: EnvEvent }[] = [];
+      let ret = 0;
+      for (let t = 1; ; t++) {
+        const r = env.step(expert.act(obs, env));
+        obs = r.obs;
+        ret += r.reward;
+        const frame = env.render();
+        frames.push(frame);
+        for (const event of r.info.events ?? []) events.push({ step: t, event });
+        if (r.info.events?.length) keyFrames.push(frame);
+        if (r.terminated || r.truncated) break;
+      }
+      const dir = resolve(opts.out, `${opts.env}-seed${seed}`);
+      await mkdir(dir, { recursive: true });
+      const gifPath = join(dir, "episode.gif");
+      const stripPath = join(dir, "key-frames.png");
+      await writeFile(gifPath, encodeGif(frames, 150));
+      await writePng(stripPath, hstack(keyFrames, 4));
+      const summary = {
+        env: opts.env,
+        seed,
+        steps: frames.length - 1,
+        return: ret,
+        events,
+        gif: gifPath,
+        strip: stripPath,
+      };
+      await writeFile(join(dir, "episode.json"), `${JSON.stringify(summary, null, 2)}\n`);
+      out.say(
+        `${opts.env} seed ${seed}: the expert finished in ${summary.steps} steps with return ${ret.toFixed(3)}`,
+      );
+      for (const { step, event } of events) out.say(`  step ${String(step).padStart(3)}: ${event.text}`);
+      out.say(`wrote ${gifPath}`);
+      out.say(`wrote ${stripPath}`);
+      out.result(summary);
+    });
+}
