@@ -74,6 +74,17 @@ const GOAL = OBJECT_TO_IDX.goal;
 const LAVA = OBJECT_TO_IDX.lava;
 const EMPTY = OBJECT_TO_IDX.empty;
 const FLOOR = OBJECT_TO_IDX.floor;
+const DOOR_OPEN = STATE_TO_IDX.open;
+// Actions as module constants: switch cases on plain numbers stay cheap on the hot path.
+const LEFT = Actions.left;
+const RIGHT = Actions.right;
+const FORWARD = Actions.forward;
+const PICKUP = Actions.pickup;
+const DROP = Actions.drop;
+const TOGGLE = Actions.toggle;
+const DONE = Actions.done;
+/** Observation images are views into shared chunks: one small allocation per chunk, not per step. */
+const IMAGES_PER_CHUNK = 256;
 
 export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
   readonly id: string;
@@ -100,6 +111,10 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
   /** numpy's default_rng, reseeded by reset({ seed }) and continued by seedless resets. */
   protected rng: NumpyGenerator | null = null;
   private readonly view: AgentView;
+  /** Like `view`, but its image is swapped for a fresh one before each observation. */
+  private readonly obsView: AgentView;
+  private imageChunk: ArrayBuffer = new ArrayBuffer(0);
+  private imageOffset = 0;
   private readonly carried: [number, number, number] = [0, 0, 0];
 
   constructor(shape: MiniGridShape, options: MiniGridOptions, defaultId: string) {
@@ -128,6 +143,7 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
     });
     this.grid = new Grid(this.width, this.height);
     this.view = createAgentView(v);
+    this.obsView = createAgentView(v);
   }
 
   /** Builds the layout: the grid, the agent's pose and the mission, drawing only from `this.random`. */
@@ -168,20 +184,20 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
     const cellType = grid.typeAt(fx, fy);
 
     switch (action) {
-      case Actions.left:
+      case LEFT:
         this.agentDir = (this.agentDir + 3) % 4;
         break;
-      case Actions.right:
+      case RIGHT:
         this.agentDir = (this.agentDir + 1) % 4;
         break;
-      case Actions.forward: {
+      case FORWARD: {
         const o = (fx * grid.height + fy) * 3;
         const walkable =
           cellType === EMPTY ||
           cellType === GOAL ||
           cellType === LAVA ||
           cellType === FLOOR ||
-          (cellType === DOOR && grid.cells[o + 2] === STATE_TO_IDX.open);
+          (cellType === DOOR && grid.cells[o + 2] === DOOR_OPEN);
         if (walkable) {
           this.agentX = fx;
           this.agentY = fy;
@@ -196,7 +212,7 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
         }
         break;
       }
-      case Actions.pickup: {
+      case PICKUP: {
         const obj = cellType === EMPTY ? null : grid.get(fx, fy);
         if (obj?.canPickup() && this.carrying === null) {
           this.carrying = obj;
@@ -207,7 +223,7 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
         }
         break;
       }
-      case Actions.drop: {
+      case DROP: {
         const held = this.carrying;
         if (cellType === EMPTY && held !== null) {
           grid.set(fx, fy, held);
@@ -218,7 +234,7 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
         }
         break;
       }
-      case Actions.toggle: {
+      case TOGGLE: {
         const obj = cellType === EMPTY ? null : grid.get(fx, fy);
         if (obj !== null) {
           const before = grid.cells[(fx * grid.height + fy) * 3 + 2];
@@ -226,7 +242,7 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
         }
         break;
       }
-      case Actions.done:
+      case DONE:
         events = [{ type: "done", text: "declared the task done" }];
         break;
       default:
@@ -262,12 +278,26 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
 
   /** The agent's observation now (Farama's `gen_obs`); the image is a fresh array each call. */
   genObs(): MiniGridObs {
-    const view = this.computeView();
-    return { image: view.image.slice(), direction: this.agentDir, mission: this.mission };
+    const out = this.obsView;
+    out.image = this.freshImage();
+    this.computeView(out);
+    return { image: out.image, direction: this.agentDir, mission: this.mission };
   }
 
-  /** The egocentric view and visibility mask, in reused buffers (valid until the next call). */
-  computeView(): AgentView {
+  /** A zeroed image the caller may keep: a view into a chunk shared with up to 255 other observations. */
+  private freshImage(): Uint8Array {
+    const bytes = this.agentViewSize * this.agentViewSize * 3;
+    if (this.imageOffset + bytes > this.imageChunk.byteLength) {
+      this.imageChunk = new ArrayBuffer(bytes * IMAGES_PER_CHUNK);
+      this.imageOffset = 0;
+    }
+    const image = new Uint8Array(this.imageChunk, this.imageOffset, bytes);
+    this.imageOffset += bytes;
+    return image;
+  }
+
+  /** The egocentric view and visibility mask, in reused buffers (valid until the next call) unless `out` is given. */
+  computeView(out: AgentView = this.view): AgentView {
     let carried: [number, number, number] | null = null;
     const held = this.carrying;
     if (held !== null) {
@@ -284,7 +314,7 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
       this.agentViewSize,
       this.seeThroughWalls,
       carried,
-      this.view,
+      out,
     );
   }
 
