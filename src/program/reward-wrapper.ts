@@ -1,0 +1,178 @@
+/**
+ * RewardWrapper: pays a reward program's sub-task bonuses on top of (or instead of) any env's reward.
+ *
+ * After every step it renders the frame the program reads, runs the program's checks on it in the sandbox
+ * (with the episode's first frame as `first`), feeds the tracker, and pays each sub-task's bonus on the step
+ * it latches: once per episode, in order. `info.subtasks` reports the progress, in every mode, so sparse runs
+ * can be compared on the same sub-tasks.
+ */
+import {
+  type Env,
+  type Info,
+  type ResetOptions,
+  type ResetResult,
+  type StepResult,
+  Wrapper,
+} from "../env/core.ts";
+import type { Space } from "../env/spaces.ts";
+import { cloneFrame, type Frame } from "../image/frame.ts";
+import type { CheckError } from "./errors.ts";
+import type { RewardProgram } from "./program.ts";
+import { ProgramSandbox, type SandboxOptions } from "./sandbox.ts";
+import { SubtaskTracker } from "./tracker.ts";
+
+/**
+ * - `sparse`: the env's reward only (the program is still tracked, for reporting);
+ * - `code`: the program's bonuses only (sub-tasks and goal);
+ * - `code+env`: the env's reward plus the sub-task bonuses (the default; the env already pays for the goal).
+ */
+export type RewardMode = "sparse" | "code" | "code+env";
+
+export const REWARD_MODES: readonly RewardMode[] = ["sparse", "code", "code+env"];
+
+export interface RewardWrapperOptions<Obs, Act> {
+  /** Default "code+env". */
+  mode?: RewardMode;
+  /**
+   * Bonus per sub-task, paid once per episode when it latches. Default 1 / (number of sub-tasks): all
+   * sub-tasks together are worth 1, the most a MiniGrid success pays, so shaping cannot dwarf the task.
+   */
+  subtaskBonus?: number;
+  /** Bonus when the goal latches. Default 1 in "code" mode (nothing else pays for success), 0 otherwise. */
+  goalBonus?: number;
+  /** The frame the program reads, from the wrapped env. Default `env.render()`. */
+  frameOf?: (env: Env<Obs, Act>) => Frame;
+  /** Limits for the sandbox the wrapper creates (ignored when a ProgramSandbox is passed in). */
+  sandbox?: SandboxOptions;
+  /**
+   * What a failing check does (throws, returns a non-boolean, times out): "report" (default) counts it as
+   * not fired and lists the error in `info.subtasks.errors`; "throw" raises a RewardProgramError.
+   */
+  onCheckError?: "report" | "throw";
+}
+
+/** Progress of the reward program in this episode, put in `info.subtasks` after every reset and step. */
+export interface SubtaskInfo {
+  /** All sub-task names, in order. */
+  readonly names: readonly string[];
+  /** Names of the sub-tasks latched so far, in order. */
+  readonly completed: readonly string[];
+  /** Env step at which each sub-task latched (1 = the first step), or null. */
+  readonly latchedAt: readonly (number | null)[];
+  /** Names latched on this step. */
+  readonly newly: readonly string[];
+  readonly goal: boolean;
+  readonly goalAt: number | null;
+  /** Program bonus paid on this step (0 in sparse mode). */
+  readonly bonus: number;
+  /** The env's own reward for this step. */
+  readonly envReward: number;
+  /** Check errors on this step's frame (counted as not fired). */
+  readonly errors?: readonly CheckError[];
+}
+
+/** Raised in onCheckError "throw" mode; `errors` are the failing checks. */
+export class RewardProgramError extends Error {
+  override name = "RewardProgramError";
+  constructor(readonly errors: readonly CheckError[]) {
+    super(`the reward program failed:\n${errors.map((e) => `- ${e.message}`).join("\n")}`);
+  }
+}
+
+export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
+  readonly mode: RewardMode;
+  readonly subtaskBonus: number;
+  readonly goalBonus: number;
+  readonly sandbox: ProgramSandbox;
+  readonly tracker: SubtaskTracker;
+  /** Steps on which some check failed, since construction. */
+  checkErrorSteps = 0;
+
+  private readonly ownsSandbox: boolean;
+  private readonly frameOf: (env: Env<Obs, Act>) => Frame;
+  private readonly onCheckError: "report" | "throw";
+  private first: Frame | null = null;
+  private t = 0;
+
+  /** Wraps `env`; pass a RewardProgram (the wrapper owns its sandbox) or a ProgramSandbox to share. */
+  constructor(
+    env: Env<Obs, Act>,
+    program: RewardProgram | ProgramSandbox,
+    options: RewardWrapperOptions<Obs, Act> = {},
+  ) {
+    super(env);
+    this.mode = options.mode ?? "code+env";
+    if (!REWARD_MODES.includes(this.mode)) {
+      throw new RangeError(`unknown reward mode "${this.mode}"; use one of ${REWARD_MODES.join(", ")}`);
+    }
+    this.ownsSandbox = !(program instanceof ProgramSandbox);
+    this.sandbox = program instanceof ProgramSandbox ? program : new ProgramSandbox(program, options.sandbox);
+    const names = this.sandbox.checkNames.slice(0, -1);
+    this.tracker = new SubtaskTracker(names);
+    this.subtaskBonus = options.subtaskBonus ?? 1 / names.length;
+    this.goalBonus = options.goalBonus ?? (this.mode === "code" ? 1 : 0);
+    this.frameOf = options.frameOf ?? ((e) => e.render());
+    this.onCheckError = options.onCheckError ?? "report";
+  }
+
+  get observationSpace(): Space<Obs> {
+    return this.env.observationSpace;
+  }
+
+  get actionSpace(): Space<Act> {
+    return this.env.actionSpace;
+  }
+
+  reset(options?: ResetOptions): ResetResult<Obs> {
+    const result = this.env.reset(options);
+    // A copy: renderers may reuse their buffer, and the sandbox keeps `first` by identity for the episode.
+    this.first = cloneFrame(this.frameOf(this.env));
+    this.tracker.reset();
+    this.t = 0;
+    return { obs: result.obs, info: { ...result.info, subtasks: this.progress([], 0, 0) } };
+  }
+
+  step(action: Act): StepResult<Obs> {
+    if (this.first === null)
+      throw new Error("RewardWrapper: step() called before reset(); call reset() first");
+    const result = this.env.step(action);
+    this.t++;
+    const checks = this.sandbox.evaluate([this.frameOf(this.env)], this.first);
+    const errors = checks.fatal ? [...checks.errors, checks.fatal] : checks.errors;
+    if (errors.length > 0) {
+      this.checkErrorSteps++;
+      if (this.onCheckError === "throw") throw new RewardProgramError(errors);
+    }
+    const latched = this.tracker.update(checks.row(0), this.t);
+    const programBonus = latched.subtasks.length * this.subtaskBonus + (latched.goal ? this.goalBonus : 0);
+    const bonus = this.mode === "sparse" ? 0 : programBonus;
+    const reward = (this.mode === "code" ? 0 : result.reward) + bonus;
+    const newly = latched.subtasks.map((k) => this.tracker.subtaskNames[k]);
+    const info: Info = { ...result.info, subtasks: this.progress(newly, bonus, result.reward, errors) };
+    return { obs: result.obs, reward, terminated: result.terminated, truncated: result.truncated, info };
+  }
+
+  override close(): void {
+    if (this.ownsSandbox) this.sandbox.dispose();
+    super.close();
+  }
+
+  private progress(
+    newly: string[],
+    bonus: number,
+    envReward: number,
+    errors: readonly CheckError[] = [],
+  ): SubtaskInfo {
+    const info: SubtaskInfo = {
+      names: this.tracker.subtaskNames,
+      completed: this.tracker.completed,
+      latchedAt: this.tracker.latchedAt,
+      newly,
+      goal: this.tracker.goalDone,
+      goalAt: this.tracker.goalLatchedAt,
+      bonus,
+      envReward,
+    };
+    return errors.length > 0 ? { ...info, errors } : info;
+  }
+}
