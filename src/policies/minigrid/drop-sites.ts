@@ -4,6 +4,9 @@
  * A cell is a harmless drop site when an object there cuts nothing off: every cell, door and object the
  * agent can reach now stays reachable. Doors count as passable (whatever their state) and objects as
  * dead ends, so the cell in front of the only door to a room, or the only cell beside a box, is never chosen.
+ * Cells on the way to what the hands are being freed for are kept free as well: when a key lies in front of
+ * the ball to be moved, the key must not go back where it came from.
+ *
  * The test is a flood fill with the candidate blocked, compared to one without: grids are small, and the
  * answers are cached for the decision at hand.
  */
@@ -23,7 +26,11 @@ export class DropSites {
   private readonly seen: Uint8Array;
   private readonly stack: Int32Array;
 
-  constructor(private readonly env: MiniGridEnv) {
+  /** `keepFree`: cells (x * height + y) no object may be put on. */
+  constructor(
+    private readonly env: MiniGridEnv,
+    private readonly keepFree: ReadonlySet<number> = new Set(),
+  ) {
     const { width, height } = env.grid;
     this.seen = new Uint8Array(width * height);
     this.stack = new Int32Array(width * height);
@@ -35,6 +42,7 @@ export class DropSites {
     const { grid, agentX, agentY } = this.env;
     if (grid.typeAt(x, y) !== OBJECT_TO_IDX.empty || (x === agentX && y === agentY)) return false;
     const cell = x * grid.height + y;
+    if (this.keepFree.has(cell)) return false;
     let verdict = this.verdicts.get(cell);
     if (verdict === undefined) {
       verdict = this.flood(cell) === this.reachable - 1;

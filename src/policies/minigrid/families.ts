@@ -97,13 +97,15 @@ function unlockStep(env: MiniGridEnv, runner: SubgoalRunner): Subgoal | null {
   if (door === null) return null;
   const held = env.carrying;
   const what = `the ${door.color} door`;
-  if (!runner.reachable(env, facing(door.x, door.y))) {
-    if (held !== null) return dropHeld(`free the hands to move what blocks ${what}`);
+  const atDoor = facing(door.x, door.y);
+  if (!runner.reachable(env, atDoor)) {
+    if (held !== null) return dropHeld(`free the hands to move what blocks ${what}`, [atDoor]);
     return toggleAt(door.x, door.y, `move what blocks ${what}`);
   }
   if (held?.type === "key" && held.color === door.color) return toggleAt(door.x, door.y, `unlock ${what}`);
-  if (held !== null) return dropHeld(`free the hands for the ${door.color} key`);
   const key = findOrThrow(env, "key", door.color);
+  if (held !== null)
+    return dropHeld(`free the hands for the ${door.color} key`, [facing(key.x, key.y), atDoor]);
   return pickUpAt(key.x, key.y, `pick up the ${door.color} key`);
 }
 
@@ -112,8 +114,9 @@ const PICK_UP = /pick up the (\w+) (\w+)/;
 /** Picks up the mission's object, putting down whatever else is carried first. */
 const pickUpTarget: Strategy = (env) => {
   const { type, color } = missionTarget(env, PICK_UP);
-  if (env.carrying !== null) return dropHeld(`free the hands for the ${color} ${type}`);
   const target = findOrThrow(env, type, color);
+  if (env.carrying !== null)
+    return dropHeld(`free the hands for the ${color} ${type}`, [facing(target.x, target.y)]);
   return pickUpAt(target.x, target.y, `pick up the ${color} ${type}`);
 };
 

@@ -48,6 +48,8 @@ export interface Plan {
   obstacle: [number, number] | null;
   /** The pose that passes the test. */
   end: [number, number, number];
+  /** The cells the path enters, as x * height + y, in order (the start cell excluded). */
+  cells: number[];
 }
 
 const EDGE_ACTION: Record<EdgeKind, number | null> = {
@@ -65,8 +67,16 @@ export class PosePlanner {
   private edge = new Uint8Array(0);
   private buckets: number[][] = [];
 
-  /** The cheapest path from the agent's current pose to a pose passing `done`, or null if none exists. */
-  plan(env: MiniGridEnv, done: PoseTest, options: PlanOptions = DEFAULT_PLAN_OPTIONS): Plan | null {
+  /**
+   * The cheapest path to a pose passing `done`, or null if none exists. It starts from the agent's pose, or
+   * from `startDir` instead of the agent's direction when given.
+   */
+  plan(
+    env: MiniGridEnv,
+    done: PoseTest,
+    options: PlanOptions = DEFAULT_PLAN_OPTIONS,
+    startDir = env.agentDir,
+  ): Plan | null {
     const { width: w, height: h, cells } = env.grid;
     const states = w * h * 4;
     this.ensure(states);
@@ -74,7 +84,7 @@ export class PosePlanner {
     dist.fill(-1, 0, states);
     const heldKeyColor = env.carrying?.type === "key" ? env.carrying.colorIndex : -1;
 
-    const start = (env.agentX * h + env.agentY) * 4 + env.agentDir;
+    const start = (env.agentX * h + env.agentY) * 4 + startDir;
     dist[start] = 0;
     parent[start] = -1;
     for (const b of buckets) b.length = 0;
@@ -148,9 +158,11 @@ export class PosePlanner {
     };
     let first: EdgeKind | null = null;
     let obstacle: [number, number] | null = null;
+    const cells: number[] = [];
     // Walking backwards, the last edge seen is the path's first one, and likewise the last obstacle.
     for (let s = goal; this.parent[s] !== -1; s = this.parent[s]) {
       first = EDGE_KINDS[this.edge[s]];
+      if (first !== "left" && first !== "right") cells.push(s >> 2);
       if (first === "clear") {
         const [x, y] = toPose(s);
         obstacle = [x, y];
@@ -162,6 +174,7 @@ export class PosePlanner {
       action: first === null ? null : EDGE_ACTION[first],
       obstacle,
       end: toPose(goal),
+      cells: cells.reverse(),
     };
   }
 

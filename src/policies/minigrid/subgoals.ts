@@ -19,8 +19,8 @@ export type Subgoal =
   | { kind: "use"; x: number; y: number; action: number; why: string }
   /** Stand next to a cell, then declare the task done (GoToDoor). */
   | { kind: "declare"; x: number; y: number; why: string }
-  /** Put down what is carried where it blocks nothing. */
-  | { kind: "drop"; why: string };
+  /** Put down what is carried where it blocks nothing, nor the way to the poses in `clearOf`. */
+  | { kind: "drop"; clearOf: readonly PoseTest[]; why: string };
 
 export const reach = (x: number, y: number, why: string): Subgoal => ({ kind: "reach", x, y, why });
 export const pickUpAt = (x: number, y: number, why: string): Subgoal => ({
@@ -38,7 +38,11 @@ export const toggleAt = (x: number, y: number, why: string): Subgoal => ({
   why,
 });
 export const declareAt = (x: number, y: number, why: string): Subgoal => ({ kind: "declare", x, y, why });
-export const dropHeld = (why: string): Subgoal => ({ kind: "drop", why });
+export const dropHeld = (why: string, clearOf: readonly PoseTest[] = []): Subgoal => ({
+  kind: "drop",
+  clearOf,
+  why,
+});
 
 /**
  * What the expert does when no plan exists (an unsolvable layout, or a state noise made hopeless):
@@ -76,7 +80,7 @@ export class SubgoalRunner {
       case "declare":
         return this.approach(env, nextTo(subgoal.x, subgoal.y), Actions.done);
       case "drop":
-        return this.drop(env);
+        return this.drop(env, subgoal.clearOf);
     }
   }
 
@@ -91,13 +95,23 @@ export class SubgoalRunner {
     if (plan === null) return this.giveUp();
     if (plan.first === null) return arrive;
     if (plan.first !== "clear") return plan.action ?? this.giveUp();
-    return env.carrying === null ? Actions.pickup : this.drop(env);
+    return env.carrying === null ? Actions.pickup : this.drop(env, [test]);
   }
 
-  /** Drops what is carried on the nearest harmless cell; failing that, on any free cell in reach. */
-  private drop(env: MiniGridEnv): number {
+  /**
+   * Drops what is carried on the nearest harmless cell; failing that, on any free cell in reach. When a pose
+   * in `clearOf` can be reached only by moving objects aside, the cells on that way are not harmless: a key
+   * lying in front of the ball to be moved must not go back where it came from. (That way is planned from
+   * the agent's cell facing a fixed direction, so that turning on the spot cannot change the choice.)
+   */
+  private drop(env: MiniGridEnv, clearOf: readonly PoseTest[]): number {
     if (env.carrying === null) return this.giveUp();
-    const sites = new DropSites(env);
+    const keepFree = new Set<number>();
+    for (const test of clearOf) {
+      if (this.reachable(env, test)) continue;
+      for (const cell of this.planner.plan(env, test, this.options(true), 0)?.cells ?? []) keepFree.add(cell);
+    }
+    const sites = new DropSites(env, keepFree);
     const { width, height } = env.grid;
     const onSite: PoseTest = (x, y, dir) => {
       const fx = x + DX[dir];
