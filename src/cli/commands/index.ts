@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerDemo } from "./demo.ts";
 import { registerEnvs } from "./envs.ts";
+import { registerTrain } from "./train.ts";
 
 /** Each command lives in its own file and registers itself here. */
-export const commandRegistrars: ((program: Command) => void)[] = [registerDemo, registerEnvs];
+export const commandRegistrars: ((program: Command) => void)[] = [registerDemo, registerEnvs, registerTrain];

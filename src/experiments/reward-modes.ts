@@ -1,0 +1,151 @@
+/**
+ * Reward modes for training: what the PPO agent is paid, while evaluation always measures the env's own return.
+ *
+ *   sparse     the env's reward, unchanged (no program runs)
+ *   vlmcar     a RewardProgram file (a VLM wrote it), through RewardWrapper; "code+env" by default
+ *   reference  the hand-written program for the env's family (src/program/reference/), through RewardWrapper
+ *
+ * The env factory handed to PPO builds the training envs (indices 0…numEnvs-1) wrapped, and the evaluation env
+ * (index numEnvs, see Ppo.evaluate) WITHOUT the wrapper, so every evaluation reports the true env return,
+ * whatever the agent was paid while it learned.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Env } from "../env/core.ts";
+import { make } from "../env/registry.ts";
+import {
+  loadRewardProgram,
+  ProgramSandbox,
+  parseRewardProgram,
+  programHash,
+  type RewardMode,
+  type RewardProgram,
+  RewardWrapper,
+} from "../program/index.ts";
+import type { EnvFactory } from "../rl/ppo.ts";
+
+export const REWARD_KINDS = ["sparse", "vlmcar", "reference"] as const;
+export type RewardKind = (typeof REWARD_KINDS)[number];
+
+/** How a run is rewarded, as written in specs and run configs (JSON). */
+export interface RewardSetting {
+  kind: RewardKind;
+  /** vlmcar: the RewardProgram JSON file (required). reference: overrides the lookup by family. */
+  program?: string;
+  /** How program bonuses combine with the env reward (RewardWrapper's modes); default "code+env". */
+  shaping?: Exclude<RewardMode, "sparse">;
+  /** Bonus per sub-task; default RewardWrapper's (1 / number of sub-tasks). */
+  subtaskBonus?: number;
+}
+
+/** A reward setting with its program loaded. */
+export interface ResolvedReward {
+  setting: RewardSetting;
+  /** null for sparse. */
+  program: RewardProgram | null;
+  programHash: string | null;
+}
+
+/** Parses "sparse", "vlmcar" or "reference" (CLI flags); anything else is a clear error. */
+export function parseRewardKind(text: string): RewardKind {
+  if ((REWARD_KINDS as readonly string[]).includes(text)) return text as RewardKind;
+  throw new RangeError(`unknown reward "${text}"; use one of ${REWARD_KINDS.join(", ")}`);
+}
+
+/** A short label for tables, curves and run ids: "sparse", "vlmcar", "reference", "vlmcar-code". */
+export function rewardLabel(setting: RewardSetting): string {
+  if (setting.kind === "sparse") return "sparse";
+  return setting.shaping && setting.shaping !== "code+env"
+    ? `${setting.kind}-${setting.shaping}`
+    : setting.kind;
+}
+
+/** Loads the program a reward setting needs for `envId` (none for sparse). */
+export async function resolveReward(envId: string, setting: RewardSetting): Promise<ResolvedReward> {
+  if (setting.kind === "sparse") return { setting, program: null, programHash: null };
+  let program: RewardProgram;
+  if (setting.program) {
+    program = loadRewardProgram(setting.program);
+  } else if (setting.kind === "vlmcar") {
+    throw new RangeError(
+      `reward "vlmcar" needs a program file: pass --program FILE (a RewardProgram JSON, e.g. a generation's program.json)`,
+    );
+  } else {
+    program = await referenceProgramFor(envId);
+  }
+  return { setting, program, programHash: programHash(program) };
+}
+
+/**
+ * The hand-written program for `envId`'s family, from src/program/reference/index.ts. That module (owned by
+ * the verification work) is looked up at run time, so training works before it exists for sparse and vlmcar.
+ * It is expected to export `referenceProgramFor(envId): RewardProgram | null | undefined`; a list
+ * `REFERENCE_PROGRAMS` of programs whose `task.envId` names an env of the family is accepted too.
+ */
+export async function referenceProgramFor(envId: string): Promise<RewardProgram> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const path = join(here, "..", "program", "reference", "index.ts");
+  const missing = `no reference program for "${envId}"`;
+  if (!existsSync(path)) {
+    throw new RangeError(
+      `${missing}: src/program/reference/index.ts does not exist yet; use --reward vlmcar --program FILE`,
+    );
+  }
+  const module = (await import(path)) as Record<string, unknown>;
+  let found: unknown;
+  if (typeof module.referenceProgramFor === "function") {
+    found = (module.referenceProgramFor as (id: string) => unknown)(envId);
+  } else if (Array.isArray(module.REFERENCE_PROGRAMS)) {
+    found = module.REFERENCE_PROGRAMS.find((p) => sameFamily(envId, (p as RewardProgram)?.task?.envId));
+  }
+  if (!found)
+    throw new RangeError(`${missing} in src/program/reference/index.ts; use --reward vlmcar --program FILE`);
+  return parseRewardProgram(found);
+}
+
+/** "MiniGrid-DoorKey-8x8-v0" and "MiniGrid-DoorKey-5x5-v0" are one family: the id without size and version. */
+function sameFamily(a: string, b: string | undefined): boolean {
+  if (!b) return false;
+  const family = (id: string) =>
+    id
+      .replace(/-v\d+$/, "")
+      .replace(/-\d+x\d+$/, "")
+      .replace(/-S\d+(R\d+|N\d+)?$/, "");
+  return family(a) === family(b);
+}
+
+/** The env factory for PPO and what must be freed after training. */
+export interface TrainingEnvs {
+  makeEnv: EnvFactory;
+  /** Frees the shared program sandbox (the envs themselves are closed by PPO). */
+  close(): void;
+}
+
+/**
+ * Training envs 0…numEnvs-1 are wrapped with the reward program (one sandbox shared by all of them: an
+ * isolate each would cost numEnvs × its memory limit); env numEnvs, PPO's evaluation env, is the bare env.
+ */
+export function trainingEnvs(envId: string, reward: ResolvedReward, numEnvs: number): TrainingEnvs {
+  if (reward.program === null) {
+    return { makeEnv: () => make(envId) as Env<unknown, number>, close() {} };
+  }
+  let sandbox: ProgramSandbox | null = null;
+  const setting = reward.setting;
+  const makeEnv: EnvFactory = (index) => {
+    const env = make(envId) as Env<unknown, number>;
+    if (index >= numEnvs) return env;
+    sandbox ??= new ProgramSandbox(reward.program as RewardProgram);
+    return new RewardWrapper(env, sandbox, {
+      mode: setting.shaping ?? "code+env",
+      subtaskBonus: setting.subtaskBonus,
+    });
+  };
+  return {
+    makeEnv,
+    close() {
+      sandbox?.dispose();
+      sandbox = null;
+    },
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * One training run: an env, a reward setting, a seed and a frame budget, trained with PPO into a run folder.
+ *
+ *   <run folder>/config.json     the RunConfig, plus the program hash and code version it started with
+ *   <run folder>/metrics.jsonl   PPO's log: one line per update ("update": training statistics, on the reward
+ *                                the agent is paid) and per evaluation ("eval": the env's own return)
+ *   <run folder>/checkpoint.bin  PPO's checkpoint, every `checkpointEvery` updates and at the end
+ *   <run folder>/final.json      written last: the final evaluation; its presence means "finished"
+ *
+ * A run started again on the same folder continues: a finished run returns its final.json, an unfinished one
+ * resumes from its checkpoint (PPO cuts the metrics log back to it, so nothing is logged twice).
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import "../env/minigrid/index.ts";
+import { type EvalStats, Ppo, type PpoConfig, type UpdateStats } from "../rl/ppo.ts";
+import { type RewardSetting, resolveReward, rewardLabel, trainingEnvs } from "./reward-modes.ts";
+import { type CodeVersion, codeVersion } from "./version.ts";
+
+/** When and how the true env return is measured. */
+export interface EvalSettings {
+  /** Evaluate every this many frames (at the first update boundary past it). 0: only the final evaluation. */
+  every: number;
+  /** Episodes per periodic evaluation. */
+  episodes: number;
+  /** Episodes of the final evaluation, reported by `vlmcar train` and in the report's table. */
+  finalEpisodes: number;
+  /** Act with the most likely action instead of sampling (rl-starter-files samples). */
+  greedy: boolean;
+}
+
+/**
+ * Defaults. The paper evaluates every 250 steps over 5 episodes; PPO evaluates at update boundaries (2,048
+ * frames with the default 16 envs × 128 steps), so "every 250" means "after every update", which costs as
+ * much as a third of training time while the policy is still bad (episodes run to the time limit, one env,
+ * batch-1 forwards). Every 10,240 frames (5 updates) keeps curves smooth enough (about 10 points per 100k
+ * frames, 100 per 1M) at a few percent of the time; pass `every: 250` for the paper's schedule.
+ */
+export const EVAL_DEFAULTS: EvalSettings = { every: 10_240, episodes: 5, finalEpisodes: 20, greedy: false };
+
+/** PPO settings a run may override; the rest are fixed by the run (seed, budget, eval, files). */
+export type PpoOverrides = Partial<
+  Omit<
+    PpoConfig,
+    | "seed"
+    | "totalFrames"
+    | "evalEvery"
+    | "evalEpisodes"
+    | "evalGreedy"
+    | "checkpointPath"
+    | "checkpointEvery"
+    | "logPath"
+  >
+>;
+
+export interface RunConfig {
+  envId: string;
+  reward: RewardSetting;
+  seed: number;
+  frames: number;
+  ppo: PpoOverrides;
+  evaluation: EvalSettings;
+  /** Checkpoint every this many PPO updates (and always at the end). */
+  checkpointEvery: number;
+}
+
+/** What config.json holds: the config and what the run was made with. */
+export interface RunManifest {
+  runId: string;
+  config: RunConfig;
+  programHash: string | null;
+  codeVersion: CodeVersion;
+  createdAt: string;
+}
+
+export interface EvalSummary {
+  frames: number;
+  episodes: number;
+  returnMean: number;
+  returnStd: number;
+  returns: number[];
+}
+
+/** final.json: the result of a finished run. */
+export interface RunResult {
+  runId: string;
+  envId: string;
+  reward: string;
+  seed: number;
+  frames: number;
+  updates: number;
+  /** Wall time of all sessions of this run, resumed ones included. */
+  wallSeconds: number;
+  /** The env's own return, `evaluation.finalEpisodes` episodes after training. */
+  finalEval: EvalSummary;
+  programHash: string | null;
+  codeVersion: CodeVersion;
+  finishedAt: string;
+}
+
+export const RUN_FILES = {
+  config: "config.json",
+  metrics: "metrics.jsonl",
+  checkpoint: "checkpoint.bin",
+  final: "final.json",
+  time: "time.json",
+} as const;
+
+/** A readable, stable id: env, reward, seed, and a hash of everything else in the config. */
+export function runId(config: RunConfig): string {
+  const hash = createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 8);
+  return `${config.envId}.${rewardLabel(config.reward)}.s${config.seed}.${hash}`;
+}
+
+/** JSON with object keys sorted, so equal configs serialise (and hash) alike. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+export interface RunHooks {
+  onUpdate?: (stats: UpdateStats) => void;
+  onEval?: (stats: EvalStats) => void;
+  /** Called once, before training, with whether the run resumed from a checkpoint and at which frame. */
+  onStart?: (info: { resumed: boolean; frames: number; manifest: RunManifest }) => void;
+}
+
+/** Reads final.json when the run folder holds a finished run. */
+export function readRunResult(dir: string): RunResult | null {
+  const path = join(dir, RUN_FILES.final);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as RunResult) : null;
+}
+
+/**
+ * Trains (or finishes training) the run in `dir` and returns its result. A folder holding another config is
+ * refused: it would mix two runs' metrics.
+ */
+export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks = {}): Promise<RunResult> {
+  const done = readRunResult(dir);
+  if (done) return done;
+  const id = runId(config);
+  mkdirSync(dir, { recursive: true });
+  const configPath = join(dir, RUN_FILES.config);
+  const reward = await resolveReward(config.envId, config.reward);
+  let manifest: RunManifest;
+  if (existsSync(configPath)) {
+    manifest = JSON.parse(readFileSync(configPath, "utf8")) as RunManifest;
+    if (manifest.runId !== id || manifest.programHash !== reward.programHash) {
+      throw new Error(
+        `${dir} holds run ${manifest.runId} (program ${manifest.programHash ?? "none"}), not ${id} (program ` +
+          `${reward.programHash ?? "none"}); give this run another folder or delete that one`,
+      );
+    }
+  } else {
+    manifest = {
+      runId: id,
+      config,
+      programHash: reward.programHash,
+      codeVersion: codeVersion(),
+      createdAt: new Date().toISOString(),
+    };
+    writeFileSync(configPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+
+  const checkpointPath = join(dir, RUN_FILES.checkpoint);
+  const logPath = join(dir, RUN_FILES.metrics);
+  const timePath = join(dir, RUN_FILES.time);
+  const earlierSeconds = existsSync(timePath)
+    ? (JSON.parse(readFileSync(timePath, "utf8")) as { wallSeconds: number }).wallSeconds
+    : 0;
+  const started = performance.now();
+  const elapsed = () => earlierSeconds + (performance.now() - started) / 1000;
+
+  const numEnvs = config.ppo.numEnvs ?? 16;
+  const envs = trainingEnvs(config.envId, reward, numEnvs);
+  const ppoHooks = {
+    onUpdate: (stats: UpdateStats) => {
+      writeFileSync(timePath, JSON.stringify({ wallSeconds: elapsed() }));
+      hooks.onUpdate?.(stats);
+    },
+    onEval: hooks.onEval,
+  };
+  const files = {
+    totalFrames: config.frames,
+    logPath,
+    checkpointPath,
+    checkpointEvery: config.checkpointEvery,
+  };
+  const resumed = existsSync(checkpointPath);
+  const ppo = resumed
+    ? await Ppo.resume(checkpointPath, { makeEnv: envs.makeEnv, hooks: ppoHooks, config: files })
+    : await Ppo.create({
+        makeEnv: envs.makeEnv,
+        hooks: ppoHooks,
+        config: {
+          ...config.ppo,
+          ...files,
+          seed: config.seed,
+          evalEvery: config.evaluation.every,
+          evalEpisodes: config.evaluation.episodes,
+          evalGreedy: config.evaluation.greedy,
+        },
+      });
+  try {
+    hooks.onStart?.({ resumed, frames: ppo.frames, manifest });
+    ppo.train();
+    // The last checkpoint holds the trained policy; it also marks where a kill during the final evaluation resumes.
+    ppo.saveCheckpoint(checkpointPath);
+    const evaluation = ppo.evaluate(config.evaluation.finalEpisodes, config.evaluation.greedy);
+    const finalEval: EvalSummary = {
+      frames: ppo.frames,
+      episodes: evaluation.returns.length,
+      returnMean: evaluation.returnMean,
+      returnStd: evaluation.returnStd,
+      returns: evaluation.returns,
+    };
+    const result: RunResult = {
+      runId: id,
+      envId: config.envId,
+      reward: rewardLabel(config.reward),
+      seed: config.seed,
+      frames: ppo.frames,
+      updates: ppo.updates,
+      wallSeconds: elapsed(),
+      finalEval,
+      programHash: reward.programHash,
+      codeVersion: manifest.codeVersion,
+      finishedAt: new Date().toISOString(),
+    };
+    writeFileSync(timePath, JSON.stringify({ wallSeconds: result.wallSeconds }));
+    writeFileSync(join(dir, RUN_FILES.final), `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  } finally {
+    ppo.close();
+    envs.close();
+  }
+}
+
+/** The evaluations logged in a run's metrics.jsonl, in order (an unfinished last line is skipped). */
+export function readEvaluations(dir: string): EvalStats[] {
+  const path = join(dir, RUN_FILES.metrics);
+  if (!existsSync(path)) return [];
+  const out: EvalStats[] = [];
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const entry = JSON.parse(line) as { type?: string };
+      if (entry.type === "eval") out.push(entry as EvalStats);
+    } catch {
+      // A line cut short by a kill; PPO's resume truncates it away.
+    }
+  }
+  return out;
+}

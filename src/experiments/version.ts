@@ -1,0 +1,30 @@
+/** The code version a run was made with: the git commit and whether the working tree had changes. */
+import { execFileSync } from "node:child_process";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface CodeVersion {
+  /** The commit hash, or null outside a git checkout. */
+  commit: string | null;
+  /** True when tracked files differ from the commit (the results may not be reproducible from it). */
+  dirty: boolean;
+}
+
+let cached: CodeVersion | undefined;
+
+/** Asks git once per process, in the folder of this source file (so it works from any current directory). */
+export function codeVersion(): CodeVersion {
+  if (cached) return cached;
+  const cwd = dirname(fileURLToPath(import.meta.url));
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  try {
+    const commit = git("rev-parse", "HEAD");
+    // Untracked files are left out: run folders and scratch files should not mark the code as changed.
+    const dirty = git("status", "--porcelain", "--untracked-files=no") !== "";
+    cached = { commit, dirty };
+  } catch {
+    cached = { commit: null, dirty: false };
+  }
+  return cached;
+}
