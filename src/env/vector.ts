@@ -19,8 +19,12 @@ export interface VectorStep<Obs> {
 
 export class SyncVectorEnv<Obs, Act = number> {
   readonly envs: Env<Obs, Act>[];
-  constructor(makeEnv: (index: number) => Env<Obs, Act>, readonly numEnvs: number) {
-    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new RangeError(`numEnvs must be >= 1, got ${numEnvs}`);
+  constructor(
+    makeEnv: (index: number) => Env<Obs, Act>,
+    readonly numEnvs: number,
+  ) {
+    if (!Number.isInteger(numEnvs) || numEnvs < 1)
+      throw new RangeError(`numEnvs must be >= 1, got ${numEnvs}`);
     this.envs = Array.from({ length: numEnvs }, (_, i) => makeEnv(i));
   }
 
@@ -53,8 +57,9 @@ export class SyncVectorEnv<Obs, Act = number> {
       terminated: new Array(n),
       truncated: new Array(n),
       infos: new Array(n),
-      finalObs: new Array(n),
-      finalInfo: new Array(n),
+      // Filled, not sparse: map/forEach must visit every copy, ended or not.
+      finalObs: new Array<Obs | undefined>(n).fill(undefined),
+      finalInfo: new Array<Info | undefined>(n).fill(undefined),
     };
     for (let i = 0; i < n; i++) {
       const env = this.envs[i];
