@@ -93,8 +93,9 @@ export class Transcript {
 
   /**
    * Opens a transcript for appending, creating its folder. An existing file is read first: its entries are
-   * what a resumed run reuses. A last line cut short by a killed process is dropped (it was never a complete
-   * call), and the file is left ending in a newline so the next entry starts cleanly.
+   * what a resumed run reuses. A last line cut short by a killed process is moved aside to
+   * `<path>.damaged-<time>` (it may hold part of a paid reply, so it is kept for a person to read) and cut
+   * from the transcript, so the file stays valid JSONL for the entries appended after it.
    */
   static open(path: string): Transcript {
     mkdirSync(dirname(path), { recursive: true });
@@ -102,7 +103,13 @@ export class Transcript {
     if (existsSync(path)) {
       const text = readFileSync(path, "utf8");
       entries = parseTranscript(text, path, { tolerateTruncatedTail: true });
-      if (text.length > 0 && !text.endsWith("\n")) appendFileSync(path, "\n");
+      const complete = completeLines(text);
+      if (complete.length < text.length) {
+        const tail = text.slice(complete.length);
+        if (tail.trim() !== "")
+          writeFileSync(`${path}.damaged-${new Date().toISOString().replace(/[:.]/g, "-")}`, tail);
+        writeFileSync(path, complete);
+      }
     }
     return new Transcript(path, entries);
   }
@@ -146,6 +153,26 @@ export class Transcript {
     appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
     this.recorded.push(entry);
   }
+}
+
+/** The text up to and including the last line that parses as JSON (all of it, when the file is intact). */
+function completeLines(text: string): string {
+  let end = text.length;
+  while (end > 0) {
+    const start = text.lastIndexOf("\n", end - 2) + 1;
+    const line = text.slice(start, end).trim();
+    if (line === "") {
+      end = start;
+      continue;
+    }
+    try {
+      JSON.parse(line);
+      return text.slice(0, end).endsWith("\n") ? text.slice(0, end) : `${text.slice(0, end)}\n`;
+    } catch {
+      end = start;
+    }
+  }
+  return "";
 }
 
 export function callId(n: number): string {

@@ -34,7 +34,7 @@ export interface FixtureServer {
 
 /**
  * Starts a server for `wire` that answers requests with `steps` in order; requests beyond the script get a
- * 500 saying so (the loop under test is bounded, so this shows up as a failed assertion, never a hang).
+ * 418 saying so (the loop under test is bounded, so this shows up as a failed assertion, never a hang).
  */
 export async function startFixtureServer(
   wire: Wire,
@@ -86,7 +86,8 @@ function modelFromUrl(url: string | undefined): string {
 
 function answer(wire: Wire, step: Step | undefined, res: ServerResponse, model: string): void {
   if (!step) {
-    json(res, 500, errorBody(wire, 500, "fixture server: no scripted reply left for this request"));
+    // 418, a status nobody retries, so an over-long loop fails fast instead of burning retries.
+    json(res, 418, errorBody(wire, 418, "fixture server: no scripted reply left for this request"));
     return;
   }
   if ("hang" in step) return; // Never answer; the client's timeout must end it.

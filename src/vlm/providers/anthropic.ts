@@ -2,7 +2,7 @@
  * Anthropic's messages API through the official SDK. System messages become the top-level `system` prompt;
  * images travel as base64 `image` blocks. Anthropic has no sampling seed, so `seed` only keys the cache here.
  */
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import { type Env, endpointSettings, PLACEHOLDER_API_KEY } from "../config.ts";
 import { VlmError } from "../errors.ts";
 import { pngBase64, textOnly } from "../prepare.ts";
@@ -11,8 +11,9 @@ import { type EndpointContext, malformed, toVlmError } from "./http-errors.ts";
 
 export class AnthropicProvider implements VlmProvider {
   readonly name = "anthropic";
-  private readonly client: Anthropic;
+  private client?: Promise<Anthropic>;
   private readonly ctx: EndpointContext;
+  private readonly apiKey: string;
 
   constructor(
     readonly model: string,
@@ -34,13 +35,17 @@ export class AnthropicProvider implements VlmProvider {
       keyEnv: settings.keyEnv,
       baseURLEnv: settings.baseURLEnv,
     };
-    // maxRetries: 0 — retries are ours (retry.ts). authToken: null keeps ANTHROPIC_AUTH_TOKEN from sneaking in.
-    this.client = new Anthropic({
-      apiKey: settings.apiKey ?? PLACEHOLDER_API_KEY,
-      authToken: null,
-      baseURL: settings.baseURL,
-      maxRetries: 0,
-    });
+    this.apiKey = settings.apiKey ?? PLACEHOLDER_API_KEY;
+  }
+
+  /** The SDK is loaded on first use: importing vlmcar should not cost the load time of three SDKs. */
+  private sdk(): Promise<Anthropic> {
+    this.client ??= import("@anthropic-ai/sdk").then(
+      // maxRetries: 0 — retries are ours (retry.ts). authToken: null keeps ANTHROPIC_AUTH_TOKEN from sneaking in.
+      ({ default: Anthropic }) =>
+        new Anthropic({ apiKey: this.apiKey, authToken: null, baseURL: this.ctx.baseURL, maxRetries: 0 }),
+    );
+    return this.client;
   }
 
   async send(
@@ -64,7 +69,8 @@ export class AnthropicProvider implements VlmProvider {
       }));
     let message: Anthropic.Message;
     try {
-      message = await this.client.messages.create(
+      const client = await this.sdk();
+      message = await client.messages.create(
         {
           model: this.model,
           max_tokens: request.parameters.maxTokens,

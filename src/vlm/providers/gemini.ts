@@ -5,7 +5,7 @@
  *
  * The SDK retries only when given `httpOptions.retryOptions`, which we never pass: retries are ours.
  */
-import { type Content, type GenerateContentResponse, GoogleGenAI, type Part } from "@google/genai";
+import type { Content, GenerateContentResponse, GoogleGenAI, Part } from "@google/genai";
 import { type Env, endpointSettings, PLACEHOLDER_API_KEY } from "../config.ts";
 import { VlmError } from "../errors.ts";
 import { pngBase64, textOnly } from "../prepare.ts";
@@ -14,8 +14,9 @@ import { type EndpointContext, malformed, toVlmError } from "./http-errors.ts";
 
 export class GeminiProvider implements VlmProvider {
   readonly name = "gemini";
-  private readonly client: GoogleGenAI;
+  private client?: Promise<GoogleGenAI>;
   private readonly ctx: EndpointContext;
+  private readonly apiKey: string;
 
   constructor(
     readonly model: string,
@@ -37,12 +38,17 @@ export class GeminiProvider implements VlmProvider {
       keyEnv: settings.keyEnv,
       baseURLEnv: settings.baseURLEnv,
     };
-    // vertexai: false pins the Gemini API even if GOOGLE_GENAI_USE_VERTEXAI is set in the environment.
-    this.client = new GoogleGenAI({
-      vertexai: false,
-      apiKey: settings.apiKey ?? PLACEHOLDER_API_KEY,
-      httpOptions: { baseUrl: settings.baseURL },
-    });
+    this.apiKey = settings.apiKey ?? PLACEHOLDER_API_KEY;
+  }
+
+  /** The SDK is loaded on first use: importing vlmcar should not cost the load time of three SDKs. */
+  private sdk(): Promise<GoogleGenAI> {
+    this.client ??= import("@google/genai").then(
+      // vertexai: false pins the Gemini API even if GOOGLE_GENAI_USE_VERTEXAI is set in the environment.
+      ({ GoogleGenAI }) =>
+        new GoogleGenAI({ vertexai: false, apiKey: this.apiKey, httpOptions: { baseUrl: this.ctx.baseURL } }),
+    );
+    return this.client;
   }
 
   async send(
@@ -67,7 +73,8 @@ export class GeminiProvider implements VlmProvider {
     const { parameters } = request;
     let response: GenerateContentResponse;
     try {
-      response = await this.client.models.generateContent({
+      const client = await this.sdk();
+      response = await client.models.generateContent({
         model: this.model,
         contents,
         config: {

@@ -3,7 +3,7 @@
  * llama.cpp server, LM Studio) by pointing OPENAI_BASE_URL (or VLMCAR_OPENAI_BASE_URL) at it, e.g.
  * `http://127.0.0.1:11434/v1` for Ollama. Images travel inline as `data:image/png;base64,...` URLs.
  */
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type {
   ChatCompletionContentPart,
   ChatCompletionMessageParam,
@@ -16,9 +16,10 @@ import { type EndpointContext, malformed, toVlmError } from "./http-errors.ts";
 
 export class OpenAIProvider implements VlmProvider {
   readonly name = "openai";
-  private readonly client: OpenAI;
+  private client?: Promise<OpenAI>;
   private readonly ctx: EndpointContext;
   private readonly official: boolean;
+  private readonly apiKey: string;
 
   constructor(
     readonly model: string,
@@ -41,12 +42,16 @@ export class OpenAIProvider implements VlmProvider {
       keyEnv: settings.keyEnv,
       baseURLEnv: settings.baseURLEnv,
     };
-    // maxRetries: 0 — retries are ours (retry.ts), identical for every provider.
-    this.client = new OpenAI({
-      apiKey: settings.apiKey ?? PLACEHOLDER_API_KEY,
-      baseURL: settings.baseURL,
-      maxRetries: 0,
-    });
+    this.apiKey = settings.apiKey ?? PLACEHOLDER_API_KEY;
+  }
+
+  /** The SDK is loaded on first use: importing vlmcar should not cost the load time of three SDKs. */
+  private sdk(): Promise<OpenAI> {
+    this.client ??= import("openai").then(
+      // maxRetries: 0 — retries are ours (retry.ts), identical for every provider.
+      ({ default: OpenAI }) => new OpenAI({ apiKey: this.apiKey, baseURL: this.ctx.baseURL, maxRetries: 0 }),
+    );
+    return this.client;
   }
 
   async send(
@@ -56,7 +61,8 @@ export class OpenAIProvider implements VlmProvider {
     const { parameters } = request;
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create(
+      const client = await this.sdk();
+      completion = await client.chat.completions.create(
         {
           model: this.model,
           messages: request.messages.map(toOpenAIMessage),
