@@ -17,6 +17,7 @@ import {
   reach,
   type Subgoal,
   type SubgoalRunner,
+  stuck,
   toggleAt,
 } from "./subgoals.ts";
 
@@ -35,7 +36,7 @@ export interface Family {
   readonly next: Strategy;
 }
 
-/** Raised when the state does not hold what the family's mission needs (e.g. no key for a locked door). */
+/** Raised when an env's mission does not read as its family's missions do. */
 export class ExpertError extends Error {
   override name = "ExpertError";
 }
@@ -49,17 +50,6 @@ interface Located {
 function find(env: MiniGridEnv, type: ObjectType, color?: ColorName): Located | null {
   const hit = env.grid.find(type, color);
   return hit && { x: hit.x, y: hit.y, color: hit.obj.color };
-}
-
-function findOrThrow(env: MiniGridEnv, type: ObjectType, color?: ColorName): Located {
-  const hit = find(env, type, color);
-  if (hit === null) {
-    const what = color ? `${color} ${type}` : type;
-    throw new ExpertError(
-      `${env.id}: the expert needs the ${what}, but the grid has none:\n${env.pprintGrid()}`,
-    );
-  }
-  return hit;
 }
 
 function lockedDoor(env: MiniGridEnv): Located | null {
@@ -83,8 +73,8 @@ function missionTarget(env: MiniGridEnv, pattern: RegExp): { type: ObjectType; c
 // ---- shared moves ------------------------------------------------------------------------------------------
 
 const reachGoal: Strategy = (env) => {
-  const goal = findOrThrow(env, "goal");
-  return reach(goal.x, goal.y, "reach the goal");
+  const goal = find(env, "goal");
+  return goal ? reach(goal.x, goal.y, "reach the goal") : stuck("there is no goal");
 };
 
 /**
@@ -103,7 +93,8 @@ function unlockStep(env: MiniGridEnv, runner: SubgoalRunner): Subgoal | null {
     return toggleAt(door.x, door.y, `move what blocks ${what}`);
   }
   if (held?.type === "key" && held.color === door.color) return toggleAt(door.x, door.y, `unlock ${what}`);
-  const key = findOrThrow(env, "key", door.color);
+  const key = find(env, "key", door.color);
+  if (key === null) return stuck(`the ${door.color} key is gone`);
   if (held !== null)
     return dropHeld(`free the hands for the ${door.color} key`, [facing(key.x, key.y), atDoor]);
   return pickUpAt(key.x, key.y, `pick up the ${door.color} key`);
@@ -114,7 +105,8 @@ const PICK_UP = /pick up the (\w+) (\w+)/;
 /** Picks up the mission's object, putting down whatever else is carried first. */
 const pickUpTarget: Strategy = (env) => {
   const { type, color } = missionTarget(env, PICK_UP);
-  const target = findOrThrow(env, type, color);
+  const target = find(env, type, color);
+  if (target === null) return stuck(`the ${color} ${type} is gone`);
   if (env.carrying !== null)
     return dropHeld(`free the hands for the ${color} ${type}`, [facing(target.x, target.y)]);
   return pickUpAt(target.x, target.y, `pick up the ${color} ${type}`);
@@ -132,23 +124,26 @@ const unlockThenPickUp: Strategy = (env, runner) => unlockStep(env, runner) ?? p
 const unlock: Strategy = (env, runner) => {
   const step = unlockStep(env, runner);
   if (step !== null) return step;
-  const door = findOrThrow(env, "door");
-  return toggleAt(door.x, door.y, "open the door");
+  const door = find(env, "door");
+  return door ? toggleAt(door.x, door.y, "open the door") : stuck("there is no door");
 };
 
 /** RedBlueDoors: opening the blue door first loses, so the red one first, and no other toggles. */
 const redThenBlue: Strategy = (env) => {
-  const red = findOrThrow(env, "door", "red");
+  const red = find(env, "door", "red");
+  const blue = find(env, "door", "blue");
+  if (red === null || blue === null) return stuck("the red and blue doors are not both there");
   const redOpen = env.grid.get(red.x, red.y)?.stateIndex() === STATE_TO_IDX.open;
-  if (!redOpen) return toggleAt(red.x, red.y, "open the red door");
-  const blue = findOrThrow(env, "door", "blue");
-  return toggleAt(blue.x, blue.y, "open the blue door");
+  return redOpen
+    ? toggleAt(blue.x, blue.y, "open the blue door")
+    : toggleAt(red.x, red.y, "open the red door");
 };
 
 /** GoToDoor: Farama rewards `done` next to the mission's door (and ends the episode on any toggle). */
 const goToDoor: Strategy = (env) => {
   const { color } = missionTarget(env, /go to the (\w+) door/);
-  const door = findOrThrow(env, "door", color);
+  const door = find(env, "door", color);
+  if (door === null) return stuck(`there is no ${color} door`);
   return declareAt(door.x, door.y, `go to the ${color} door`);
 };
 

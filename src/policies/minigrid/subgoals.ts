@@ -20,7 +20,9 @@ export type Subgoal =
   /** Stand next to a cell, then declare the task done (GoToDoor). */
   | { kind: "declare"; x: number; y: number; why: string }
   /** Put down what is carried where it blocks nothing, nor the way to the poses in `clearOf`. */
-  | { kind: "drop"; clearOf: readonly PoseTest[]; why: string };
+  | { kind: "drop"; clearOf: readonly PoseTest[]; why: string }
+  /** Nothing can be done: what the mission needs is gone (a noisy step toggled the box away, say). */
+  | { kind: "stuck"; why: string };
 
 export const reach = (x: number, y: number, why: string): Subgoal => ({ kind: "reach", x, y, why });
 export const pickUpAt = (x: number, y: number, why: string): Subgoal => ({
@@ -38,6 +40,7 @@ export const toggleAt = (x: number, y: number, why: string): Subgoal => ({
   why,
 });
 export const declareAt = (x: number, y: number, why: string): Subgoal => ({ kind: "declare", x, y, why });
+export const stuck = (why: string): Subgoal => ({ kind: "stuck", why });
 export const dropHeld = (why: string, clearOf: readonly PoseTest[] = []): Subgoal => ({
   kind: "drop",
   clearOf,
@@ -81,6 +84,8 @@ export class SubgoalRunner {
         return this.approach(env, nextTo(subgoal.x, subgoal.y), Actions.done);
       case "drop":
         return this.drop(env, subgoal.clearOf);
+      case "stuck":
+        return this.giveUp();
     }
   }
 
