@@ -159,6 +159,7 @@ export class VlmClient implements Vlm {
     try {
       if (!this.provider.free)
         reservation = this.meter.reserve(this.provider.name, this.provider.model, prepared);
+      await this.provider.load?.();
       result = await this.limiter.run(() => this.send(prepared, attempts));
     } catch (error) {
       if (reservation) this.meter.release(reservation);

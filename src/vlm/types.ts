@@ -173,5 +173,7 @@ export interface VlmProvider {
   /** Answers from a record; the client then skips its own cache so every answer is the recorded one. */
   readonly replays?: boolean;
   readonly callDefaults?: ProviderCallDefaults;
+  /** Loads what the provider needs (its SDK), so that loading never counts against a call's timeout. */
+  load?(): Promise<void>;
   send(request: PreparedRequest, options: { signal: AbortSignal; timeoutMs: number }): Promise<ProviderReply>;
 }

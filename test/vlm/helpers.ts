@@ -59,7 +59,8 @@ export function clientFor(
   return createVlmClient(`${wire}:${MODELS[wire]}`, {
     env: envFor(wire, url),
     transcript: join(dir, "transcript.jsonl"),
-    retry: { timeoutMs: 2_000, baseDelayMs: 10, maxAttempts: 3 },
+    // Generous: CI machines are small and shared; the hang tests set their own short timeout.
+    retry: { timeoutMs: 10_000, baseDelayMs: 10, maxAttempts: 3 },
     hooks: { sleep: async (ms) => void delays?.push(ms), random: () => 0.5 },
     ...rest,
   });

@@ -117,7 +117,7 @@ for (const wire of WIRES) {
       const server = await startFixtureServer(wire, [{ hang: true }, { reply: "ok after hang" }]);
       t.after(() => server.close());
       const client = clientFor(wire, server.url, tempDir(t), {
-        retry: { timeoutMs: 300, baseDelayMs: 10, maxAttempts: 3 },
+        retry: { timeoutMs: 1_000, baseDelayMs: 10, maxAttempts: 3 },
       });
       const reply = await client.chat(request());
       assert.equal(reply.text, "ok after hang");

@@ -38,6 +38,10 @@ export class AnthropicProvider implements VlmProvider {
     this.apiKey = settings.apiKey ?? PLACEHOLDER_API_KEY;
   }
 
+  async load(): Promise<void> {
+    await this.sdk();
+  }
+
   /** The SDK is loaded on first use: importing vlmcar should not cost the load time of three SDKs. */
   private sdk(): Promise<Anthropic> {
     this.client ??= import("@anthropic-ai/sdk").then(

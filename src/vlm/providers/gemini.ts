@@ -41,6 +41,10 @@ export class GeminiProvider implements VlmProvider {
     this.apiKey = settings.apiKey ?? PLACEHOLDER_API_KEY;
   }
 
+  async load(): Promise<void> {
+    await this.sdk();
+  }
+
   /** The SDK is loaded on first use: importing vlmcar should not cost the load time of three SDKs. */
   private sdk(): Promise<GoogleGenAI> {
     this.client ??= import("@google/genai").then(

@@ -45,6 +45,10 @@ export class OpenAIProvider implements VlmProvider {
     this.apiKey = settings.apiKey ?? PLACEHOLDER_API_KEY;
   }
 
+  async load(): Promise<void> {
+    await this.sdk();
+  }
+
   /** The SDK is loaded on first use: importing vlmcar should not cost the load time of three SDKs. */
   private sdk(): Promise<OpenAI> {
     this.client ??= import("openai").then(
