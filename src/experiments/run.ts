@@ -207,7 +207,11 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
       });
   try {
     hooks.onStart?.({ resumed, frames: ppo.frames, manifest });
-    ppo.train();
+    while (ppo.frames < config.frames) {
+      ppo.step();
+      // Between updates, let the event loop run: a worker's progress messages go out, signals are handled.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     // The last checkpoint holds the trained policy; it also marks where a kill during the final evaluation resumes.
     ppo.saveCheckpoint(checkpointPath);
     const evaluation = ppo.evaluate(config.evaluation.finalEpisodes, config.evaluation.greedy);

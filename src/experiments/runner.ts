@@ -1,0 +1,237 @@
+/**
+ * The experiment runner: every run of a spec, `workers` at a time (one worker process per run), recorded in
+ * the results store and in run folders.
+ *
+ *   <experiment folder>/spec.json        the spec as run
+ *   <experiment folder>/results.sqlite   the results store (store.ts)
+ *   <experiment folder>/runs/<run id>/   one folder per run (run.ts)
+ *
+ * Running a spec again in the same folder continues it: finished runs (final.json present) are skipped,
+ * unfinished ones resume from their checkpoint, failed ones are tried again. A run that throws or whose
+ * process dies is recorded as failed, with the error, and the others go on.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadRewardProgram, programHash } from "../program/program.ts";
+import {
+  canonicalJson,
+  type RunConfig,
+  type RunResult,
+  readEvaluations,
+  readRunResult,
+  runId,
+} from "./run.ts";
+import { type ExperimentSpec, expandSpec } from "./spec.ts";
+import { ResultsStore } from "./store.ts";
+import { codeVersion } from "./version.ts";
+import type { WorkerMessage, WorkerTask } from "./worker.ts";
+
+export type RunnerEvent =
+  | { type: "plan"; total: number; toRun: number }
+  | { type: "skip"; runId: string; result: RunResult }
+  | { type: "start"; runId: string; resumed: boolean; frames: number; totalFrames: number }
+  | { type: "update"; runId: string; frames: number; totalFrames: number; fps: number }
+  | { type: "eval"; runId: string; frames: number; returnMean: number; returnStd: number }
+  | { type: "done"; runId: string; result: RunResult }
+  | { type: "failed"; runId: string; error: string };
+
+export interface RunnerOptions {
+  /** The experiment folder. */
+  dir: string;
+  /** Runs at a time; default min(2, cores). Each run uses one core (jax-js's Wasm backend is single-threaded). */
+  workers?: number;
+  onEvent?: (event: RunnerEvent) => void;
+}
+
+export interface ExperimentSummary {
+  experimentId: string;
+  dir: string;
+  db: string;
+  runs: number;
+  done: number;
+  skipped: number;
+  failed: { runId: string; error: string }[];
+  wallSeconds: number;
+}
+
+export const EXPERIMENT_FILES = { spec: "spec.json", db: "results.sqlite", runs: "runs" } as const;
+
+/** The experiment's id: its name and a hash of its spec, so a changed spec is a new experiment. */
+export function experimentId(spec: ExperimentSpec): string {
+  return `${spec.name}-${createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 8)}`;
+}
+
+export async function runExperiment(
+  spec: ExperimentSpec,
+  options: RunnerOptions,
+): Promise<ExperimentSummary> {
+  const started = performance.now();
+  const dir = resolve(options.dir);
+  const emit = options.onEvent ?? (() => {});
+  const workers = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
+  const runs = expandSpec(spec);
+  const id = experimentId(spec);
+  const dbPath = join(dir, EXPERIMENT_FILES.db);
+  const store = new ResultsStore(dbPath);
+  const version = codeVersion();
+  writeFileSync(join(dir, EXPERIMENT_FILES.spec), `${JSON.stringify(spec, null, 2)}\n`);
+  store.putExperiment(id, spec.name, spec);
+
+  const hashes = new Map<string, string>();
+  const queue: { id: string; config: RunConfig; dir: string }[] = [];
+  let skipped = 0;
+  for (const config of runs) {
+    const rid = runId(config);
+    const runDir = join(dir, EXPERIMENT_FILES.runs, rid);
+    const program = config.reward.program;
+    if (program && !hashes.has(program)) hashes.set(program, programHash(loadRewardProgram(program)));
+    store.addRun(id, {
+      id: rid,
+      config,
+      dir: runDir,
+      programHash: program ? (hashes.get(program) ?? null) : null,
+      codeVersion: version,
+    });
+    const finished = readRunResult(runDir);
+    if (finished) {
+      // Finished earlier (perhaps in a runner that was killed before it could record it): record, skip.
+      store.replaceEvals(rid, readEvaluations(runDir));
+      store.markDone(rid, finished);
+      skipped++;
+      emit({ type: "skip", runId: rid, result: finished });
+    } else {
+      queue.push({ id: rid, config, dir: runDir });
+    }
+  }
+  emit({ type: "plan", total: runs.length, toRun: queue.length });
+
+  const failed: ExperimentSummary["failed"] = [];
+  let done = 0;
+  const runOne = async (task: (typeof queue)[number]) => {
+    store.markRunning(task.id, version);
+    const outcome = await runInWorker(task, (message) => {
+      if (message.type === "start")
+        emit({
+          type: "start",
+          runId: task.id,
+          resumed: message.resumed,
+          frames: message.frames,
+          totalFrames: task.config.frames,
+        });
+      else if (message.type === "update")
+        emit({
+          type: "update",
+          runId: task.id,
+          frames: message.frames,
+          totalFrames: task.config.frames,
+          fps: message.fps,
+        });
+      else if (message.type === "eval") {
+        store.putEval(task.id, message.eval);
+        emit({
+          type: "eval",
+          runId: task.id,
+          frames: message.eval.frames,
+          returnMean: message.eval.returnMean,
+          returnStd: message.eval.returnStd,
+        });
+      }
+    });
+    // The metrics log is the source of truth (a resumed run redid the evaluations after its checkpoint).
+    store.replaceEvals(task.id, readEvaluations(task.dir));
+    if (outcome.ok) {
+      store.markDone(task.id, outcome.result);
+      done++;
+      emit({ type: "done", runId: task.id, result: outcome.result });
+    } else {
+      store.markFailed(task.id, outcome.error);
+      failed.push({ runId: task.id, error: outcome.error });
+      emit({ type: "failed", runId: task.id, error: outcome.error });
+    }
+  };
+
+  let next = 0;
+  const lane = async () => {
+    while (next < queue.length) await runOne(queue[next++]);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, lane));
+  } finally {
+    store.close();
+  }
+  return {
+    experimentId: id,
+    dir,
+    db: dbPath,
+    runs: runs.length,
+    done,
+    skipped,
+    failed,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+type Outcome = { ok: true; result: RunResult } | { ok: false; error: string };
+
+/** Live worker processes, so an interrupted runner can stop them (their checkpoints let them resume later). */
+const live = new Set<ChildProcess>();
+let signalsHooked = false;
+
+function hookSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  const stop = (signal: NodeJS.Signals) => {
+    for (const child of live) child.kill(signal);
+    process.exit(130);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+
+/** Runs one task in a fresh process; resolves (never rejects) with its result or the reason it failed. */
+function runInWorker(
+  task: { config: RunConfig; dir: string },
+  onMessage: (m: WorkerMessage) => void,
+): Promise<Outcome> {
+  hookSignals();
+  return new Promise((resolvePromise) => {
+    // Workers load TypeScript through tsx, as the CLI does; nothing else of the parent's flags is passed on
+    // (under `node --test` they would make the worker a test runner).
+    const child = fork(WORKER, [], {
+      execArgv: ["--import", import.meta.resolve("tsx")],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "advanced",
+    });
+    live.add(child);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    let outcome: Outcome | undefined;
+    child.on("message", (message: WorkerMessage) => {
+      if (message.type === "done") outcome = { ok: true, result: message.result };
+      else if (message.type === "failed") outcome = { ok: false, error: message.error };
+      else onMessage(message);
+    });
+    child.on("error", (error) => {
+      outcome ??= { ok: false, error: `could not start the worker: ${error.message}` };
+    });
+    child.on("exit", (code, signal) => {
+      live.delete(child);
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      resolvePromise(
+        outcome ?? {
+          ok: false,
+          error: `the worker process ${how} before finishing the run${stderr.trim() ? `; its last output:\n${stderr.trim()}` : ""}`,
+        },
+      );
+    });
+    child.send({ type: "run", ...task } satisfies WorkerTask);
+  });
+}

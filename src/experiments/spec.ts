@@ -1,0 +1,181 @@
+/**
+ * An experiment spec: env ids × reward settings × seeds, one frame budget, PPO overrides and evaluation
+ * settings. Written as a JSON file (`vlmcar experiment --spec FILE`) or built from flags. Example:
+ *
+ * ```json
+ * {
+ *   "name": "doorkey",
+ *   "envs": ["MiniGrid-DoorKey-6x6-v0", "MiniGrid-DoorKey-8x8-v0"],
+ *   "rewards": ["sparse", "reference",
+ *               { "kind": "vlmcar", "programs": { "MiniGrid-DoorKey-6x6-v0": "zoo/doorkey-6x6/program.json" } }],
+ *   "seeds": 3,
+ *   "frames": 1000000,
+ *   "evaluation": { "every": 10240, "episodes": 5 }
+ * }
+ * ```
+ *
+ * `seeds` is a count (seeds 0…n-1) or a list. Program paths are relative to the spec file's folder.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+import { REWARD_KINDS, type RewardSetting } from "./reward-modes.ts";
+import { EVAL_DEFAULTS, type PpoOverrides, type RunConfig } from "./run.ts";
+
+const shapingSchema = z.enum(["code+env", "code"]);
+
+const rewardSchema = z.union([
+  z.enum(REWARD_KINDS),
+  z.strictObject({
+    kind: z.enum(REWARD_KINDS),
+    /** One program for every env. */
+    program: z.string().optional(),
+    /** A program per env id (wins over `program`). */
+    programs: z.record(z.string(), z.string()).optional(),
+    shaping: shapingSchema.optional(),
+    subtaskBonus: z.number().positive().optional(),
+  }),
+]);
+
+const ppoSchema = z
+  .strictObject({
+    numEnvs: z.int().positive(),
+    numSteps: z.int().positive(),
+    epochs: z.int().positive(),
+    batchSize: z.int().positive(),
+    lr: z.number().positive(),
+    adamEps: z.number().positive(),
+    gamma: z.number().min(0).max(1),
+    gaeLambda: z.number().min(0).max(1),
+    clipEps: z.number().positive(),
+    clipValueLoss: z.boolean(),
+    entropyCoef: z.number().min(0),
+    valueCoef: z.number().min(0),
+    maxGradNorm: z.number().positive(),
+    normalizeAdvantages: z.boolean(),
+    model: z.enum(["auto", "minigrid", "pixels"]),
+  })
+  .partial();
+
+export const experimentSpecSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' or '-'")
+    .default("experiment"),
+  envs: z.array(z.string().min(1)).min(1, "list at least one env id"),
+  rewards: z.array(rewardSchema).min(1, "list at least one reward (sparse, vlmcar, reference)"),
+  seeds: z.union([z.int().positive(), z.array(z.int().min(0)).min(1)]),
+  frames: z.int().positive(),
+  ppo: ppoSchema.default({}),
+  evaluation: z
+    .strictObject({
+      every: z.int().min(0),
+      episodes: z.int().positive(),
+      finalEpisodes: z.int().positive(),
+      greedy: z.boolean(),
+    })
+    .partial()
+    .default({}),
+  checkpointEvery: z.int().positive().default(5),
+});
+
+export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;
+export type ExperimentSpec = z.output<typeof experimentSpecSchema>;
+
+/** Raised for a spec that does not validate; `problems` has one line per problem. */
+export class SpecError extends Error {
+  override name = "SpecError";
+  constructor(
+    readonly problems: readonly string[],
+    source = "experiment spec",
+  ) {
+    super(`invalid ${source}:\n${problems.map((p) => `- ${p}`).join("\n")}`);
+  }
+}
+
+export function parseExperimentSpec(value: unknown, source?: string): ExperimentSpec {
+  const result = experimentSpecSchema.safeParse(value);
+  if (!result.success) {
+    throw new SpecError(
+      result.error.issues.map((i) => `${i.path.join(".") || "spec"}: ${i.message}`),
+      source,
+    );
+  }
+  return result.data;
+}
+
+/** Reads a spec file; program paths inside it are made absolute against the file's folder. */
+export function loadExperimentSpec(path: string): ExperimentSpec {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new SpecError([`cannot read it as JSON (${(error as Error).message})`], path);
+  }
+  const spec = parseExperimentSpec(json, path);
+  return { ...spec, rewards: spec.rewards.map((r) => absolutePrograms(r, dirname(resolve(path)))) };
+}
+
+function absolutePrograms(reward: ExperimentSpec["rewards"][number], base: string) {
+  if (typeof reward === "string") return reward;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  return {
+    ...reward,
+    program: reward.program && abs(reward.program),
+    programs:
+      reward.programs && Object.fromEntries(Object.entries(reward.programs).map(([k, v]) => [k, abs(v)])),
+  };
+}
+
+export function seedList(spec: ExperimentSpec): number[] {
+  return typeof spec.seeds === "number" ? Array.from({ length: spec.seeds }, (_, i) => i) : spec.seeds;
+}
+
+/**
+ * Every run of the spec, env-major, then reward, then seed. A vlmcar reward without a program for some env
+ * is an error naming the env (rather than a run that fails later).
+ */
+export function expandSpec(spec: ExperimentSpec): RunConfig[] {
+  const runs: RunConfig[] = [];
+  const evaluation = { ...EVAL_DEFAULTS, ...spec.evaluation };
+  for (const envId of spec.envs) {
+    for (const entry of spec.rewards) {
+      const reward = rewardFor(entry, envId);
+      for (const seed of seedList(spec)) {
+        runs.push({
+          envId,
+          reward,
+          seed,
+          frames: spec.frames,
+          ppo: spec.ppo as PpoOverrides,
+          evaluation,
+          checkpointEvery: spec.checkpointEvery,
+        });
+      }
+    }
+  }
+  return runs;
+}
+
+function rewardFor(entry: ExperimentSpec["rewards"][number], envId: string): RewardSetting {
+  if (typeof entry === "string") {
+    if (entry === "vlmcar") {
+      throw new SpecError([
+        `rewards: "vlmcar" needs a program; write { "kind": "vlmcar", "programs": { "${envId}": "path/to/program.json" } }`,
+      ]);
+    }
+    return { kind: entry };
+  }
+  const setting: RewardSetting = { kind: entry.kind };
+  const program = entry.programs?.[envId] ?? entry.program;
+  if (program) {
+    if (!existsSync(program))
+      throw new SpecError([`rewards: program file ${program} (for ${envId}) does not exist`]);
+    setting.program = program;
+  } else if (entry.kind === "vlmcar") {
+    throw new SpecError([`rewards: the vlmcar entry has no program for ${envId}; add it under "programs"`]);
+  }
+  if (entry.shaping && entry.shaping !== "code+env") setting.shaping = entry.shaping;
+  if (entry.subtaskBonus !== undefined) setting.subtaskBonus = entry.subtaskBonus;
+  return setting;
+}

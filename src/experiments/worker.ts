@@ -1,0 +1,64 @@
+/**
+ * A worker process: trains exactly one run, reporting to the runner over IPC, then exits.
+ *
+ * One process per run (rather than a thread) so a run that crashes the process, for instance the Wasm
+ * backend running out of memory, takes nothing else down, and every run starts with fresh memory.
+ */
+import type { EvalStats, UpdateStats } from "../rl/ppo.ts";
+import { executeRun, type RunConfig, type RunResult } from "./run.ts";
+
+/** Runner → worker. */
+export interface WorkerTask {
+  type: "run";
+  config: RunConfig;
+  dir: string;
+}
+
+/** Worker → runner. */
+export type WorkerMessage =
+  | { type: "start"; resumed: boolean; frames: number; programHash: string | null }
+  | { type: "update"; frames: number; returnMean: number | null; fps: number }
+  | { type: "eval"; eval: Pick<EvalStats, "frames" | "update" | "returnMean" | "returnStd" | "returns"> }
+  | { type: "done"; result: RunResult }
+  | { type: "failed"; error: string };
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) resolve();
+    else process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+async function main(task: WorkerTask): Promise<void> {
+  try {
+    const result = await executeRun(task.config, task.dir, {
+      onStart: ({ resumed, frames, manifest }) =>
+        void send({ type: "start", resumed, frames, programHash: manifest.programHash }),
+      onUpdate: (s: UpdateStats) =>
+        void send({ type: "update", frames: s.frames, returnMean: s.returnMean, fps: s.fps }),
+      onEval: (e: EvalStats) =>
+        void send({
+          type: "eval",
+          eval: {
+            frames: e.frames,
+            update: e.update,
+            returnMean: e.returnMean,
+            returnStd: e.returnStd,
+            returns: e.returns,
+          },
+        }),
+    });
+    await send({ type: "done", result });
+  } catch (error) {
+    await send({
+      type: "failed",
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    process.exitCode = 1;
+  }
+  process.disconnect?.();
+}
+
+process.once("message", (task: WorkerTask) => {
+  void main(task);
+});
