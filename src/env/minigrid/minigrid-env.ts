@@ -205,7 +205,10 @@ export abstract class MiniGridEnv extends BaseEnv<MiniGridObs, number> {
         if (cellType === GOAL) {
           terminated = true;
           reward = this.successReward();
-          events = [{ type: "goal", object: "goal", color: "green", text: "reached the goal" }];
+          events = [
+            { type: "goal", object: "goal", color: "green", text: "reached the goal" },
+            { type: "success", text: `completed the mission: ${this.mission}` },
+          ];
         } else if (cellType === LAVA) {
           terminated = true;
           events = [{ type: "lava", object: "lava", color: "red", text: "stepped into lava" }];

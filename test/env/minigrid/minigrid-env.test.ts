@@ -89,7 +89,7 @@ test("pickup, unlock, open, drop and goal behave as Farama and report events", (
   assert.equal(r.truncated, false);
   assert.equal(env.stepCount, 13);
   assert.equal(r.reward, 1 - 0.9 * (13 / 50));
-  assert.deepEqual(eventTypes(r.info), ["goal"]);
+  assert.deepEqual(eventTypes(r.info), ["goal", "success"]);
   assert.throws(() => env.step(Actions.left), /after the episode ended/);
 });
 
