@@ -139,3 +139,74 @@ describe("highlightMask", () => {
     assert.equal(mask[0 * 7 + 3], 0, "behind the agent is not in view");
   });
 });
+
+/** Farama's `Grid.process_vis`, cell by cell, as the oracle for the bit-parallel version. */
+function faramaProcessVis(opaque: (i: number, j: number) => boolean, v: number): Uint8Array {
+  const mask = new Uint8Array(v * v);
+  mask[(v >> 1) * v + v - 1] = 1;
+  for (let j = v - 1; j >= 0; j--) {
+    for (let i = 0; i < v - 1; i++) {
+      if (!mask[i * v + j] || opaque(i, j)) continue;
+      mask[(i + 1) * v + j] = 1;
+      if (j > 0) {
+        mask[(i + 1) * v + j - 1] = 1;
+        mask[i * v + j - 1] = 1;
+      }
+    }
+    for (let i = v - 1; i >= 1; i--) {
+      if (!mask[i * v + j] || opaque(i, j)) continue;
+      mask[(i - 1) * v + j] = 1;
+      if (j > 0) {
+        mask[(i - 1) * v + j - 1] = 1;
+        mask[i * v + j - 1] = 1;
+      }
+    }
+  }
+  return mask;
+}
+
+describe("egocentricView occlusion", () => {
+  it("equals Farama's process_vis on random rooms, for every view size and direction", () => {
+    // A small deterministic generator, so a failure reproduces.
+    let state = 12345;
+    const rand = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    for (const v of [3, 5, 7, 9, 11, 31]) {
+      for (let trial = 0; trial < 60; trial++) {
+        const size = v + 4;
+        // The agent stands on a free cell, as in every env.
+        const ax = Math.floor(rand() * size);
+        const ay = Math.floor(rand() * size);
+        const objects: [number, number, number, number, number][] = [];
+        const density = rand() * 0.6;
+        for (let x = 0; x < size; x++) {
+          for (let y = 0; y < size; y++) {
+            const r = rand();
+            if (x === ax && y === ay) continue;
+            if (r < density * 0.7) objects.push([x, y, OBJECT_TO_IDX.wall, 5, 0]);
+            else if (r < density) objects.push([x, y, OBJECT_TO_IDX.door, 0, Math.floor(rand() * 3)]);
+            else if (r < density + 0.05) objects.push([x, y, OBJECT_TO_IDX.ball, 1, 0]);
+          }
+        }
+        const grid = gridOf(size, size, objects);
+        const dir = Math.floor(rand() * 4);
+        const seeThrough = egocentricView(grid, ax, ay, dir, v, true, null);
+        const image = seeThrough.image.slice();
+        const blocks = (i: number, j: number) => {
+          const [t, , s] = image.subarray((i * v + j) * 3, (i * v + j) * 3 + 3);
+          return t === OBJECT_TO_IDX.wall || (t === OBJECT_TO_IDX.door && s !== 0);
+        };
+        const view = egocentricView(grid, ax, ay, dir, v, false, null);
+        assert.deepEqual(view.visMask, faramaProcessVis(blocks, v), `view ${v}, trial ${trial}`);
+      }
+    }
+  });
+
+  it("rejects view sizes Farama does not allow or the bit sets cannot hold", () => {
+    const grid = gridOf(5, 5);
+    for (const v of [2, 4, 1, 33])
+      assert.throws(() => egocentricView(grid, 2, 2, 0, v, false, null), /viewSize/);
+  });
+});
