@@ -289,9 +289,28 @@ export function renderTiles(o: RenderTilesOptions): Frame {
     }
   }
 
-  if (out) {
-    out.data.set(data);
-    return out;
+  const frame = out ?? createFrame(pxWidth, pxHeight, freshPixels(data.length));
+  frame.data.set(data);
+  return frame;
+}
+
+/**
+ * Returned frames are carved from shared chunks of about 2 MiB: allocating a large typed array costs several
+ * times more than filling it (it is zeroed, then tracked and finalized by the GC), and would dominate the
+ * render. A frame's `data` is therefore a view at some offset: read it through the view (or its `byteOffset`),
+ * never through `data.buffer` alone. A chunk is freed once no frame cut from it is alive.
+ */
+const CHUNK_BYTES = 2 * 1024 * 1024;
+let chunk = new ArrayBuffer(0);
+let chunkOffset = 0;
+
+function freshPixels(bytes: number): Uint8Array {
+  if (bytes * 2 > CHUNK_BYTES) return new Uint8Array(bytes);
+  if (chunkOffset + bytes > chunk.byteLength) {
+    chunk = new ArrayBuffer(CHUNK_BYTES);
+    chunkOffset = 0;
   }
-  return createFrame(pxWidth, pxHeight, data.slice());
+  const pixels = new Uint8Array(chunk, chunkOffset, bytes);
+  chunkOffset += bytes;
+  return pixels;
 }
