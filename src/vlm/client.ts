@@ -4,7 +4,8 @@
  *
  * 1. prepare: encode images to PNG, hash them and the request (prepare.ts);
  * 2. cache: an identical earlier request (this run, the resumed transcript, or the shared cache folder)
- *    is answered at once, without the network and without cost;
+ *    is answered at once, without the network and without cost; an identical request still in flight is
+ *    waited for rather than sent twice;
  * 3. budget: the call's worst-case cost is reserved, or the call is refused before anything is sent;
  * 4. send: under the concurrency limit, with a timeout per attempt and retries (retry.ts);
  * 5. record: the transcript line is written (synchronously) before the reply is returned to the caller;
@@ -79,6 +80,7 @@ export class VlmClient implements Vlm {
   private readonly limiter: ConcurrencyLimiter;
   private readonly policy: RetryPolicy;
   private readonly hooks: RetryHooks;
+  private readonly inFlight = new Map<string, Promise<ChatReply>>();
 
   constructor(options: VlmClientOptions) {
     this.provider = options.provider;
@@ -101,6 +103,22 @@ export class VlmClient implements Vlm {
   async chat(request: ChatRequest): Promise<ChatReply> {
     const prepared = prepareRequest(request);
     const key = cacheKey(this.provider.name, this.provider.model, prepared.requestHash);
+    if (this.provider.replays) return this.answer(prepared, key);
+    // Identical requests in flight together share one paid call: later ones wait, then hit the cache.
+    for (let pending = this.inFlight.get(key); pending; pending = this.inFlight.get(key)) {
+      await pending.catch(() => {});
+    }
+    const call = this.answer(prepared, key);
+    this.inFlight.set(key, call);
+    try {
+      return await call;
+    } finally {
+      if (this.inFlight.get(key) === call) this.inFlight.delete(key);
+    }
+  }
+
+  /** One call: cache, budget, send, record. */
+  private async answer(prepared: PreparedRequest, key: string): Promise<ChatReply> {
     const started = new Date();
     const messages = this.transcript.recordMessages(prepared);
     const record = (fields: Partial<TranscriptEntry>): TranscriptEntry => {

@@ -157,3 +157,23 @@ test("the concurrency limit bounds requests in flight", async (t) => {
   assert.equal(server.hits.length, 6);
   assert.equal(server.maxConcurrent, 2);
 });
+
+test("identical requests in flight together are sent once", async (t) => {
+  const server = await startFixtureServer("openai", [{ reply: "shared" }], { delayMs: 50 });
+  t.after(() => server.close());
+  const client = clientFor("openai", server.url, tempDir(t));
+  const replies = await Promise.all([
+    client.chat(ask("same")),
+    client.chat(ask("same")),
+    client.chat(ask("same")),
+  ]);
+  assert.deepEqual(
+    replies.map((r) => r.text),
+    ["shared", "shared", "shared"],
+  );
+  assert.deepEqual(
+    replies.map((r) => r.source),
+    ["network", "cache", "cache"],
+  );
+  assert.equal(server.hits.length, 1);
+});
