@@ -181,20 +181,63 @@ export class ActorCritic {
   }
 
   /**
-   * The forward pass, for use inside `jit`/`grad`: `params` is the flat vector, `obs` a float32 batch
-   * [B, H, W, C]. Returns log-probabilities [B, numActions] and values [B]. Consumes both arguments.
+   * The shape `apply` reads per sample: the first layer's im2col patches [outH, outW, k·k·C], already scaled.
+   * They are cut on the host by `prepareInput`: the input needs no gradient, so building them outside the
+   * compiled graph removes its two costliest index-shuffling kernels from every update step.
    */
-  apply(params: np.Array, obs: np.Array): [logProbs: np.Array, values: np.Array] {
-    const take = (e: ParamEntry) => params.ref.slice([e.offset, e.offset + e.size]).reshape(e.shape);
-    const batch = obs.shape[0];
-    let x = this.spec.inputScale === 1 ? obs : obs.mul(this.spec.inputScale);
-    for (const layer of this.convs) {
-      x = nn.relu(conv(x, layer, take(layer.w), take(layer.b)));
-      if (layer.pool) x = maxPool2x2(x);
+  get inputShape(): [number, number, number] {
+    const first = this.convs[0];
+    return [first.outH, first.outW, first.kernel * first.kernel * first.inChannels];
+  }
+
+  get inputSize(): number {
+    return this.inputShape.reduce((a, b) => a * b, 1);
+  }
+
+  /** Turns `batch` images [H, W, C] (row-major floats) into the first layer's scaled patches, into `out`. */
+  prepareInput(images: Float32Array, batch: number, out: Float32Array): void {
+    const [h, w, c] = this.spec.inputShape;
+    const { kernel: k, stride, outH, outW } = this.convs[0];
+    const scale = this.spec.inputScale;
+    const imageSize = h * w * c;
+    const rowSize = k * c;
+    let o = 0;
+    for (let b = 0; b < batch; b++) {
+      const base = b * imageSize;
+      for (let y = 0; y < outH; y++) {
+        for (let x = 0; x < outW; x++) {
+          // Patch features in (di, dj, channel) order; each di is one contiguous run of k·c values.
+          for (let di = 0; di < k; di++) {
+            let src = base + ((y * stride + di) * w + x * stride) * c;
+            for (let j = 0; j < rowSize; j++) out[o++] = images[src++] * scale;
+          }
+        }
+      }
     }
+  }
+
+  /**
+   * The forward pass, for use inside `jit`/`grad`: `params` is the flat vector, `input` a float32 batch
+   * [B, ...inputShape] from `prepareInput`. Returns log-probabilities [B, numActions] and values [B].
+   * Consumes both arguments.
+   */
+  apply(params: np.Array, input: np.Array): [logProbs: np.Array, values: np.Array] {
+    const take = (e: ParamEntry) => params.ref.slice([e.offset, e.offset + e.size]).reshape(e.shape);
+    const batch = input.shape[0];
+    let x = input;
+    this.convs.forEach((layer, i) => {
+      const patches = i === 0 ? x : im2col(x, layer);
+      const cols = patches.reshape([
+        batch * layer.outH * layer.outW,
+        layer.kernel * layer.kernel * layer.inChannels,
+      ]);
+      const out = np.matmul(cols, take(layer.w)).add(take(layer.b));
+      x = nn.relu(out.reshape([batch, layer.outH, layer.outW, layer.out]));
+      if (layer.pool) x = maxPool2x2(x);
+    });
     const embedding = x.reshape([batch, this.embeddingSize]);
-    const mlp = (e: ParamEntry[], input: np.Array) => {
-      const hidden = np.tanh(np.matmul(input, take(e[0])).add(take(e[1])));
+    const mlp = (e: ParamEntry[], hiddenInput: np.Array) => {
+      const hidden = np.tanh(np.matmul(hiddenInput, take(e[0])).add(take(e[1])));
       return np.matmul(hidden, take(e[2])).add(take(e[3]));
     };
     const logits = mlp(this.heads.actor, embedding.ref);
@@ -205,29 +248,27 @@ export class ActorCritic {
 }
 
 /**
- * A convolution with no padding as im2col + one matmul (faster than a direct convolution here): the patch
- * matrix is built from shifted slices (stride 1) or from a reshape into tiles (stride = kernel).
+ * im2col for a convolution with no padding: [B, outH, outW, k·k·C] patches with features in (di, dj, channel)
+ * order, matching the weight's rows, built from shifted slices (stride 1) or tiles (stride = kernel). When
+ * the kernel covers the whole input (the MiniGrid net's last layer) the input already is the patch.
  */
-function conv(x: np.Array, layer: ConvLayer, weight: np.Array, bias: np.Array): np.Array {
-  const [batch] = x.shape;
-  const { kernel: k, stride, outH, outW, inChannels: c } = layer;
-  let patches: np.Array;
+function im2col(x: np.Array, layer: ConvLayer): np.Array {
+  const [batch, h, w, c] = x.shape;
+  const { kernel: k, stride, outH, outW } = layer;
+  if (k === h && k === w) return x.reshape([batch, 1, 1, k * k * c]);
   if (stride === 1) {
     const shifted: np.Array[] = [];
     for (let di = 0; di < k; di++) {
       for (let dj = 0; dj < k; dj++) shifted.push(x.ref.slice([], [di, di + outH], [dj, dj + outW]));
     }
     x.dispose();
-    patches = k === 1 ? shifted[0] : np.concatenate(shifted, -1);
-  } else {
-    patches = x
-      .slice([], [0, outH * k], [0, outW * k])
-      .reshape([batch, outH, k, outW, k, c])
-      .transpose([0, 1, 3, 2, 4, 5]);
+    return k === 1 ? shifted[0] : np.concatenate(shifted, -1);
   }
-  // Patch features are ordered (di, dj, channel), matching the weight's rows.
-  const cols = patches.reshape([batch * outH * outW, k * k * c]);
-  return np.matmul(cols, weight).add(bias).reshape([batch, outH, outW, layer.out]);
+  return x
+    .slice([], [0, outH * k], [0, outW * k])
+    .reshape([batch, outH, k, outW, k, c])
+    .transpose([0, 1, 3, 2, 4, 5])
+    .reshape([batch, outH, outW, k * k * c]);
 }
 
 function maxPool2x2(x: np.Array): np.Array {

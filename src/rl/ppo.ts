@@ -152,7 +152,8 @@ interface CheckpointHeader {
 
 /** One minibatch, as device arrays (consumed by the step). */
 type Minibatch = {
-  obs: np.Array;
+  /** The network input for the sampled observations, [n, ...net.inputShape]. */
+  input: np.Array;
   actions: np.Array;
   oldLogProbs: np.Array;
   advantages: np.Array;
@@ -175,7 +176,7 @@ export function ppoLoss(
   batch: Minibatch,
 ): [np.Array, np.Array] {
   const { clipEps } = config;
-  const [logProbs, values] = net.apply(params, batch.obs);
+  const [logProbs, values] = net.apply(params, batch.input);
   const logProb = logProbs.ref.mul(nn.oneHot(batch.actions, net.spec.numActions)).sum(1);
   const entropy = np.exp(logProbs.ref).mul(logProbs).sum(1).neg().mean();
 
@@ -325,10 +326,12 @@ export class Ppo {
   private readonly makeEnv: EnvFactory;
   /** The observations the next rollout step acts on, encoded: [numEnvs, H, W, C]. */
   private readonly currentObs: Float32Array;
+  /** Staging for the policy's input during rollouts and evaluation. */
+  private readonly policyInput: Float32Array;
   private readonly episodeReturn: Float64Array;
   private readonly episodeLength: Int32Array;
 
-  private readonly policyStep: (params: np.Array, obs: np.Array) => np.Array;
+  private readonly policyStep: (params: np.Array, input: np.Array) => np.Array;
   private readonly updateStep: ReturnType<typeof makeUpdateStep>;
   private readonly buffer: RolloutBuffer;
 
@@ -376,14 +379,15 @@ export class Ppo {
     }
 
     const net = this.net;
-    this.policyStep = jit((params: np.Array, obs: np.Array) => {
-      const [logProbs, values] = net.apply(params, obs);
+    this.policyStep = jit((params: np.Array, input: np.Array) => {
+      const [logProbs, values] = net.apply(params, input);
       return np.concatenate([logProbs, values.reshape([-1, 1])], 1);
     });
     this.updateStep = makeUpdateStep(net, c);
     this.buffer = new RolloutBuffer(c.numSteps, c.numEnvs, this.encoder.size);
 
     this.currentObs = new Float32Array(c.numEnvs * this.encoder.size);
+    this.policyInput = new Float32Array(c.numEnvs * this.net.inputSize);
     this.episodeReturn = new Float64Array(c.numEnvs);
     this.episodeLength = new Int32Array(c.numEnvs);
     this.startEpisodes();
@@ -502,7 +506,6 @@ export class Ppo {
     const { numEnvs: N, numSteps: T } = c;
     const A = this.net.spec.numActions;
     const size = this.encoder.size;
-    const [H, W, C] = this.encoder.shape;
     const b = this.buffer;
     const actions = new Int32Array(N);
     const finalObs = new Float32Array(N * size);
@@ -513,7 +516,7 @@ export class Ppo {
 
     for (let t = 0; t < T; t++) {
       const t0 = performance.now();
-      const out = this.runPolicy(this.currentObs, [N, H, W, C]);
+      const out = this.runPolicy(this.currentObs, N);
       for (let i = 0; i < N; i++) {
         const k = t * N + i;
         const row = i * (A + 1);
@@ -551,7 +554,7 @@ export class Ppo {
       const t2 = performance.now();
       if (anyTruncated) {
         // Rare (time limits only), so a full fixed-size batch is fine and avoids a recompile per count.
-        const out = this.runPolicy(finalObs, [N, H, W, C]);
+        const out = this.runPolicy(finalObs, N);
         for (let i = 0; i < N; i++)
           b.finalValues[t * N + i] = b.truncated[t * N + i] ? out[i * (A + 1) + A] : 0;
       } else {
@@ -562,7 +565,7 @@ export class Ppo {
     }
 
     const t3 = performance.now();
-    const last = this.runPolicy(this.currentObs, [N, H, W, C]);
+    const last = this.runPolicy(this.currentObs, N);
     const lastValues = new Float32Array(N);
     for (let i = 0; i < N; i++) lastValues[i] = last[i * (A + 1) + A];
     policyMs += performance.now() - t3;
@@ -584,9 +587,12 @@ export class Ppo {
     return { episodeReturns, episodeLengths, envMs, policyMs };
   }
 
-  /** Log-probabilities and values for a batch: [B, A + 1] row-major, the value last in each row. */
-  private runPolicy(obs: Float32Array, shape: number[]): Float32Array {
-    return this.policyStep(this.params.ref, np.array(obs).reshape(shape)).dataSync() as Float32Array;
+  /** Log-probabilities and values for `batch` encoded images: [batch, A + 1], the value last in each row. */
+  private runPolicy(images: Float32Array, batch: number): Float32Array {
+    const input = this.policyInput.subarray(0, batch * this.net.inputSize);
+    this.net.prepareInput(images, batch, input);
+    const x = np.array(input).reshape([batch, ...this.net.inputShape]);
+    return this.policyStep(this.params.ref, x).dataSync() as Float32Array;
   }
 
   // ───────────────────────────────────────── 5. learning ─────────────────────────────────────────
@@ -594,11 +600,9 @@ export class Ppo {
   private learn() {
     const c = this.config;
     const b = this.buffer;
-    const [H, W, C] = this.encoder.shape;
-    const size = this.encoder.size;
     const total = c.numSteps * c.numEnvs;
     const order = new Int32Array(total);
-    const mb = new MinibatchBuffer(Math.min(c.batchSize, total), size);
+    const mb = new MinibatchBuffer(Math.min(c.batchSize, total), this.encoder.size, this.net);
     const sums = new Float64Array(LOSS_STATS.length + 2);
     let count = 0;
 
@@ -611,7 +615,7 @@ export class Ppo {
         const t = this.state.adamStep;
         const adamScalars = np.array(new Float32Array([c.lr / (1 - 0.9 ** t), Math.sqrt(1 - 0.999 ** t)]));
         const batch: Minibatch = {
-          obs: np.array(mb.obs.subarray(0, n * size)).reshape([n, H, W, C]),
+          input: np.array(mb.input.subarray(0, n * this.net.inputSize)).reshape([n, ...this.net.inputShape]),
           actions: np.array(mb.actions.subarray(0, n), { dtype: np.int32 }),
           oldLogProbs: np.array(mb.logProbs.subarray(0, n)),
           advantages: np.array(mb.advantages.subarray(0, n)),
@@ -657,7 +661,6 @@ export class Ppo {
     this.evalEnv ??= this.makeEnv(c.numEnvs);
     const env = this.evalEnv;
     const A = this.net.spec.numActions;
-    const [H, W, C] = this.encoder.shape;
     const obsBuffer = new Float32Array(this.encoder.size);
     const rng = new Rng(c.seed + this.state.evalCount, 2);
     const returns: number[] = [];
@@ -668,7 +671,7 @@ export class Ppo {
       let length = 0;
       for (;;) {
         this.encoder.encode(obs, obsBuffer, 0);
-        const out = this.runPolicy(obsBuffer, [1, H, W, C]);
+        const out = this.runPolicy(obsBuffer, 1);
         const action = greedy ? argmax(out, 0, A) : sampleCategorical(out, 0, A, rng.uniform());
         const result = env.step(action);
         episodeReturn += result.reward;
@@ -760,6 +763,8 @@ class RolloutBuffer {
 /** Host-side staging for one minibatch, reused across minibatches. */
 class MinibatchBuffer {
   readonly obs: Float32Array;
+  /** The network's input for the gathered observations (see ActorCritic.prepareInput). */
+  readonly input: Float32Array;
   readonly actions: Int32Array;
   readonly logProbs: Float32Array;
   readonly values: Float32Array;
@@ -768,8 +773,10 @@ class MinibatchBuffer {
   constructor(
     capacity: number,
     private readonly obsSize: number,
+    private readonly net: ActorCritic,
   ) {
     this.obs = new Float32Array(capacity * obsSize);
+    this.input = new Float32Array(capacity * net.inputSize);
     this.actions = new Int32Array(capacity);
     this.logProbs = new Float32Array(capacity);
     this.values = new Float32Array(capacity);
@@ -787,6 +794,7 @@ class MinibatchBuffer {
       this.advantages[j] = from.advantages[k];
       this.returns[j] = from.returns[k];
     }
+    this.net.prepareInput(this.obs, n, this.input);
   }
 }
 
