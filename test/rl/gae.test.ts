@@ -4,9 +4,9 @@ import { computeGae } from "../../src/rl/ppo.ts";
 
 const close = (actual: ArrayLike<number>, expected: number[], tol = 1e-6) => {
   assert.equal(actual.length, expected.length);
-  expected.forEach((e, i) =>
-    assert.ok(Math.abs(actual[i] - e) < tol, `index ${i}: got ${actual[i]}, expected ${e}`),
-  );
+  expected.forEach((e, i) => {
+    assert.ok(Math.abs(actual[i] - e) < tol, `index ${i}: got ${actual[i]}, expected ${e}`);
+  });
 };
 
 // Two envs, three steps, index t * 2 + i. γ = 0.9, λ = 0.5 so every term is visible by hand.

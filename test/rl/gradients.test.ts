@@ -110,7 +110,7 @@ function dense(
 
 function referenceForward(net: ActorCritic, params: Float64Array, image: Float64Array) {
   const spec = net.spec;
-  let x = image.map((v) => v * spec.inputScale);
+  let x: Float64Array = image.map((v) => v * spec.inputScale);
   let shape = [...spec.inputShape];
   spec.convs.forEach((conv, i) => {
     const w = tensor(params, net, `conv${i}.weight`).data;
