@@ -158,7 +158,7 @@ export class FlatObsWrapper extends ObservationWrapper<Uint8Array, MiniGridObs> 
   readonly observationSpace: Space<Uint8Array>;
   private readonly imageSize: number;
   private cachedMission: string | null = null;
-  private cachedCodes = new Uint8Array(0);
+  private cachedCodes: Uint8Array = new Uint8Array(0);
 
   constructor(env: MiniGrid, options: FlatObsOptions = {}) {
     super(env);
