@@ -1,0 +1,152 @@
+/**
+ * Reward program speed: how many frames per second the DoorKey reference program checks, and what the reward
+ * costs per env step compared with the env's own step and render.
+ *
+ *   npm run bench:program
+ *
+ * Frames are real 256x256 renders (MiniGrid-DoorKey-8x8-v0, tile 32, view highlight) from expert and random
+ * episodes. Throughput evaluates whole episodes per call (as verification does: a new `first` per episode,
+ * so each episode pays for finding its objects once). The per-step cost is the RewardWrapper's pattern: one
+ * frame per call with the episode's `first` kept in the sandbox. Everything runs on one thread.
+ *
+ * Times are CPU time of this process (process.cpuUsage), which is what "on one core" means on a shared
+ * machine; wall-clock throughput is printed too, and equals CPU throughput only on an idle machine.
+ */
+import { loadavg } from "node:os";
+import "../src/env/minigrid/index.ts";
+import type { Env } from "../src/env/core.ts";
+import { make } from "../src/env/registry.ts";
+import type { Frame } from "../src/image/frame.ts";
+import { expertFor } from "../src/policies/minigrid/expert.ts";
+import type { Policy } from "../src/policies/policy.ts";
+import { RandomPolicy } from "../src/policies/random.ts";
+import { DOORKEY_REFERENCE } from "../src/program/reference/doorkey.ts";
+import { ProgramSandbox } from "../src/program/sandbox.ts";
+import { SubtaskTracker } from "../src/program/tracker.ts";
+
+const ENV_ID = "MiniGrid-DoorKey-8x8-v0";
+const EPISODES = 12;
+
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** CPU time of this process in ms. */
+function cpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+interface Episode {
+  first: Frame;
+  frames: Frame[];
+}
+
+function collect(): Episode[] {
+  const episodes: Episode[] = [];
+  for (let seed = 0; seed < EPISODES; seed++) {
+    const env: Env<unknown, number> = make(ENV_ID);
+    const policy: Policy<unknown, number> = seed % 2 === 0 ? expertFor(env) : new RandomPolicy(seed);
+    let { obs } = env.reset({ seed });
+    policy.reset(env, seed);
+    const episode: Episode = { first: env.render(), frames: [] };
+    for (let t = 0; t < 120; t++) {
+      const r = env.step(policy.act(obs, env));
+      obs = r.obs;
+      episode.frames.push(env.render());
+      if (r.terminated || r.truncated) break;
+    }
+    episodes.push(episode);
+  }
+  return episodes;
+}
+
+/** Frames per CPU second and per wall-clock second over whole-episode batches, for about `seconds`. */
+function throughput(
+  sandbox: ProgramSandbox,
+  episodes: Episode[],
+  seconds: number,
+): { cpu: number; wall: number } {
+  let frames = 0;
+  const start = now();
+  const startCpu = cpu();
+  while (now() - start < seconds * 1000) {
+    for (const e of episodes) {
+      // A fresh `first` object per episode and pass: nothing carries over between episodes.
+      const first = { width: e.first.width, height: e.first.height, data: e.first.data };
+      const r = sandbox.evaluate(e.frames, first);
+      if (!r.ok) throw new Error(`the reference program failed: ${JSON.stringify(r.errors)}`);
+      frames += e.frames.length;
+    }
+  }
+  return { cpu: frames / ((cpu() - startCpu) / 1000), wall: frames / ((now() - start) / 1000) };
+}
+
+/**
+ * Per env step, in CPU ms: env.step + env.render, and evaluating the program on that frame (one frame per
+ * call, as the RewardWrapper does) plus the tracker. Each episode is first played and rendered, then its
+ * frames are evaluated, so both sides are timed in bulk rather than per call.
+ */
+function perStep(sandbox: ProgramSandbox, steps: number): { envMs: number; rewardMs: number } {
+  const env: Env<unknown, number> = make(ENV_ID);
+  const policy = new RandomPolicy(7);
+  const tracker = new SubtaskTracker(sandbox.checkNames.slice(0, -1));
+  let envMs = 0;
+  let rewardMs = 0;
+  let done = 0;
+  for (let seed = 0; done < steps; seed++) {
+    let { obs } = env.reset({ seed });
+    policy.reset(env, seed);
+    const first = env.render();
+    // Random actions do not depend on the state, so drawing them first keeps the policy out of the timing.
+    const actions = Array.from({ length: Math.min(200, steps - done) }, () => policy.act(obs, env));
+    const frames: Frame[] = [];
+    const envStart = cpu();
+    for (const action of actions) {
+      const r = env.step(action);
+      frames.push(env.render());
+      obs = r.obs;
+      if (r.terminated || r.truncated) break;
+    }
+    envMs += cpu() - envStart;
+    const rewardStart = cpu();
+    tracker.reset();
+    for (let t = 0; t < frames.length; t++)
+      tracker.update(sandbox.evaluate([frames[t]], first).row(0), t + 1);
+    rewardMs += cpu() - rewardStart;
+    done += frames.length;
+  }
+  return { envMs: envMs / done, rewardMs: rewardMs / done };
+}
+
+const episodes = collect();
+const frameCount = episodes.reduce((n, e) => n + e.frames.length, 0);
+const sandbox = new ProgramSandbox(DOORKEY_REFERENCE);
+throughput(sandbox, episodes, 0.5); // warm-up: compile the prelude's hot loops
+const framesPerS = throughput(sandbox, episodes, 3);
+perStep(sandbox, 300);
+const { envMs, rewardMs } = perStep(sandbox, 2000);
+sandbox.dispose();
+
+const ratio = rewardMs / envMs;
+console.log(`reward program bench: ${ENV_ID}, ${episodes[0].first.width}x${episodes[0].first.height} frames`);
+console.log(`  frames collected            ${frameCount} in ${episodes.length} episodes`);
+console.log(`  batched throughput          ${Math.round(framesPerS.cpu)} frames/CPU-s  (target >= 20000)`);
+console.log(
+  `    wall clock                ${Math.round(framesPerS.wall)} frames/s (load average ${loadavg()[0].toFixed(1)})`,
+);
+console.log(`  env step + render           ${(envMs * 1000).toFixed(1)} us CPU/step`);
+console.log(`  reward (1 frame per call)   ${(rewardMs * 1000).toFixed(1)} us CPU/step`);
+console.log(`  reward / env cost           ${ratio.toFixed(3)}  (target <= 1)`);
+console.log(
+  JSON.stringify({
+    bench: "program",
+    metrics: {
+      frames_per_s: Math.round(framesPerS.cpu),
+      wall_frames_per_s: Math.round(framesPerS.wall),
+      reward_to_env_cost_ratio: Number(ratio.toFixed(4)),
+      "reward_us_per_step/us": Number((rewardMs * 1000).toFixed(2)),
+      "env_step_render_us_per_step/us": Number((envMs * 1000).toFixed(2)),
+    },
+  }),
+);
