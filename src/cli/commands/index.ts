@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { registerDemo } from "./demo.ts";
 import { registerEnvs } from "./envs.ts";
 import { registerExperiment } from "./experiment.ts";
+import { registerReport } from "./report.ts";
 import { registerTrain } from "./train.ts";
 
 /** Each command lives in its own file and registers itself here. */
-export const commandRegistrars: ((program: Command) => void)[] = [registerDemo, registerEnvs, registerTrain, registerExperiment];
+export const commandRegistrars: ((program: Command) => void)[] = [registerDemo, registerEnvs, registerTrain, registerExperiment, registerReport];
