@@ -1,0 +1,49 @@
+/** The acceptance rules of verification and their thresholds (VLM-CaR §3.3, made configurable). */
+
+export interface VerifyCriteria {
+  /** Fraction of expert trajectories that must complete every sub-task in order and the goal (default 1). */
+  readonly minExpertCompletion: number;
+  /** The goal may be reached by fewer than this fraction of random trajectories (default 0.1). */
+  readonly maxRandomGoalRate: number;
+  /** Reject when the goal check fires on an expert frame before the end window (default true). */
+  readonly requireGoalNearEnd: boolean;
+  /**
+   * The end window of an expert episode of T steps: its last max(nearEndMinSteps, ceil(nearEndFraction * T))
+   * frames (defaults 2 and 0.1). The goal check should first fire inside it.
+   */
+  readonly nearEndFraction: number;
+  readonly nearEndMinSteps: number;
+  /** Reject a program whose checks threw, returned non-booleans, timed out or ran out of memory (default false). */
+  readonly allowCheckErrors: boolean;
+}
+
+export const DEFAULT_CRITERIA: VerifyCriteria = Object.freeze({
+  minExpertCompletion: 1,
+  maxRandomGoalRate: 0.1,
+  requireGoalNearEnd: true,
+  nearEndFraction: 0.1,
+  nearEndMinSteps: 2,
+  allowCheckErrors: false,
+});
+
+/** The first frame index of the end window of an episode with `steps` steps (frames 0..steps). */
+export function nearEndStart(steps: number, criteria: VerifyCriteria): number {
+  const window = Math.max(criteria.nearEndMinSteps, Math.ceil(criteria.nearEndFraction * steps));
+  return Math.max(0, steps - window + 1);
+}
+
+/** Merges overrides into the defaults and checks the ranges; throws RangeError naming the bad field. */
+export function resolveCriteria(overrides: Partial<VerifyCriteria> = {}): VerifyCriteria {
+  const c = { ...DEFAULT_CRITERIA, ...overrides };
+  const fraction = (name: keyof VerifyCriteria): void => {
+    const v = c[name] as number;
+    if (!(v >= 0 && v <= 1)) throw new RangeError(`criteria.${name} must be a fraction in [0, 1], got ${v}`);
+  };
+  fraction("minExpertCompletion");
+  fraction("maxRandomGoalRate");
+  fraction("nearEndFraction");
+  if (!(Number.isInteger(c.nearEndMinSteps) && c.nearEndMinSteps >= 1)) {
+    throw new RangeError(`criteria.nearEndMinSteps must be an integer >= 1, got ${c.nearEndMinSteps}`);
+  }
+  return c;
+}

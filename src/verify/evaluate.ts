@@ -1,0 +1,233 @@
+/**
+ * ProgramEvaluator: runs a program's checks on every frame of a stream of episodes, in batches.
+ *
+ * It is an EpisodeVisitor, so it sits directly behind a collection or a replay: frames arrive one by one, are
+ * buffered into batches (one sandbox call per batch, the fast path), evaluated against the episode's first
+ * frame, and dropped. What stays is one byte per (frame, check) and the errors, with the frame they happened on.
+ *
+ * A check that times out or runs out of memory kills the isolate mid-batch. The evaluator records the error,
+ * skips that frame, and goes on with the rest in short batches (a batch's time limit grows with its length,
+ * so short batches bound what another endless loop costs); after `maxFatalErrors` such failures it stops
+ * evaluating and marks what is left as not run. Nothing here throws for a fault of the program.
+ */
+import type { Frame } from "../image/frame.ts";
+import type { CheckError } from "../program/errors.ts";
+import { CHECK_NOT_RUN } from "../program/results.ts";
+import type { ProgramSandbox } from "../program/sandbox.ts";
+import type { EpisodeVisitor } from "../trajectories/rollout.ts";
+import type { Trajectory } from "../trajectories/trajectory.ts";
+
+/**
+ * Frames per call after a fatal error. Not 1: a restarted isolate runs its first frame cold (tens of ms on a
+ * busy machine), and the time limit of a call is the per-frame limit times its length.
+ */
+const RECOVERY_BATCH = 8;
+
+/** Which demonstrator an episode comes from. */
+export type Group = "expert" | "random";
+
+/** A check error located in an episode: `frame` is the frame index within the episode (0 = reset frame). */
+export interface EpisodeCheckError {
+  readonly check: string;
+  readonly kind: CheckError["kind"];
+  readonly message: string;
+  readonly group: Group;
+  /** The episode's index within its group. */
+  readonly episode: number;
+  readonly seed: number;
+  readonly frame: number;
+  /** Frames of this episode on which this check erred (errors after a fatal one are counted once each). */
+  readonly count: number;
+  /** True for timeouts, out-of-memory and crashes, which stop the batch and restart the sandbox. */
+  readonly fatal: boolean;
+}
+
+/** The checks' values on one episode. */
+export interface EpisodeEvaluation {
+  readonly group: Group;
+  readonly index: number;
+  readonly trajectory: Trajectory;
+  readonly checkCount: number;
+  /** `values[t * checkCount + c]`: CHECK_FALSE, CHECK_TRUE, CHECK_ERROR or CHECK_NOT_RUN for frame t, check c. */
+  readonly values: Uint8Array;
+  readonly errors: readonly EpisodeCheckError[];
+}
+
+export interface EvaluatorOptions {
+  /** Frames per sandbox call (default 64). */
+  batchFrames?: number;
+  /** Timeouts / out-of-memory / crashes tolerated before evaluation stops (default 3). */
+  maxFatalErrors?: number;
+}
+
+export class ProgramEvaluator implements EpisodeVisitor {
+  readonly batchFrames: number;
+  readonly maxFatalErrors: number;
+  /** Kept episodes, in the order they ended. */
+  readonly episodes: EpisodeEvaluation[] = [];
+  /** Seeds of discarded episodes (failed experts), with their reason filled in by the caller. */
+  readonly discarded: Trajectory[] = [];
+  /** Timeouts, out-of-memory errors and crashes so far. */
+  fatalErrors = 0;
+  /** Frames received, over all episodes including discarded ones. */
+  framesSeen = 0;
+  /** Frames the sandbox evaluated (every check ran); repeated frames reuse their predecessor's values. */
+  framesEvaluated = 0;
+
+  private group: Group = "expert";
+  private first: Frame | null = null;
+  private previous: Frame | null = null;
+  /** Distinct frames waiting for the sandbox, and the episode frame index of each. */
+  private batch: Frame[] = [];
+  private batchAt: number[] = [];
+  /** Frames equal to the frame before them: [frame index, index of the frame whose values they copy]. */
+  private repeats: [number, number][] = [];
+  private lastDistinct = 0;
+  private values = new Uint8Array(1024);
+  private frameCount = 0;
+  private errors = new Map<string, EpisodeCheckError>();
+
+  constructor(
+    readonly sandbox: ProgramSandbox,
+    options: EvaluatorOptions = {},
+  ) {
+    this.batchFrames = options.batchFrames ?? 64;
+    this.maxFatalErrors = options.maxFatalErrors ?? 3;
+  }
+
+  /** True once too many fatal errors stopped evaluation; later frames are recorded as not run. */
+  get aborted(): boolean {
+    return this.fatalErrors >= this.maxFatalErrors;
+  }
+
+  /** The group the next episodes belong to. */
+  startGroup(group: Group): void {
+    this.group = group;
+  }
+
+  /** Episodes of the current group kept so far. */
+  countOf(group: Group): number {
+    return this.episodes.filter((e) => e.group === group).length;
+  }
+
+  frame(frame: Frame, t: number): void {
+    if (t === 0) this.startEpisode(frame);
+    this.frameCount = t + 1;
+    this.framesSeen++;
+    // Checks are pure functions of (frame, first), so a frame equal to the one before it (a bump into a
+    // wall, a pickup with nothing in front: half of a random walk) gets the same values without a call.
+    if (this.previous !== null && sameBytes(this.previous, frame)) {
+      this.repeats.push([t, this.lastDistinct]);
+      return;
+    }
+    this.previous = frame;
+    this.lastDistinct = t;
+    this.batch.push(frame);
+    this.batchAt.push(t);
+    if (this.batch.length >= this.batchFrames) this.flush();
+  }
+
+  end(trajectory: Trajectory, kept: boolean): void {
+    this.flush();
+    if (!kept) {
+      this.discarded.push(trajectory);
+      return;
+    }
+    const index = this.countOf(this.group);
+    const errors = [...this.errors.values()].map((e) => ({ ...e, episode: index, seed: trajectory.seed }));
+    this.episodes.push({
+      group: this.group,
+      index,
+      trajectory,
+      checkCount: this.sandbox.checkNames.length,
+      values: this.values.slice(0, this.frameCount * this.sandbox.checkNames.length),
+      errors: errors.sort((a, b) => a.frame - b.frame),
+    });
+  }
+
+  private startEpisode(first: Frame): void {
+    this.first = first;
+    this.previous = null;
+    this.batch = [];
+    this.batchAt = [];
+    this.repeats = [];
+    this.frameCount = 0;
+    this.errors = new Map();
+  }
+
+  private flush(): void {
+    const first = this.first;
+    if (first === null) return;
+    const n = this.sandbox.checkNames.length;
+    this.ensureCapacity(this.frameCount * n);
+    let done = 0;
+    while (done < this.batch.length) {
+      if (this.aborted) {
+        for (let k = done; k < this.batch.length; k++)
+          this.values.fill(CHECK_NOT_RUN, this.batchAt[k] * n, (this.batchAt[k] + 1) * n);
+        break;
+      }
+      // After a fatal error, short batches: another endless loop then costs a few frames' time limits.
+      const remaining = this.batch.length - done;
+      const size = this.fatalErrors > 0 ? Math.min(RECOVERY_BATCH, remaining) : remaining;
+      const results = this.sandbox.evaluate(this.batch.slice(done, done + size), first);
+      for (let k = 0; k < size; k++) this.values.set(results.row(k), this.batchAt[done + k] * n);
+      this.framesEvaluated += results.completed;
+      for (const error of results.errors)
+        this.record(error, this.batchAt[done + (error.frameIndex ?? 0)], false);
+      if (results.fatal) {
+        this.fatalErrors++;
+        const failed = results.fatal.frameIndex ?? results.completed;
+        this.record(results.fatal, this.batchAt[done + failed], true);
+        done += failed + 1;
+      } else {
+        done += size;
+      }
+    }
+    for (const [t, source] of this.repeats) this.values.copyWithin(t * n, source * n, (source + 1) * n);
+    this.batch = [];
+    this.batchAt = [];
+    this.repeats = [];
+  }
+
+  private record(error: CheckError, frame: number, fatal: boolean): void {
+    const previous = this.errors.get(error.check);
+    if (previous) {
+      this.errors.set(error.check, { ...previous, count: previous.count + (error.count ?? 1) });
+      return;
+    }
+    // The sandbox numbers frames within its batch; the report speaks of frames of the episode.
+    const message =
+      error.frameIndex === undefined
+        ? error.message
+        : error.message.replace(` on frame ${error.frameIndex}`, ` on frame ${frame}`);
+    this.errors.set(error.check, {
+      check: error.check,
+      kind: error.kind,
+      message,
+      group: this.group,
+      episode: -1,
+      seed: -1,
+      frame,
+      count: error.count ?? 1,
+      fatal,
+    });
+  }
+
+  private ensureCapacity(bytes: number): void {
+    if (bytes <= this.values.length) return;
+    let size = this.values.length;
+    while (size < bytes) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.values);
+    this.values = grown;
+  }
+}
+
+/** Byte equality of two frames of the same size (memcmp speed through Buffer views). */
+function sameBytes(a: Frame, b: Frame): boolean {
+  if (a.width !== b.width || a.height !== b.height) return false;
+  const x = Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+  const y = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
+  return x.equals(y);
+}

@@ -1,0 +1,7 @@
+/** Verification: a reward program × expert and random trajectories → report, verdict and feedback for the VLM. */
+export { analyzeEpisode, type EpisodeAnalysis, type EventAgreement, eventAgreement } from "./analyze.ts";
+export * from "./criteria.ts";
+export * from "./evaluate.ts";
+export { buildFeedback, type FeedbackOptions } from "./feedback.ts";
+export * from "./report.ts";
+export { type VerifyOptions, verifyProgram } from "./verify.ts";
