@@ -135,6 +135,18 @@ export class ProgramSandbox {
   evaluate(frames: readonly Frame[], first: Frame): CheckResults {
     if (this.isDisposed)
       throw new SandboxError("evaluate() called after dispose(); create a new ProgramSandbox");
+    if (first.data.length !== first.width * first.height * 3) {
+      throw new SandboxError(
+        `first is not an RGB frame: ${first.width}x${first.height} needs ${first.width * first.height * 3} bytes, got ${first.data.length}`,
+      );
+    }
+    const frameMb = (first.width * first.height * 3) / (1 << 20);
+    if (2 * frameMb > this.memoryLimitMb / 2) {
+      throw new SandboxError(
+        `${first.width}x${first.height} frames need a sandbox memory limit of at least ${Math.ceil(4 * frameMb)} MB ` +
+          `(a batch holds two frames at least); raise memoryLimitMb from ${this.memoryLimitMb}`,
+      );
+    }
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i];
       if (f.width !== first.width || f.height !== first.height || f.data.length !== f.width * f.height * 3) {
@@ -170,6 +182,7 @@ export class ProgramSandbox {
       for (let k = 0; k < count; k++)
         buffer.frames.set(frames[completed + k].data, (k + 1) * buffer.frameBytes);
 
+      buffer.header.fill(0); // so a call that dies before the runner starts reads as "nothing done"
       let failure: unknown;
       try {
         instance.run.applySync(undefined, [count, firstChanged], { timeout: this.timeLimitMs * count });
