@@ -17,6 +17,12 @@ const REFERENCE = resolve(
   process.env.MINIGRID_REFERENCE ?? resolve(import.meta.dirname, "../../../shared/reference/minigrid"),
 );
 
+interface FrameBytes {
+  full: Uint8Array;
+  full8: Uint8Array;
+  pov: Uint8Array;
+}
+
 interface RenderRecord {
   seed: number;
   frames: { t: number; full: string; full8: string; pov: string }[];
@@ -46,7 +52,7 @@ describe("MiniGrid renders match Farama step by step", () => {
       for (const { seed, frames } of renders) {
         // Hashing is the cost here: when a frame is byte-equal to the previous one (a no-op step) and the
         // reference hash did not change either, the comparison already holds.
-        let last: { full: Uint8Array; full8: Uint8Array; pov: Uint8Array } | null = null;
+        let last: FrameBytes | null = null;
         let lastRef = frames[0];
         let ended = false;
         for (const ref of frames) {
@@ -57,7 +63,7 @@ describe("MiniGrid renders match Farama step by step", () => {
           } else {
             env.reset({ seed });
           }
-          const now = {
+          const now: FrameBytes = {
             full: env.render().data,
             full8: base.getFrame({ tileSize: 8 }).data,
             pov: base.getFrame({ tileSize: 8, agentPov: true }).data,
