@@ -168,6 +168,18 @@ describe("ProgramSandbox: run-time errors", () => {
     );
   });
 
+  it("reports errors only for the batch they happened in", () => {
+    const s = sandbox(
+      withBad(
+        "(frame) => { if (frame.data[(2 * 16 + 2) * 3] === 255) throw new Error('red'); return true; }",
+      ),
+    );
+    assert.equal(s.evaluate([withRed], first).errors.length, 1);
+    const clean = s.evaluate([first, first], first);
+    assert.ok(clean.ok, JSON.stringify(clean.errors));
+    assert.equal(s.evaluate([first, withRed], first).errors[0].frameIndex, 1);
+  });
+
   it("records non-boolean results, saying what came back", () => {
     assert.match(
       expectRunError("(frame) => countColor(frame, [255, 0, 0])", "non-boolean").error.message,
