@@ -1,4 +1,6 @@
 export * from "./core.ts";
+// Importing the families registers their ids with make().
+export * as minigrid from "./minigrid/index.ts";
 export * from "./registry.ts";
 export * from "./spaces.ts";
 export * from "./vector.ts";
