@@ -91,7 +91,8 @@ export function egocentricView(
   for (let i = 0, colX = x0, colY = y0; i < v; i++, colX -= fy, colY += fx) {
     const bit = 1 << i;
     for (let j = 0, wx = colX, wy = colY; j < v; j++, wx -= fx, wy -= fy, o += 3) {
-      if (wx >= 0 && wx < width && wy >= 0 && wy < height) {
+      // One unsigned compare per axis: negative coordinates wrap to huge values.
+      if (wx >>> 0 < width && wy >>> 0 < height) {
         const s = (wx * height + wy) * 3;
         const type = cells[s];
         const state = cells[s + 2];
@@ -110,7 +111,7 @@ export function egocentricView(
   if (seeThroughWalls) {
     mask.fill(1);
   } else {
-    processVis(clear, mask, v);
+    processVis(clear, mask, image, v);
   }
 
   // The agent sees what it carries on its own cell (Farama sets it after process_vis).
@@ -123,15 +124,6 @@ export function egocentricView(
     image[a] = EMPTY;
     image[a + 1] = 0;
     image[a + 2] = 0;
-  }
-
-  // encode(vis_mask): cells the agent cannot see read as unseen [0, 0, 0].
-  for (let c = 0, n = v * v; c < n; c++) {
-    if (mask[c] === 0) {
-      image[c * 3] = 0;
-      image[c * 3 + 1] = 0;
-      image[c * 3 + 2] = 0;
-    }
   }
   return view;
 }
@@ -152,7 +144,7 @@ let clearRows = new Int32Array(7);
  * cells); the results equal the cell-by-cell loops, including their edges: the rightward walk stops at
  * i = v-2 and the leftward one at i = 1. The fills are unrolled: V8 runs a loop of variable shifts far slower.
  */
-function processVis(clear: Int32Array, mask: Uint8Array, v: number): void {
+function processVis(clear: Int32Array, mask: Uint8Array, image: Uint8Array, v: number): void {
   const full = ((1 << v) - 1) | 0;
   let seeds = 1 << (v >> 1); // the agent's own cell, in the bottom row
   for (let j = v - 1; j >= 0; j--) {
@@ -185,7 +177,16 @@ function processVis(clear: Int32Array, mask: Uint8Array, v: number): void {
     left |= pass & (left >> 16);
     left &= full & ~1; // the walk visits i = v-1..1 only
     const seen = afterRight | (left >> 1);
-    for (let i = 0, c = j; i < v; i++, c += v) mask[c] = (seen >> i) & 1;
+    for (let i = 0, c = j; i < v; i++, c += v) {
+      const visible = (seen >> i) & 1;
+      mask[c] = visible;
+      // encode(vis_mask): cells the agent cannot see read as unseen [0, 0, 0].
+      if (visible === 0) {
+        image[c * 3] = 0;
+        image[c * 3 + 1] = 0;
+        image[c * 3 + 2] = 0;
+      }
+    }
     // Cells that passed sight on light the row above: straight up and diagonally ahead.
     seeds = right | (right << 1) | left | (left >> 1);
   }
