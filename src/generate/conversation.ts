@@ -1,0 +1,168 @@
+/**
+ * A conversation with the VLM, and the turns the chain is made of: ask for a check (or a sub-task list), parse
+ * the reply, try the check in the sandbox, and send the problem back as the next turn until the reply is
+ * usable or the repair budget is spent.
+ */
+import { PRELUDE_API } from "../program/prelude/index.ts";
+import type { ChatReply, ContentPart, Message, Vlm } from "../vlm/types.ts";
+import {
+  functionNameFor,
+  type PlannedSubtask,
+  parseCheckReply,
+  parseSubtaskList,
+  shiftLines,
+} from "./parse.ts";
+import { describeProblems, probeCheck } from "./probe.ts";
+import type { Scene } from "./scene.ts";
+import { renderTemplate, renderText } from "./templates.ts";
+
+/** The most sub-tasks the VLM may list (the RewardProgram limit). */
+export { MAX_SUBTASKS } from "../program/program.ts";
+
+export interface ChatSettings {
+  temperature?: number;
+  maxTokens?: number;
+  /** Varies a restarted chain's requests, so the cache does not hand back the rejected answers. */
+  seed?: number;
+}
+
+/** One call of the run, for the summary and the per-round record. */
+export interface Turn {
+  readonly stage: "goal" | "subtasks" | "check" | "repair" | "refine" | "order";
+  /** The check it is about ("goal" for the goal check), when it is about one. */
+  readonly check?: string;
+  readonly callId: string;
+  readonly source: ChatReply["source"];
+  /** What was wrong with the reply, when it could not be used. */
+  readonly problem?: string;
+}
+
+/** A usable check: its assembled code, and what wrote it. */
+export interface CheckDraft {
+  readonly code: string;
+  readonly functionName: string;
+  readonly lineOffset: number;
+  readonly callId: string;
+  readonly provider: string;
+  readonly model: string;
+}
+
+/** Raised when a reply stayed unusable after every repair turn; the chain cannot go on. */
+export class UnusableReplyError extends Error {
+  override name = "UnusableReplyError";
+}
+
+export class Conversation {
+  readonly messages: Message[] = [];
+
+  constructor(
+    private readonly vlm: Vlm,
+    private readonly settings: ChatSettings,
+    system: string,
+    private readonly turns: Turn[],
+  ) {
+    this.messages.push({ role: "system", content: [system] });
+  }
+
+  /** Sends `content` as the next user turn; the reply joins the conversation. */
+  async ask(content: ContentPart[], stage: Turn["stage"], check?: string): Promise<ChatReply> {
+    this.messages.push({ role: "user", content });
+    const reply = await this.vlm.chat({
+      messages: this.messages,
+      ...(this.settings.temperature === undefined ? {} : { temperature: this.settings.temperature }),
+      ...(this.settings.maxTokens === undefined ? {} : { maxTokens: this.settings.maxTokens }),
+      ...(this.settings.seed === undefined ? {} : { seed: this.settings.seed }),
+    });
+    this.messages.push({ role: "assistant", content: [reply.text] });
+    this.turns.push({ stage, ...(check ? { check } : {}), callId: reply.callId, source: reply.source });
+    return reply;
+  }
+
+  /** Marks the last turn's reply as unusable, with the reason. */
+  flagLast(problem: string): void {
+    const last = this.turns.at(-1);
+    if (last) this.turns[this.turns.length - 1] = { ...last, problem };
+  }
+}
+
+/** The system prompt: the program contract, the frame format and the prelude API, verbatim. */
+export function systemPrompt(scene: Scene): string {
+  const { width, height } = scene.initial;
+  return renderText("system", {
+    width,
+    height,
+    tile_line:
+      scene.tileSize === undefined
+        ? ""
+        : `- The scene is a grid of square tiles of ${scene.tileSize} x ${scene.tileSize} pixels ` +
+          `(${Math.floor(width / scene.tileSize)} columns, ${Math.floor(height / scene.tileSize)} rows); use ` +
+          `tile = ${scene.tileSize} with the cell functions.`,
+    api: PRELUDE_API.trim(),
+  });
+}
+
+/**
+ * Asks for a check and repairs the reply until the sandbox accepts it on the two frames the VLM saw.
+ * `check` is the sub-task name or "goal". Throws UnusableReplyError after `maxRepairs` repair turns.
+ */
+export async function askForCheck(
+  conversation: Conversation,
+  question: ContentPart[],
+  check: string,
+  scene: Scene,
+  options: { maxRepairs: number; stage: Turn["stage"] },
+): Promise<CheckDraft> {
+  const fn = functionNameFor(check === "goal" ? "goal_reached" : check);
+  let reply = await conversation.ask(question, options.stage, check);
+  for (let repair = 0; ; repair++) {
+    const parsed = parseCheckReply(reply.text, fn, { truncated: reply.finishReason === "length" });
+    let problem: string;
+    if (parsed.ok) {
+      const errors = probeCheck(check, parsed.value.code, scene);
+      if (errors.length === 0) {
+        return {
+          code: parsed.value.code,
+          functionName: parsed.value.functionName || fn,
+          lineOffset: parsed.value.lineOffset,
+          callId: reply.callId,
+          provider: reply.provider,
+          model: reply.model,
+        };
+      }
+      problem = shiftLines(describeProblems(errors), parsed.value.lineOffset);
+    } else {
+      problem = parsed.problem;
+    }
+    conversation.flagLast(problem);
+    if (repair >= options.maxRepairs) {
+      throw new UnusableReplyError(
+        `the reply for ${check === "goal" ? "the goal check" : `sub-task "${check}"`} was still unusable after ` +
+          `${options.maxRepairs} repair turn(s): ${problem}`,
+      );
+    }
+    reply = await conversation.ask(renderTemplate("repair-code", { problem, function: fn }), "repair", check);
+  }
+}
+
+/** Asks for the sub-task list and repairs the reply until it parses. */
+export async function askForPlan(
+  conversation: Conversation,
+  question: ContentPart[],
+  options: { maxRepairs: number; maxSubtasks: number; stage: Turn["stage"] },
+): Promise<PlannedSubtask[]> {
+  let reply = await conversation.ask(question, options.stage);
+  for (let repair = 0; ; repair++) {
+    const parsed = parseSubtaskList(reply.text, options.maxSubtasks);
+    if (parsed.ok) return parsed.value;
+    conversation.flagLast(parsed.problem);
+    if (repair >= options.maxRepairs) {
+      throw new UnusableReplyError(
+        `the sub-task list was still unreadable after ${options.maxRepairs} repair turn(s): ${parsed.problem}`,
+      );
+    }
+    reply = await conversation.ask(
+      renderTemplate("repair-subtasks", { problem: parsed.problem, max_subtasks: options.maxSubtasks }),
+      "repair",
+    );
+  }
+}

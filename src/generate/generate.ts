@@ -1,0 +1,777 @@
+/**
+ * generateProgram: initial + goal frame → prompt chain → RewardProgram → verify → refine, until the program
+ * passes or the rounds run out. Every round is written to the generation folder as it happens (see
+ * zoo/README.md for the layout), so a killed run can be resumed: run it again into the same folder and the VLM
+ * client answers every request it already paid for from the folder's transcript (the loop is deterministic
+ * given the replies), and stored verification reports are reused.
+ *
+ *   const vlm = createVlmClient("openai:gpt-4o", { transcript: transcriptPath(dir) });
+ *   const { summary } = await generateProgram({ envId: "MiniGrid-DoorKey-5x5-v0", vlm, vlmSpec: "openai:gpt-4o", outDir: dir });
+ *
+ * A round is: get a program (the whole chain in round 1 and after a restart; otherwise rewrite only what
+ * verification flagged), verify it, record both. The chain is the paper's: what is the final goal; which
+ * sub-tasks lead there, in order; for each, how would you know it is done (a check); how would you know the
+ * goal is reached (a check). Every check is tried in the sandbox as it arrives, and its problems go straight
+ * back to the VLM (a bounded number of repair turns).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { Frame } from "../image/frame.ts";
+import { decodePng, encodePng } from "../image/png.ts";
+import {
+  MAX_SUBTASKS,
+  PROGRAM_FORMAT,
+  parseRewardProgram,
+  programHash,
+  type RewardProgram,
+  saveRewardProgram,
+} from "../program/program.ts";
+import type { RenderSpec } from "../trajectories/render-spec.ts";
+import { resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
+import type { FeedbackItem, Verification, VerificationReport } from "../verify/report.ts";
+import { writeVerification } from "../verify/report.ts";
+import { verifyProgram } from "../verify/verify.ts";
+import { VlmClient } from "../vlm/client.ts";
+import type { ContentPart, Vlm } from "../vlm/types.ts";
+import {
+  askForCheck,
+  askForPlan,
+  type ChatSettings,
+  type CheckDraft,
+  Conversation,
+  systemPrompt,
+  type Turn,
+  UnusableReplyError,
+} from "./conversation.ts";
+import { functionNameFor, type PlannedSubtask, shiftLines } from "./parse.ts";
+import { flaggedChecks, nextStreaks, planRefinement, type RefinePlan } from "./refine.ts";
+import { buildScene, type Scene } from "./scene.ts";
+import { renderTemplate } from "./templates.ts";
+
+export const GENERATION_FORMAT = "vlmcar.generation/1";
+
+export interface GenerateOptions {
+  envId: string;
+  /** The task in words; default: the env's mission. */
+  task?: string;
+  /** The VLM, normally a VlmClient writing `transcriptPath(outDir)`. */
+  vlm: Vlm;
+  /** The `provider:model` spec, recorded in the summary. */
+  vlmSpec: string;
+  outDir: string;
+  /** Verification rounds at most (default 4). */
+  maxRounds?: number;
+  /** Expert and random trajectories per verification (defaults 20 and 100). */
+  experts?: number;
+  random?: number;
+  /** Seed of the goal frame's expert episode and of the first verification episodes (default 0). */
+  seed?: number;
+  render?: RenderSpec;
+  /** Repair turns per reply that cannot be used (default 2). */
+  maxRepairs?: number;
+  /** Restart the chain when a check is flagged this many rounds in a row (default 2). */
+  restartAfter?: number;
+  /** Sampling temperature (default 0: the most repeatable answers). */
+  temperature?: number;
+  maxTokens?: number;
+  criteria?: Partial<VerifyCriteria>;
+  /** How provenance labels the program: "vlm", or "fixture" for replies scripted by tests. */
+  provenanceSource?: "vlm" | "fixture";
+  /** Progress lines for people (default: none). */
+  log?: (line: string) => void;
+  /** Verification progress bars (default false). */
+  progress?: boolean | "auto";
+}
+
+export interface RoundRecord {
+  readonly round: number;
+  /** Which chain attempt produced the program (0 = the first; each restart adds one). */
+  readonly attempt: number;
+  /** "chain": the whole chain ran; "refine": only flagged parts were rewritten. */
+  readonly action: "chain" | "refine";
+  /** Why this round did what it did (after round 1). */
+  readonly reason?: string;
+  readonly program?: string;
+  readonly programHash?: string;
+  readonly verification?: string;
+  readonly accepted: boolean;
+  readonly failedRules: readonly string[];
+  /** Set when the round produced no program (a reply stayed unusable). */
+  readonly error?: string;
+  readonly turns: readonly Turn[];
+}
+
+export interface GenerationSummary {
+  readonly format: typeof GENERATION_FORMAT;
+  readonly env: string;
+  readonly task: string;
+  readonly vlm: string;
+  /** "running" while rounds are still to come (the summary is rewritten after every round). */
+  readonly verdict: "accepted" | "rejected" | "failed" | "running";
+  /** Why the run stopped early (a VLM error, the budget, no experts). */
+  readonly error?: string;
+  readonly program: string | null;
+  readonly programHash: string | null;
+  readonly rounds: readonly RoundRecord[];
+  readonly calls: {
+    readonly total: number;
+    readonly paid: number;
+    readonly cached: number;
+    readonly replayed: number;
+    readonly failed: number;
+    readonly repairs: number;
+  };
+  readonly tokens: { readonly input: number; readonly output: number };
+  readonly costUsd: number;
+  /** This run's wall time, and that of every run into this folder together. */
+  readonly wallSeconds: number;
+  readonly totalWallSeconds: number;
+  readonly settings: Record<string, unknown>;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+}
+
+export interface GenerationResult {
+  readonly dir: string;
+  readonly summary: GenerationSummary;
+  /** The final program (accepted or, when the rounds ran out, the last one), or null when none was made. */
+  readonly program: RewardProgram | null;
+}
+
+/** Where a generation folder keeps its transcript. */
+export function transcriptPath(outDir: string): string {
+  return join(outDir, "transcript.jsonl");
+}
+
+/** Raised for inputs a generation cannot start with; the message says what to change. */
+export class GenerateError extends Error {
+  override name = "GenerateError";
+}
+
+/** The chain's state: what the VLM said the goal and plan are, and the current check for each. */
+interface Draft {
+  attempt: number;
+  goal: string;
+  plan: PlannedSubtask[];
+  checks: Map<string, CheckDraft>;
+}
+
+export async function generateProgram(options: GenerateOptions): Promise<GenerationResult> {
+  const started = new Date();
+  const dir = options.outDir;
+  const maxRounds = positive("maxRounds", options.maxRounds ?? 4);
+  const experts = positive("experts", options.experts ?? 20);
+  const random = positive("random", options.random ?? 100, true);
+  const maxRepairs = positive("maxRepairs", options.maxRepairs ?? 2, true);
+  const restartAfter = positive("restartAfter", options.restartAfter ?? 2);
+  const seed = options.seed ?? 0;
+  const criteria = resolveCriteria(options.criteria);
+  const log = options.log ?? (() => {});
+  const settings = {
+    maxRounds,
+    experts,
+    random,
+    seed,
+    maxRepairs,
+    restartAfter,
+    temperature: options.temperature ?? 0,
+    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    ...(options.render ? { render: options.render } : {}),
+    ...(options.criteria ? { criteria: options.criteria } : {}),
+  };
+
+  mkdirSync(dir, { recursive: true });
+  const scene = buildScene({ envId: options.envId, task: options.task, render: options.render, seed });
+  claimFolder(dir, scene, options.vlmSpec, settings);
+  const previous = readJson<GenerationSummary>(join(dir, "summary.json"));
+
+  const system = systemPrompt(scene);
+  const chatSettings = (attempt: number): ChatSettings => ({
+    temperature: settings.temperature,
+    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    ...(attempt > 0 ? { seed: attempt } : {}),
+  });
+  const ctx = { scene, vlm: options.vlm, system, maxRepairs, chatSettings };
+
+  const rounds: RoundRecord[] = [];
+  let draft: Draft | null = null;
+  let attempt = 0;
+  let restartNote: { failures: number; problems: string } | null = null;
+  let last: { program: RewardProgram; verification: Verification } | null = null;
+  let nextPlan: RefinePlan | null = null;
+  let streaks = new Map<string, number>();
+  let stopError: string | undefined;
+
+  const finish = (): GenerationResult => {
+    const accepted = last?.verification.report.verdict.accepted ?? false;
+    let program: RewardProgram | null = null;
+    if (last) {
+      const r = rounds.filter((x) => x.program).at(-1)?.round;
+      program = withNotes(last.program, `verification: ${accepted ? "accepted" : "rejected"} in round ${r}`);
+      saveRewardProgram(join(dir, "program.json"), program);
+    }
+    const summary = summarize({
+      options,
+      scene,
+      rounds,
+      program,
+      accepted,
+      error: stopError,
+      started,
+      previous,
+      settings,
+    });
+    writeJson(join(dir, "summary.json"), summary);
+    return { dir, summary, program };
+  };
+
+  try {
+    for (let round = 1; round <= maxRounds; round++) {
+      const turns: Turn[] = [];
+      const action: RoundRecord["action"] = draft === null ? "chain" : "refine";
+      const reason = round === 1 ? undefined : (nextPlan?.reason ?? "starting the chain again");
+      log(`round ${round}: ${action === "chain" ? `prompt chain (attempt ${attempt + 1})` : reason}`);
+      try {
+        if (draft === null) draft = await runChain(ctx, attempt, restartNote, turns);
+        else if (nextPlan && last) await refineDraft(ctx, draft, nextPlan, last, criteria, turns);
+      } catch (error) {
+        if (!(error instanceof UnusableReplyError)) throw error;
+        rounds.push({
+          round,
+          attempt,
+          action,
+          reason,
+          accepted: false,
+          failedRules: [],
+          error: error.message,
+          turns,
+        });
+        log(`  ${error.message}`);
+        writeJson(
+          join(dir, "summary.json"),
+          summarize({
+            options,
+            scene,
+            rounds,
+            program: null,
+            accepted: false,
+            started,
+            previous,
+            settings,
+            running: true,
+          }),
+        );
+        restartNote = { failures: 1, problems: `- ${error.message}` };
+        draft = null;
+        attempt++;
+        continue;
+      }
+
+      const program = assemble(draft, scene, options.provenanceSource ?? "vlm", dir);
+      const programFile = `program_round${round}.json`;
+      saveRewardProgram(join(dir, programFile), program);
+      const verifyDir = join(dir, `verify_round${round}`);
+      const verification = verifyOrReuse(program, verifyDir, {
+        options,
+        scene,
+        experts,
+        random,
+        seed,
+        criteria,
+      });
+      const report = verification.report;
+      last = { program, verification };
+      const failedRules = report.verdict.rules.filter((r) => !r.passed).map((r) => r.rule);
+      rounds.push({
+        round,
+        attempt,
+        action,
+        ...(reason ? { reason } : {}),
+        program: programFile,
+        programHash: programHash(program),
+        verification: `verify_round${round}/report.json`,
+        accepted: report.verdict.accepted,
+        failedRules,
+        turns,
+      });
+      log(
+        `  program ${programHash(program).slice(0, 12)}: ${report.verdict.accepted ? "accepted" : `rejected (${failedRules.join(", ")})`}`,
+      );
+      writeJson(
+        join(dir, "summary.json"),
+        summarize({
+          options,
+          scene,
+          rounds,
+          program: null,
+          accepted: false,
+          started,
+          previous,
+          settings,
+          running: true,
+        }),
+      );
+      if (report.verdict.accepted || round === maxRounds) break;
+
+      streaks = nextStreaks(streaks, flaggedChecks(report));
+      nextPlan = planRefinement(report, checkNamesOf(draft), streaks, restartAfter);
+      if (nextPlan === null) {
+        stopError = `verification could not judge the program: ${report.verdict.rules
+          .filter((r) => !r.passed)
+          .map((r) => r.message)
+          .join("; ")}`;
+        break;
+      }
+      if (nextPlan.restart) {
+        const attemptStart = rounds.findLast((r) => r.action === "chain")?.round ?? 1;
+        restartNote = { failures: round - attemptStart + 1, problems: failedRuleLines(report) };
+        draft = null;
+        attempt++;
+        streaks = new Map();
+      }
+    }
+  } catch (error) {
+    // A VLM error that retries could not fix (auth, budget, a provider down): stop, keeping all that was
+    // paid for; running again into this folder resumes from the transcript.
+    stopError = error instanceof Error ? error.message : String(error);
+    log(`stopped: ${stopError}`);
+  }
+  return finish();
+}
+
+// ---- the chain ----
+
+interface Context {
+  scene: Scene;
+  vlm: Vlm;
+  system: string;
+  maxRepairs: number;
+  chatSettings: (attempt: number) => ChatSettings;
+}
+
+async function runChain(
+  ctx: Context,
+  attempt: number,
+  restartNote: { failures: number; problems: string } | null,
+  turns: Turn[],
+): Promise<Draft> {
+  const { scene } = ctx;
+  const conversation = new Conversation(ctx.vlm, ctx.chatSettings(attempt), ctx.system, turns);
+  const note = restartNote
+    ? renderTemplate("restart-note", {
+        attempt: attempt + 1,
+        failures: restartNote.failures,
+        problems: restartNote.problems,
+      })
+    : [];
+  const goalReply = await conversation.ask(
+    renderTemplate("1-goal", {
+      task: scene.task,
+      "image:initial": [{ type: "image", image: scene.initial }],
+      "image:goal": [{ type: "image", image: scene.goal }],
+      restart_note: note,
+    }),
+    "goal",
+  );
+  const goal = goalReply.text.trim();
+  const plan = await askForPlan(conversation, renderTemplate("2-subtasks", { max_subtasks: MAX_SUBTASKS }), {
+    maxRepairs: ctx.maxRepairs,
+    maxSubtasks: MAX_SUBTASKS,
+    stage: "subtasks",
+  });
+  const checks = new Map<string, CheckDraft>();
+  for (const [k, subtask] of plan.entries()) {
+    const question = renderTemplate("3-subtask-check", {
+      index: k + 1,
+      count: plan.length,
+      name: subtask.name,
+      description: subtask.description,
+      function: functionNameFor(subtask.name),
+    });
+    checks.set(
+      subtask.name,
+      await askForCheck(conversation, question, subtask.name, scene, {
+        maxRepairs: ctx.maxRepairs,
+        stage: "check",
+      }),
+    );
+  }
+  const goalQuestion = renderTemplate("4-goal-check", { function: functionNameFor("goal_reached") });
+  checks.set(
+    "goal",
+    await askForCheck(conversation, goalQuestion, "goal", scene, {
+      maxRepairs: ctx.maxRepairs,
+      stage: "check",
+    }),
+  );
+  return { attempt, goal, plan, checks };
+}
+
+// ---- refinement ----
+
+/** Rewrites what verification flagged: the plan's order first (when in question), then each failing check. */
+async function refineDraft(
+  ctx: Context,
+  draft: Draft,
+  plan: RefinePlan,
+  last: { program: RewardProgram; verification: Verification },
+  criteria: VerifyCriteria,
+  turns: Turn[],
+): Promise<void> {
+  const { scene } = ctx;
+  const report = last.verification.report;
+  const context = refineContext(scene, draft, last.program, report, criteria);
+  const settings = ctx.chatSettings(draft.attempt);
+  const toRewrite = new Map(plan.checks);
+
+  if (plan.order.length > 0) {
+    const conversation = new Conversation(ctx.vlm, settings, ctx.system, turns);
+    const question = joinParts(
+      context,
+      renderTemplate("refine-order", {
+        feedback: feedbackText(plan.order, draft),
+        frames: feedbackFrames(plan.order, last.verification),
+        max_subtasks: MAX_SUBTASKS,
+      }),
+    );
+    const revised = await askForPlan(conversation, question, {
+      maxRepairs: ctx.maxRepairs,
+      maxSubtasks: MAX_SUBTASKS,
+      stage: "order",
+    });
+    const before = draft.plan.map((s) => s.name);
+    const after = revised.map((s) => s.name);
+    if (after.join("\n") === before.join("\n")) {
+      // The order stands, so the check that fired early is the one to rewrite.
+      for (const item of plan.order) {
+        if (item.check === undefined) continue;
+        toRewrite.set(item.check, [...(toRewrite.get(item.check) ?? []), item]);
+      }
+    } else {
+      for (const [k, subtask] of revised.entries()) {
+        if (draft.checks.has(subtask.name)) continue;
+        const question = renderTemplate("3-subtask-check", {
+          index: k + 1,
+          count: revised.length,
+          name: subtask.name,
+          description: subtask.description,
+          function: functionNameFor(subtask.name),
+        });
+        draft.checks.set(
+          subtask.name,
+          await askForCheck(conversation, question, subtask.name, scene, {
+            maxRepairs: ctx.maxRepairs,
+            stage: "check",
+          }),
+        );
+        toRewrite.delete(subtask.name);
+      }
+      for (const name of before) if (!after.includes(name)) draft.checks.delete(name);
+      draft.plan = revised;
+    }
+  }
+
+  const ordered = [...draft.plan.map((s) => s.name), "goal"].filter((c) => toRewrite.has(c));
+  for (const check of ordered) {
+    const items = toRewrite.get(check) ?? [];
+    const current = draft.checks.get(check);
+    if (!current) continue;
+    const subtask = draft.plan.find((s) => s.name === check);
+    const conversation = new Conversation(ctx.vlm, settings, ctx.system, turns);
+    const question = joinParts(
+      context,
+      renderTemplate("refine-check", {
+        label: check === "goal" ? "the goal check" : `the check of sub-task "${check}"`,
+        description: subtask ? subtask.description : draft.goal,
+        feedback: feedbackText(items, draft),
+        frames: feedbackFrames(items, last.verification),
+        function: current.functionName || functionNameFor(check === "goal" ? "goal_reached" : check),
+      }),
+    );
+    draft.checks.set(
+      check,
+      await askForCheck(conversation, question, check, scene, {
+        maxRepairs: ctx.maxRepairs,
+        stage: "refine",
+      }),
+    );
+  }
+}
+
+/** The opening of every refine turn: images, goal, plan, the program as it stands, and why it was rejected. */
+function refineContext(
+  scene: Scene,
+  draft: Draft,
+  program: RewardProgram,
+  report: VerificationReport,
+  criteria: VerifyCriteria,
+): ContentPart[] {
+  const checks = [
+    ...program.subtasks.map((s, k) => ({
+      title: `Sub-task ${k + 1}, ${s.name} (${s.description})`,
+      code: s.code,
+    })),
+    { title: "The goal check", code: program.goal.code },
+  ];
+  return renderTemplate("refine-context", {
+    task: scene.task,
+    "image:initial": [{ type: "image", image: scene.initial }],
+    "image:goal": [{ type: "image", image: scene.goal }],
+    goal: draft.goal,
+    plan: draft.plan.map((s, k) => `${k + 1}. ${s.name}: ${s.description}`).join("\n"),
+    program: checks.map((c) => `${c.title}:\n\`\`\`javascript\n${c.code}\n\`\`\``).join("\n\n"),
+    experts: report.experts.count,
+    random: report.random.count,
+    random_limit: `${Math.round(criteria.maxRandomGoalRate * 100)}%`,
+    rules: failedRuleLines(report),
+  });
+}
+
+function failedRuleLines(report: VerificationReport): string {
+  return report.verdict.rules
+    .filter((r) => !r.passed)
+    .map((r) => `- ${r.message}`)
+    .join("\n");
+}
+
+/** The feedback items as a list, line numbers pointing into the code the VLM wrote. */
+function feedbackText(items: readonly FeedbackItem[], draft: Draft): string {
+  return items
+    .map((item) => {
+      const offset = item.check === undefined ? 0 : (draft.checks.get(item.check)?.lineOffset ?? 0);
+      return `- ${shiftLines(item.message, offset)}`;
+    })
+    .join("\n");
+}
+
+/** The frames the feedback names, each after its caption; at most `limit` of them. */
+function feedbackFrames(
+  items: readonly FeedbackItem[],
+  verification: Verification,
+  limit = 6,
+): ContentPart[] {
+  const parts: ContentPart[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    for (const f of item.frames) {
+      const frame = verification.frames.get(f.file);
+      if (!frame || seen.has(f.file) || seen.size >= limit) continue;
+      seen.add(f.file);
+      parts.push(`${f.group === "expert" ? "Expert" : "Random"} trajectory ${f.episode}, ${f.caption}:\n`, {
+        type: "image",
+        image: frame,
+      });
+    }
+  }
+  return parts;
+}
+
+/** Concatenates message contents, with a blank line between them. */
+function joinParts(...lists: ContentPart[][]): ContentPart[] {
+  const out: ContentPart[] = [];
+  for (const list of lists) {
+    if (out.length > 0) out.push("\n\n");
+    out.push(...list);
+  }
+  return out;
+}
+
+// ---- the program ----
+
+function checkNamesOf(draft: Draft): string[] {
+  return [...draft.plan.map((s) => s.name), "goal"];
+}
+
+function assemble(draft: Draft, scene: Scene, source: "vlm" | "fixture", dir: string): RewardProgram {
+  const names = checkNamesOf(draft);
+  const drafts = names.map((n) => {
+    const d = draft.checks.get(n);
+    if (!d) throw new Error(`internal: no check for "${n}" in the draft`);
+    return d;
+  });
+  const providers = [...new Set(drafts.map((d) => d.provider))];
+  const models = [...new Set(drafts.map((d) => d.model))];
+  return parseRewardProgram({
+    format: PROGRAM_FORMAT,
+    task: { envId: scene.envId, description: scene.task },
+    helpers: "",
+    subtasks: draft.plan.map((s, k) => ({ name: s.name, description: s.description, code: drafts[k].code })),
+    goal: { description: shortGoal(draft.goal), code: drafts[drafts.length - 1].code },
+    provenance: {
+      source,
+      provider: providers.join(", "),
+      model: models.join(", "),
+      transcriptId: `${basename(dir)}/transcript.jsonl`,
+      createdAt: new Date().toISOString(),
+      notes: `written by transcript calls ${names.map((n, k) => `${n}: ${drafts[k].callId}`).join(", ")}`,
+    },
+  });
+}
+
+function withNotes(program: RewardProgram, note: string): RewardProgram {
+  const notes = program.provenance.notes ? `${program.provenance.notes}; ${note}` : note;
+  return { ...program, provenance: { ...program.provenance, notes } };
+}
+
+/** The VLM's goal statement, cut to its first two sentences for the program's goal description. */
+function shortGoal(text: string): string {
+  const plain = text
+    .replace(/[*_`#>]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  const sentences = plain.match(/[^.!?]+[.!?]+/g) ?? [plain];
+  const short = sentences.slice(0, 2).join("").trim();
+  return short.length > 400 ? `${short.slice(0, 397)}...` : short;
+}
+
+// ---- verification ----
+
+function verifyOrReuse(
+  program: RewardProgram,
+  verifyDir: string,
+  v: {
+    options: GenerateOptions;
+    scene: Scene;
+    experts: number;
+    random: number;
+    seed: number;
+    criteria: VerifyCriteria;
+  },
+): Verification {
+  const stored = readJson<VerificationReport>(join(verifyDir, "report.json"));
+  if (
+    stored &&
+    stored.program.hash === programHash(program) &&
+    stored.settings.experts === v.experts &&
+    stored.settings.random === v.random &&
+    stored.settings.seed === v.seed &&
+    JSON.stringify(stored.settings.criteria) === JSON.stringify(v.criteria)
+  ) {
+    // A resumed run: the same program was verified already; its frames are the stored PNGs.
+    const frames = new Map<string, Frame>();
+    for (const item of stored.feedback.items) {
+      for (const f of item.frames) {
+        const path = join(verifyDir, f.file);
+        if (existsSync(path)) frames.set(f.file, decodePng(readFileSync(path)));
+      }
+    }
+    return { report: stored, frames };
+  }
+  const verification = verifyProgram(program, {
+    envId: v.scene.envId,
+    render: v.scene.render,
+    experts: v.experts,
+    random: v.random,
+    seed: v.seed,
+    criteria: v.criteria,
+    progress: v.options.progress ?? false,
+  });
+  writeVerification(verifyDir, verification);
+  return verification;
+}
+
+// ---- the folder ----
+
+/** Writes task.json, or checks that the folder's existing one describes this same generation. */
+function claimFolder(dir: string, scene: Scene, vlm: string, settings: Record<string, unknown>): void {
+  const task = {
+    format: GENERATION_FORMAT,
+    env: scene.envId,
+    task: scene.task,
+    seed: scene.seed,
+    render: scene.render,
+    frame: {
+      width: scene.initial.width,
+      height: scene.initial.height,
+      ...(scene.tileSize ? { tileSize: scene.tileSize } : {}),
+    },
+    goalFrameStep: scene.steps,
+  };
+  const path = join(dir, "task.json");
+  const existing = readJson<typeof task>(path);
+  if (existing && (existing.env !== task.env || existing.task !== task.task || existing.seed !== task.seed)) {
+    throw new GenerateError(
+      `${dir} holds a generation for ${existing.env} ("${existing.task}", seed ${existing.seed}); resume it with the ` +
+        "same --env, --task and --seed, or choose another --out",
+    );
+  }
+  writeJson(path, { ...task, vlm, settings });
+  mkdirSync(join(dir, "frames"), { recursive: true });
+  writeFileSync(join(dir, "frames", "initial.png"), encodePng(scene.initial));
+  writeFileSync(join(dir, "frames", "goal.png"), encodePng(scene.goal));
+}
+
+function summarize(s: {
+  options: GenerateOptions;
+  scene: Scene;
+  rounds: readonly RoundRecord[];
+  program: RewardProgram | null;
+  accepted: boolean;
+  error?: string;
+  started: Date;
+  previous: GenerationSummary | null;
+  settings: Record<string, unknown>;
+  running?: boolean;
+}): GenerationSummary {
+  const finished = new Date();
+  const wallSeconds = (finished.getTime() - s.started.getTime()) / 1000;
+  const calls = { total: 0, paid: 0, cached: 0, replayed: 0, failed: 0, repairs: 0 };
+  const tokens = { input: 0, output: 0 };
+  let costUsd = 0;
+  if (s.options.vlm instanceof VlmClient) {
+    for (const e of s.options.vlm.transcript.entries) {
+      calls.total++;
+      if (e.error) calls.failed++;
+      if (e.source === "cache") calls.cached++;
+      if (e.source === "replay") calls.replayed++;
+      if (e.source === "network" || e.source === "manual") {
+        calls.paid++;
+        tokens.input += e.usage?.inputTokens ?? 0;
+        tokens.output += e.usage?.outputTokens ?? 0;
+        costUsd += e.costUsd ?? 0;
+      }
+    }
+  } else {
+    calls.total = s.rounds.reduce((n, r) => n + r.turns.length, 0);
+  }
+  calls.repairs = s.rounds.reduce((n, r) => n + r.turns.filter((t) => t.stage === "repair").length, 0);
+  return {
+    format: GENERATION_FORMAT,
+    env: s.scene.envId,
+    task: s.scene.task,
+    vlm: s.options.vlmSpec,
+    verdict: s.running ? "running" : s.program === null ? "failed" : s.accepted ? "accepted" : "rejected",
+    ...(s.error ? { error: s.error } : {}),
+    program: s.program ? "program.json" : null,
+    programHash: s.program ? programHash(s.program) : null,
+    rounds: s.rounds,
+    calls,
+    tokens,
+    costUsd,
+    wallSeconds,
+    totalWallSeconds: (s.previous?.totalWallSeconds ?? 0) + wallSeconds,
+    settings: s.settings,
+    startedAt: s.started.toISOString(),
+    finishedAt: finished.toISOString(),
+  };
+}
+
+function readJson<T>(path: string): T | null {
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as T;
+  } catch {
+    return null;
+  }
+}
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function positive(name: string, value: number, zeroOk = false): number {
+  if (!Number.isInteger(value) || value < (zeroOk ? 0 : 1)) {
+    throw new GenerateError(`${name} must be an integer ${zeroOk ? ">= 0" : ">= 1"}, got ${value}`);
+  }
+  return value;
+}

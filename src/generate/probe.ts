@@ -1,0 +1,62 @@
+/**
+ * Trying one check in the sandbox as soon as it arrives, before any verification: compile it, then run it on
+ * the two frames the VLM was shown (initial and goal, with the initial frame as `first`). A syntax error, a
+ * forbidden name, a throw or a non-boolean on those frames goes straight back to the VLM as a repair turn,
+ * which costs one call instead of a verification round.
+ */
+import type { Frame } from "../image/frame.ts";
+import { type CheckError, ProgramError } from "../program/errors.ts";
+import { PROGRAM_FORMAT, parseRewardProgram } from "../program/program.ts";
+import { ProgramSandbox, type SandboxOptions } from "../program/sandbox.ts";
+
+/** Used for the other slot of the one-check program a probe compiles; it is never reported. */
+const NEVER = "(frame, first) => false";
+const PROBE_SUBTASK = "probe";
+
+/**
+ * The problems of one check's code, as sandbox errors (empty when it compiled and answered true or false on
+ * both frames). `check` is the sub-task's name, or "goal".
+ */
+export function probeCheck(
+  check: string,
+  code: string,
+  frames: { initial: Frame; goal: Frame },
+  sandboxOptions?: SandboxOptions,
+): CheckError[] {
+  const isGoal = check === "goal";
+  const program = parseRewardProgram({
+    format: PROGRAM_FORMAT,
+    task: {},
+    helpers: "",
+    subtasks: [{ name: isGoal ? PROBE_SUBTASK : check, description: "", code: isGoal ? NEVER : code }],
+    goal: { description: "", code: isGoal ? code : NEVER },
+    provenance: { source: "vlm" },
+  });
+  let sandbox: ProgramSandbox;
+  try {
+    sandbox = new ProgramSandbox(program, sandboxOptions);
+  } catch (error) {
+    if (error instanceof ProgramError) return error.errors.filter((e) => e.check !== PROBE_SUBTASK);
+    throw error;
+  }
+  try {
+    const results = sandbox.evaluate([frames.initial, frames.goal], frames.initial);
+    const index = isGoal ? 1 : 0;
+    return [...results.errors, ...(results.fatal ? [results.fatal] : [])].filter(
+      (e) => e.check === results.checkNames[index],
+    );
+  } finally {
+    sandbox.dispose();
+  }
+}
+
+/** The sandbox's words for a list of problems, with frame indexes named as the frames the VLM saw. */
+export function describeProblems(errors: readonly CheckError[]): string {
+  return errors
+    .map((e) =>
+      e.message
+        .replace(/ on frame 0\b/, " on the initial frame (image 1)")
+        .replace(/ on frame 1\b/, " on the goal frame (image 2)"),
+    )
+    .join(" ");
+}
