@@ -1,10 +1,12 @@
 import type { Command } from "commander";
+import { registerCollect } from "./collect.ts";
 import { registerDemo } from "./demo.ts";
 import { registerEnvs } from "./envs.ts";
 import { registerExperiment } from "./experiment.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerReport } from "./report.ts";
 import { registerTrain } from "./train.ts";
+import { registerVerify } from "./verify.ts";
 
 /** Each command lives in its own file and registers itself here. */
-export const commandRegistrars: ((program: Command) => void)[] = [registerDemo, registerEnvs, registerTrain, registerExperiment, registerReport, registerGenerate];
+export const commandRegistrars: ((program: Command) => void)[] = [registerDemo, registerEnvs, registerTrain, registerExperiment, registerReport, registerGenerate, registerVerify, registerCollect];

@@ -95,6 +95,12 @@ function findLockedDoorInColumn(frame, cx) {
   return null;
 }
 
+// A door that was locked in 'first' and is not now has been unlocked with its key (and opened: in MiniGrid
+// one toggle does both). Unlike "open", this stays true if the agent closes the door again.
+function doorUnlockedAt(frame, cx, cy) {
+  return lockedDoorColor(frame, cx, cy) === null;
+}
+
 // An open door leaves the left part of its cell as floor (its strip is at the right edge); a locked door
 // is filled there and a closed door has its outline there. The agent's triangle never reaches that part.
 function doorOpenAt(frame, cx, cy) {

@@ -1,0 +1,109 @@
+/**
+ * `vlmcar collect`: records episodes of a policy into a trajectory folder (docs/TRAJECTORIES.md).
+ *
+ *   vlmcar collect --env MiniGrid-DoorKey-8x8-v0 --policy expert --episodes 20 --out data/doorkey-expert
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { EnvError } from "../../env/core.ts";
+import { envSpec } from "../../env/registry.ts";
+import {
+  collectTrajectories,
+  FrameStoreWriter,
+  isPolicyKind,
+  POLICY_KINDS,
+  policyFor,
+  type RenderSpec,
+  returnOf,
+  saveTrajectories,
+  succeeded,
+} from "../../trajectories/index.ts";
+import { CommandOutput, UserError } from "../output.ts";
+
+interface CollectCliOptions {
+  env: string;
+  policy: string;
+  episodes: string;
+  out: string;
+  seed: string;
+  tile: string;
+  agentView?: boolean;
+  highlight: boolean;
+  frames: boolean;
+  json?: boolean;
+}
+
+export function registerCollect(program: Command): void {
+  program
+    .command("collect")
+    .description("record episodes of a policy (frames, actions, rewards, events) into a trajectory folder")
+    .requiredOption("--env <id>", "env id, e.g. MiniGrid-DoorKey-8x8-v0")
+    .requiredOption("--policy <name>", POLICY_KINDS.join(" | "))
+    .requiredOption("--episodes <n>", "number of episodes")
+    .requiredOption("--out <dir>", "folder to write index.json (and frames/) into")
+    .option("--seed <n>", "episode i plays seed S + i", "0")
+    .option("--tile <n>", "pixels per grid cell of the render", "32")
+    .option("--agent-view", "record the agent's egocentric view instead of the full grid")
+    .option("--no-highlight", "do not lighten the cells the agent sees (full render only)")
+    .option("--no-frames", "store no PNGs: frames are regenerated (and checked) by replay when loaded")
+    .option("--json", "end with one JSON line")
+    .action((opts: CollectCliOptions) => {
+      const out = new CommandOutput(opts);
+      try {
+        envSpec(opts.env);
+      } catch (error) {
+        if (error instanceof EnvError) throw new UserError(error.message);
+        throw error;
+      }
+      if (!isPolicyKind(opts.policy)) {
+        throw new UserError(`unknown policy "${opts.policy}"; use one of ${POLICY_KINDS.join(", ")}`);
+      }
+      const tileSize = parseCount(opts.tile, "--tile");
+      const render: RenderSpec = opts.agentView
+        ? { mode: "agent-view", tileSize }
+        : { mode: "full", tileSize, highlight: opts.highlight };
+      const seed = parseCount(opts.seed, "--seed");
+      const dir = resolve(opts.out);
+      const writer = opts.frames ? new FrameStoreWriter(dir) : undefined;
+      const started = performance.now();
+      const set = collectTrajectories(
+        {
+          envId: opts.env,
+          render,
+          policy: policyFor(opts.policy, opts.env, seed),
+          episodes: parseCount(opts.episodes, "--episodes"),
+          seedBase: seed,
+        },
+        writer,
+      );
+      const index = saveTrajectories(dir, set, { framesStored: writer !== undefined });
+      const steps = set.episodes.reduce((n, e) => n + e.actions.length, 0);
+      const successes = set.episodes.filter(succeeded).length;
+      const meanReturn = set.episodes.reduce((r, e) => r + returnOf(e), 0) / Math.max(1, set.episodes.length);
+      out.say(
+        `${set.episodes.length} ${set.policy} episodes of ${set.envId}: ${steps} steps, ${successes} successes, ` +
+          `mean return ${meanReturn.toFixed(3)}`,
+      );
+      out.say(`wrote ${index}${writer ? ` and ${writer.written} distinct frames` : " (frames by replay)"}`);
+      out.result({
+        env: set.envId,
+        policy: set.policy,
+        episodes: set.episodes.length,
+        steps,
+        successes,
+        meanReturn,
+        distinctFrames: writer?.written ?? null,
+        index,
+        out: dir,
+        seconds: (performance.now() - started) / 1000,
+      });
+    });
+}
+
+/** A non-negative integer option, or a UserError naming the option. */
+export function parseCount(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new UserError(`${option} must be a non-negative integer, got "${text}"`);
+  return n;
+}

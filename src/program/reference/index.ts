@@ -1,0 +1,63 @@
+/**
+ * The hand-written reference programs, by MiniGrid family: the oracle baseline for generated programs and
+ * fixtures for tests. Each reads only pixels of the full render at 32 pixels per cell (highlighted or not).
+ *
+ *   referenceFor("MiniGrid-KeyCorridorS4R3-v0")  // the KeyCorridor program
+ */
+import type { RewardProgram } from "../program.ts";
+import { BLOCKED_UNLOCK_PICKUP_PROGRAM } from "./blocked-unlock-pickup.ts";
+import { DOORKEY_REFERENCE } from "./doorkey.ts";
+import { KEY_CORRIDOR_PROGRAM } from "./key-corridor.ts";
+import { UNLOCK_PROGRAM } from "./unlock.ts";
+import { UNLOCK_PICKUP_PROGRAM } from "./unlock-pickup.ts";
+
+export {
+  BLOCKED_UNLOCK_PICKUP_PROGRAM,
+  DOORKEY_REFERENCE,
+  KEY_CORRIDOR_PROGRAM,
+  UNLOCK_PICKUP_PROGRAM,
+  UNLOCK_PROGRAM,
+};
+
+export interface ReferenceEntry {
+  /** Farama's family name. */
+  readonly family: string;
+  /** The registry ids the program is written for. */
+  readonly ids: RegExp;
+  /** An id to verify it on. */
+  readonly exampleId: string;
+  readonly program: RewardProgram;
+}
+
+export const REFERENCE_PROGRAMS: readonly ReferenceEntry[] = [
+  {
+    family: "DoorKey",
+    ids: /^MiniGrid-DoorKey-/,
+    exampleId: "MiniGrid-DoorKey-8x8-v0",
+    program: DOORKEY_REFERENCE,
+  },
+  { family: "Unlock", ids: /^MiniGrid-Unlock-v/, exampleId: "MiniGrid-Unlock-v0", program: UNLOCK_PROGRAM },
+  {
+    family: "UnlockPickup",
+    ids: /^MiniGrid-UnlockPickup-/,
+    exampleId: "MiniGrid-UnlockPickup-v0",
+    program: UNLOCK_PICKUP_PROGRAM,
+  },
+  {
+    family: "BlockedUnlockPickup",
+    ids: /^MiniGrid-BlockedUnlockPickup-/,
+    exampleId: "MiniGrid-BlockedUnlockPickup-v0",
+    program: BLOCKED_UNLOCK_PICKUP_PROGRAM,
+  },
+  {
+    family: "KeyCorridor",
+    ids: /^MiniGrid-KeyCorridorS\d+R\d+-/,
+    exampleId: "MiniGrid-KeyCorridorS3R3-v0",
+    program: KEY_CORRIDOR_PROGRAM,
+  },
+];
+
+/** The reference program for an env id, or null when no family matches. */
+export function referenceFor(envId: string): RewardProgram | null {
+  return REFERENCE_PROGRAMS.find((r) => r.ids.test(envId))?.program ?? null;
+}
