@@ -9,13 +9,14 @@
  * (index numEnvs, see Ppo.evaluate) WITHOUT the wrapper, so every evaluation reports the true env return,
  * whatever the agent was paid while it learned.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Env } from "../env/core.ts";
 import { make } from "../env/registry.ts";
 import {
   loadRewardProgram,
+  PROGRAM_FORMAT,
   ProgramSandbox,
   parseRewardProgram,
   programHash,
@@ -78,30 +79,38 @@ export async function resolveReward(envId: string, setting: RewardSetting): Prom
 }
 
 /**
- * The hand-written program for `envId`'s family, from src/program/reference/index.ts. That module (owned by
- * the verification work) is looked up at run time, so training works before it exists for sparse and vlmcar.
- * It is expected to export `referenceProgramFor(envId): RewardProgram | null | undefined`; a list
- * `REFERENCE_PROGRAMS` of programs whose `task.envId` names an env of the family is accepted too.
+ * The hand-written program for `envId`'s family, from src/program/reference/ (owned by the verification
+ * work, looked up at run time so training works while it grows). Its index.ts is expected to export
+ * `referenceProgramFor(envId): RewardProgram | null | undefined`; until it exists, every module of the folder
+ * is searched for an exported RewardProgram whose `task.envId` is of the same family.
  */
 export async function referenceProgramFor(envId: string): Promise<RewardProgram> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const path = join(here, "..", "program", "reference", "index.ts");
-  const missing = `no reference program for "${envId}"`;
-  if (!existsSync(path)) {
-    throw new RangeError(
-      `${missing}: src/program/reference/index.ts does not exist yet; use --reward vlmcar --program FILE`,
-    );
+  const folder = join(dirname(fileURLToPath(import.meta.url)), "..", "program", "reference");
+  const hint = "; write one in src/program/reference/ or use --reward vlmcar --program FILE";
+  const index = join(folder, "index.ts");
+  if (existsSync(index)) {
+    const module = (await import(index)) as Record<string, unknown>;
+    if (typeof module.referenceProgramFor === "function") {
+      const found = (module.referenceProgramFor as (id: string) => unknown)(envId);
+      if (!found) throw new RangeError(`no reference program for "${envId}"${hint}`);
+      return parseRewardProgram(found);
+    }
   }
-  const module = (await import(path)) as Record<string, unknown>;
-  let found: unknown;
-  if (typeof module.referenceProgramFor === "function") {
-    found = (module.referenceProgramFor as (id: string) => unknown)(envId);
-  } else if (Array.isArray(module.REFERENCE_PROGRAMS)) {
-    found = module.REFERENCE_PROGRAMS.find((p) => sameFamily(envId, (p as RewardProgram)?.task?.envId));
+  const files = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((f) => f.endsWith(".ts"))
+        .sort()
+    : [];
+  for (const file of files) {
+    const module = (await import(join(folder, file))) as Record<string, unknown>;
+    for (const value of Object.values(module)) {
+      const candidate = value as Partial<RewardProgram> | null;
+      if (candidate?.format === PROGRAM_FORMAT && sameFamily(envId, candidate.task?.envId)) {
+        return parseRewardProgram(candidate);
+      }
+    }
   }
-  if (!found)
-    throw new RangeError(`${missing} in src/program/reference/index.ts; use --reward vlmcar --program FILE`);
-  return parseRewardProgram(found);
+  throw new RangeError(`no reference program for "${envId}"${hint}`);
 }
 
 /** "MiniGrid-DoorKey-8x8-v0" and "MiniGrid-DoorKey-5x5-v0" are one family: the id without size and version. */

@@ -39,6 +39,13 @@ export interface EvalSettings {
  */
 export const EVAL_DEFAULTS: EvalSettings = { every: 10_240, episodes: 5, finalEpisodes: 20, greedy: false };
 
+/**
+ * Checkpoint every 20 updates by default (40,960 frames with the default PPO config, a minute or two of
+ * training). Not more often: saving a checkpoint restarts every training env's episode (Ppo.startEpisodes,
+ * what makes resuming exact), so frequent checkpoints would cut long episodes before they can end.
+ */
+export const DEFAULT_CHECKPOINT_EVERY = 20;
+
 /** PPO settings a run may override; the rest are fixed by the run (seed, budget, eval, files). */
 export type PpoOverrides = Partial<
   Omit<
@@ -136,25 +143,32 @@ export function readRunResult(dir: string): RunResult | null {
 }
 
 /**
- * Trains (or finishes training) the run in `dir` and returns its result. A folder holding another config is
- * refused: it would mix two runs' metrics.
+ * Trains (or finishes training) the run in `dir` and returns its result. A folder holding another config, or
+ * the same config with a program file that changed since, is refused: it would mix two runs' metrics.
  */
 export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks = {}): Promise<RunResult> {
+  const id = runId(config);
+  const configPath = join(dir, RUN_FILES.config);
+  const earlier = existsSync(configPath)
+    ? (JSON.parse(readFileSync(configPath, "utf8")) as RunManifest)
+    : null;
+  const refuse = (what: string) =>
+    new Error(
+      `${dir} holds run ${earlier?.runId} (${what}), not ${id}; give this run another folder or delete that one`,
+    );
+  if (earlier && earlier.runId !== id) throw refuse("another config");
   const done = readRunResult(dir);
   if (done) return done;
-  const id = runId(config);
   mkdirSync(dir, { recursive: true });
-  const configPath = join(dir, RUN_FILES.config);
   const reward = await resolveReward(config.envId, config.reward);
   let manifest: RunManifest;
-  if (existsSync(configPath)) {
-    manifest = JSON.parse(readFileSync(configPath, "utf8")) as RunManifest;
-    if (manifest.runId !== id || manifest.programHash !== reward.programHash) {
-      throw new Error(
-        `${dir} holds run ${manifest.runId} (program ${manifest.programHash ?? "none"}), not ${id} (program ` +
-          `${reward.programHash ?? "none"}); give this run another folder or delete that one`,
+  if (earlier) {
+    if (earlier.programHash !== reward.programHash) {
+      throw refuse(
+        `program ${earlier.programHash?.slice(0, 12)}, while the program file now hashes to ${reward.programHash?.slice(0, 12)}`,
       );
     }
+    manifest = earlier;
   } else {
     manifest = {
       runId: id,

@@ -83,21 +83,30 @@ export async function runExperiment(
 
   const hashes = new Map<string, string>();
   const queue: { id: string; config: RunConfig; dir: string }[] = [];
+  const failed: ExperimentSummary["failed"] = [];
   let skipped = 0;
   for (const config of runs) {
     const rid = runId(config);
     const runDir = join(dir, EXPERIMENT_FILES.runs, rid);
     const program = config.reward.program;
-    if (program && !hashes.has(program)) hashes.set(program, programHash(loadRewardProgram(program)));
-    store.addRun(id, {
-      id: rid,
-      config,
-      dir: runDir,
-      programHash: program ? (hashes.get(program) ?? null) : null,
-      codeVersion: version,
-    });
+    let hash: string | null = null;
+    let unreadable: string | null = null;
+    if (program) {
+      try {
+        hash = hashes.get(program) ?? programHash(loadRewardProgram(program));
+        hashes.set(program, hash);
+      } catch (error) {
+        unreadable = (error as Error).message;
+      }
+    }
+    store.addRun(id, { id: rid, config, dir: runDir, programHash: hash, codeVersion: version });
     const finished = readRunResult(runDir);
-    if (finished) {
+    if (unreadable !== null) {
+      // No worker could train it: record why, and go on with the others.
+      store.markFailed(rid, unreadable);
+      failed.push({ runId: rid, error: unreadable });
+      emit({ type: "failed", runId: rid, error: unreadable });
+    } else if (finished) {
       // Finished earlier (perhaps in a runner that was killed before it could record it): record, skip.
       store.replaceEvals(rid, readEvaluations(runDir));
       store.markDone(rid, finished);
@@ -109,7 +118,6 @@ export async function runExperiment(
   }
   emit({ type: "plan", total: runs.length, toRun: queue.length });
 
-  const failed: ExperimentSummary["failed"] = [];
   let done = 0;
   const runOne = async (task: (typeof queue)[number]) => {
     store.markRunning(task.id, version);

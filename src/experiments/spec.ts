@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { REWARD_KINDS, type RewardSetting } from "./reward-modes.ts";
-import { EVAL_DEFAULTS, type PpoOverrides, type RunConfig } from "./run.ts";
+import { DEFAULT_CHECKPOINT_EVERY, EVAL_DEFAULTS, type PpoOverrides, type RunConfig } from "./run.ts";
 
 const shapingSchema = z.enum(["code+env", "code"]);
 
@@ -76,7 +76,7 @@ export const experimentSpecSchema = z.strictObject({
     })
     .partial()
     .default({}),
-  checkpointEvery: z.int().positive().default(5),
+  checkpointEvery: z.int().positive().default(DEFAULT_CHECKPOINT_EVERY),
 });
 
 export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;

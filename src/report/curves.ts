@@ -53,10 +53,11 @@ export function meanAndSe(values: readonly number[]): { mean: number; se: number
   return { mean, se: Math.sqrt(variance / n) };
 }
 
-/** Curves grouped by env id, one per reward setting, in first-seen order. */
+/** Curves grouped by env id, one per reward setting with evaluations, in first-seen order. */
 export function learningCurves(runs: readonly RunEvals[]): Map<string, Curve[]> {
   const byEnv = new Map<string, Map<string, RunEvals[]>>();
   for (const run of runs) {
+    if (run.evals.length === 0) continue; // a failed or just-started run has no curve yet
     const rewards = byEnv.get(run.envId) ?? new Map<string, RunEvals[]>();
     byEnv.set(run.envId, rewards);
     rewards.set(run.reward, [...(rewards.get(run.reward) ?? []), run]);

@@ -3,7 +3,13 @@ import type { Command } from "commander";
 import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
 import { parseRewardKind, type RewardSetting } from "../../experiments/reward-modes.ts";
-import { EVAL_DEFAULTS, executeRun, type RunConfig, runId } from "../../experiments/run.ts";
+import {
+  DEFAULT_CHECKPOINT_EVERY,
+  EVAL_DEFAULTS,
+  executeRun,
+  type RunConfig,
+  runId,
+} from "../../experiments/run.ts";
 import { CommandOutput, UserError } from "../output.ts";
 
 interface TrainOptions {
@@ -41,7 +47,11 @@ export function registerTrain(program: Command): void {
     .option("--eval-episodes <n>", "episodes per evaluation", String(EVAL_DEFAULTS.episodes))
     .option("--final-episodes <n>", "episodes of the final evaluation", String(EVAL_DEFAULTS.finalEpisodes))
     .option("--num-envs <n>", "parallel training envs (PPO default 16)")
-    .option("--checkpoint-every <updates>", "checkpoint every this many updates", "5")
+    .option(
+      "--checkpoint-every <updates>",
+      "checkpoint every this many updates",
+      String(DEFAULT_CHECKPOINT_EVERY),
+    )
     .option("--json", "end with one JSON line")
     .action(async (opts: TrainOptions) => {
       const out = new CommandOutput(opts);
