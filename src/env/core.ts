@@ -96,7 +96,9 @@ export abstract class BaseEnv<Obs, Act = number> implements Env<Obs, Act> {
       );
     }
     if (!this.actionSpace.contains(action)) {
-      throw new EnvError(`${this.id}: action ${String(action)} is not in the action space ${this.actionSpace.describe()}`);
+      throw new EnvError(
+        `${this.id}: action ${String(action)} is not in the action space ${this.actionSpace.describe()}`,
+      );
     }
     const result = this.doStep(action);
     if (result.terminated || result.truncated) this.phase = "ended";
@@ -142,7 +144,12 @@ export abstract class Wrapper<Obs, Act, InnerObs = Obs, InnerAct = Act> implemen
 }
 
 /** Maps observations and leaves everything else alone. */
-export abstract class ObservationWrapper<Obs, InnerObs, Act = number> extends Wrapper<Obs, Act, InnerObs, Act> {
+export abstract class ObservationWrapper<Obs, InnerObs, Act = number> extends Wrapper<
+  Obs,
+  Act,
+  InnerObs,
+  Act
+> {
   get actionSpace(): Space<Act> {
     return this.env.actionSpace;
   }
@@ -153,7 +160,13 @@ export abstract class ObservationWrapper<Obs, InnerObs, Act = number> extends Wr
   }
   step(action: Act): StepResult<Obs> {
     const r = this.env.step(action);
-    return { obs: this.observation(r.obs), reward: r.reward, terminated: r.terminated, truncated: r.truncated, info: r.info };
+    return {
+      obs: this.observation(r.obs),
+      reward: r.reward,
+      terminated: r.terminated,
+      truncated: r.truncated,
+      info: r.info,
+    };
   }
 }
 

@@ -30,12 +30,17 @@ export function envSpec(id: string): EnvSpec {
   if (!spec) {
     const close = closestIds(id, 3);
     const hint = close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(", ")}?` : "";
-    throw new EnvError(`unknown env id "${id}".${hint} Known ids: run \`vlmcar envs\` or call registeredIds().`);
+    throw new EnvError(
+      `unknown env id "${id}".${hint} Known ids: run \`vlmcar envs\` or call registeredIds().`,
+    );
   }
   return spec;
 }
 
-export function make<Obs = unknown, Act = number>(id: string, options: Record<string, unknown> = {}): Env<Obs, Act> {
+export function make<Obs = unknown, Act = number>(
+  id: string,
+  options: Record<string, unknown> = {},
+): Env<Obs, Act> {
   const spec = envSpec(id);
   return spec.factory({ ...spec.kwargs, ...options }) as unknown as Env<Obs, Act>;
 }

@@ -21,7 +21,9 @@ export class Discrete implements Space<number> {
     if (!Number.isInteger(n) || n <= 0) throw new RangeError(`Discrete needs n >= 1, got ${n}`);
   }
   contains(value: unknown): value is number {
-    return Number.isInteger(value) && (value as number) >= this.start && (value as number) < this.start + this.n;
+    return (
+      Number.isInteger(value) && (value as number) >= this.start && (value as number) < this.start + this.n
+    );
   }
   sample(uniform: Uniform): number {
     return this.start + Math.min(this.n - 1, Math.floor(uniform() * this.n));

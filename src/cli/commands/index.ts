@@ -9,4 +9,13 @@ import { registerTrain } from "./train.ts";
 import { registerVerify } from "./verify.ts";
 
 /** Each command lives in its own file and registers itself here. */
-export const commandRegistrars: ((program: Command) => void)[] = [registerDemo, registerEnvs, registerTrain, registerExperiment, registerReport, registerGenerate, registerVerify, registerCollect];
+export const commandRegistrars: ((program: Command) => void)[] = [
+  registerDemo,
+  registerEnvs,
+  registerTrain,
+  registerExperiment,
+  registerReport,
+  registerGenerate,
+  registerVerify,
+  registerCollect,
+];

@@ -16,7 +16,14 @@ export type ColorName = keyof typeof COLORS;
 /** Sorted alphabetically, as Farama's COLOR_NAMES is; random colour draws index into this order. */
 export const COLOR_NAMES: readonly ColorName[] = ["blue", "green", "grey", "purple", "red", "yellow"];
 
-export const COLOR_TO_IDX: Record<ColorName, number> = { red: 0, green: 1, blue: 2, purple: 3, yellow: 4, grey: 5 };
+export const COLOR_TO_IDX: Record<ColorName, number> = {
+  red: 0,
+  green: 1,
+  blue: 2,
+  purple: 3,
+  yellow: 4,
+  grey: 5,
+};
 export const IDX_TO_COLOR: readonly ColorName[] = ["red", "green", "blue", "purple", "yellow", "grey"];
 
 export const OBJECT_TO_IDX = {
