@@ -295,3 +295,22 @@ test("PPO loss gradient on rl-starter-files' MiniGrid net (sampled coordinates i
 test("PPO loss gradient on the RGB patch net (sampled coordinates in every tensor)", async () => {
   await checkGradients(pixelNet(3, [24, 24, 3], 4), lossConfig, { seed: 6, coordinates: 150 });
 });
+
+test("PPO loss gradient with odd sizes before a max-pool (floor mode drops the last row and column)", async () => {
+  // The pool right after the host-built first layer: 8×8 → conv 7×7 → pool 3×3.
+  const firstLayerPool: ActorCriticSpec = { ...small, inputShape: [8, 8, 3] };
+  await checkGradients(firstLayerPool, lossConfig, { seed: 8 });
+  // A pool inside the graph: 16×16 → 2×2 patches 8×8 → conv 7×7 → pool 3×3 → conv 2×2.
+  const innerPool: ActorCriticSpec = {
+    inputShape: [16, 16, 3],
+    numActions: 4,
+    inputScale: 1 / 255,
+    convs: [
+      { out: 3, kernel: 2, stride: 2 },
+      { out: 4, kernel: 2, stride: 1, pool: true },
+      { out: 5, kernel: 2, stride: 1 },
+    ],
+    hidden: 6,
+  };
+  await checkGradients(innerPool, lossConfig, { seed: 9 });
+});
