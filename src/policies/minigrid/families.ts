@@ -105,6 +105,8 @@ const PICK_UP = /pick up the (\w+) (\w+)/;
 /** Picks up the mission's object, putting down whatever else is carried first. */
 const pickUpTarget: Strategy = (env) => {
   const { type, color } = missionTarget(env, PICK_UP);
+  const held = env.carrying;
+  if (held?.type === type && held.color === color) return stuck(`already holding the ${color} ${type}`);
   const target = find(env, type, color);
   if (target === null) return stuck(`the ${color} ${type} is gone`);
   if (env.carrying !== null)
