@@ -213,26 +213,39 @@ function cachedTile(
 
 /** A private, persistent mosaic: its pixels and the tile key each cell currently shows (-1: not drawn yet). */
 interface Mosaic {
+  readonly width: number;
+  readonly height: number;
+  readonly tileSize: number;
   readonly data: Uint8Array;
   readonly keys: Int32Array;
 }
 
 /** Mosaics for callers that pass `out`, one per output buffer, dropped with it. */
 const mosaicsByOutput = new WeakMap<Uint8Array, Mosaic>();
-/** Mosaics for callers without `out`, one per frame geometry. */
+/** Mosaics for callers without `out`, one per grid size and tile size. */
 const mosaicsBySize = new Map<number, Mosaic>();
 
 function mosaicFor(out: Frame | undefined, width: number, height: number, tileSize: number): Mosaic {
-  const bytes = width * height * tileSize * tileSize * 3;
-  let mosaic = out
-    ? mosaicsByOutput.get(out.data)
-    : mosaicsBySize.get((width * 4096 + height) * 4096 + tileSize);
-  // A buffer reused at another size or tile size starts over.
-  if (mosaic === undefined || mosaic.data.length !== bytes || mosaic.keys.length !== width * height) {
-    mosaic = { data: new Uint8Array(bytes), keys: new Int32Array(width * height).fill(-1) };
-    if (out) mosaicsByOutput.set(out.data, mosaic);
-    else mosaicsBySize.set((width * 4096 + height) * 4096 + tileSize, mosaic);
+  const sizeKey = (width * 4096 + height) * 4096 + tileSize;
+  const found = out ? mosaicsByOutput.get(out.data) : mosaicsBySize.get(sizeKey);
+  if (
+    found !== undefined &&
+    found.width === width &&
+    found.height === height &&
+    found.tileSize === tileSize
+  ) {
+    return found;
   }
+  // First use, or a buffer reused for another grid or tile size: start over.
+  const mosaic: Mosaic = {
+    width,
+    height,
+    tileSize,
+    data: new Uint8Array(width * height * tileSize * tileSize * 3),
+    keys: new Int32Array(width * height).fill(-1),
+  };
+  if (out) mosaicsByOutput.set(out.data, mosaic);
+  else mosaicsBySize.set(sizeKey, mosaic);
   return mosaic;
 }
 

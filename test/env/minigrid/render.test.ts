@@ -118,6 +118,33 @@ describe("renderTiles", () => {
     }
   });
 
+  it("starts over when one buffer is reused for a grid of another shape with the same byte count", () => {
+    const data = new Uint8Array(W * 8 * H * 8 * 3);
+    const wide = {
+      width: W,
+      height: H,
+      cells: emptyGrid(),
+      agentX: 1,
+      agentY: 1,
+      agentDir: 0,
+      highlight: null,
+    };
+    renderTiles({ ...wide, tileSize: 8, out: { width: W * 8, height: H * 8, data } });
+    const tallCells = new Uint8Array(W * H * 3);
+    for (let c = 0; c < W * H; c++) tallCells[c * 3] = OBJECT_TO_IDX.wall;
+    const tall = {
+      width: H,
+      height: W,
+      cells: tallCells,
+      agentX: 0,
+      agentY: 0,
+      agentDir: 1,
+      highlight: null,
+    };
+    const reused = renderTiles({ ...tall, tileSize: 8, out: { width: H * 8, height: W * 8, data } });
+    assert.deepEqual(reused.data, renderTiles({ ...tall, tileSize: 8 }).data);
+  });
+
   it("returns frames the caller owns: changing one does not leak into the next render", () => {
     const scene = {
       width: W,
