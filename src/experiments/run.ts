@@ -159,8 +159,8 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
   if (earlier && earlier.runId !== id) throw refuse("another config");
   const done = readRunResult(dir);
   if (done) return done;
-  mkdirSync(dir, { recursive: true });
   const reward = await resolveReward(config.envId, config.reward);
+  mkdirSync(dir, { recursive: true });
   let manifest: RunManifest;
   if (earlier) {
     if (earlier.programHash !== reward.programHash) {

@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { generationCost, perStepVlmEstimate } from "../../src/report/cost.ts";
+import { curvesSvg, learningCurves, meanAndSe } from "../../src/report/curves.ts";
+import type { TranscriptEntry } from "../../src/vlm/transcript.ts";
+
+test("mean and standard error over seeds", () => {
+  assert.deepEqual(meanAndSe([1]), { mean: 1, se: 0 });
+  const { mean, se } = meanAndSe([0, 1, 2]);
+  assert.equal(mean, 1);
+  assert.ok(Math.abs(se - 1 / Math.sqrt(3)) < 1e-12); // sample std 1, n 3
+});
+
+test("curves aggregate seeds frame by frame, one per reward, per env", () => {
+  const curves = learningCurves([
+    {
+      envId: "A",
+      reward: "sparse",
+      seed: 0,
+      evals: [
+        { frames: 100, returnMean: 0 },
+        { frames: 200, returnMean: 0.5 },
+      ],
+    },
+    {
+      envId: "A",
+      reward: "sparse",
+      seed: 1,
+      evals: [
+        { frames: 100, returnMean: 1 },
+        { frames: 200, returnMean: 0.5 },
+      ],
+    },
+    { envId: "A", reward: "vlmcar", seed: 0, evals: [{ frames: 100, returnMean: 0.9 }] },
+    { envId: "A", reward: "reference", seed: 0, evals: [] },
+    { envId: "B", reward: "sparse", seed: 0, evals: [{ frames: 100, returnMean: 0.2 }] },
+  ]);
+  assert.deepEqual([...curves.keys()], ["A", "B"]);
+  const a = curves.get("A") ?? [];
+  assert.deepEqual(
+    a.map((c) => c.reward),
+    ["sparse", "vlmcar"],
+    "a run without evaluations has no curve",
+  );
+  assert.deepEqual(a[0].points, [
+    { frames: 100, mean: 0.5, se: 0.5, n: 2 },
+    { frames: 200, mean: 0.5, se: 0, n: 2 },
+  ]);
+  const svg = curvesSvg("A", a);
+  assert.match(svg, /data-series="sparse"/);
+  assert.match(svg, /data-series="vlmcar"/);
+  assert.match(svg, /sparse \(2 seeds\)/);
+});
+
+function entry(over: Partial<TranscriptEntry>): TranscriptEntry {
+  return {
+    v: 1,
+    id: "call-000001",
+    key: "k",
+    requestHash: "h",
+    provider: "openai",
+    model: "gpt-4o",
+    parameters: {},
+    messages: [],
+    source: "network",
+    reply: { text: "ok", provider: "openai", model: "gpt-4o", finishReason: "stop" },
+    usage: { inputTokens: 1000, outputTokens: 200 },
+    costUsd: 0.0045,
+    latencyMs: 2000,
+    startedAt: "2024-05-01T12:00:00Z",
+    finishedAt: "2024-05-01T12:00:02Z",
+    attempts: [],
+    error: null,
+    ...over,
+  } as TranscriptEntry;
+}
+
+test("generation cost sums answered calls; cache hits count as calls but cost nothing", () => {
+  const g = generationCost([
+    entry({}),
+    entry({
+      id: "call-000002",
+      latencyMs: 4000,
+      usage: { inputTokens: 3000, outputTokens: 600 },
+      costUsd: 0.0135,
+    }),
+    entry({ id: "call-000003", source: "cache", costUsd: 0, latencyMs: 0 }),
+  ]);
+  assert.equal(g.calls, 3);
+  assert.equal(g.paidCalls, 2);
+  assert.equal(g.inputTokens, 4000);
+  assert.equal(g.outputTokens, 800);
+  assert.ok(Math.abs((g.dollars ?? 0) - 0.018) < 1e-12);
+  assert.equal(g.meanLatencyMs, 3000);
+  assert.deepEqual(g.providers, ["openai:gpt-4o"]);
+
+  const estimate = perStepVlmEstimate(1_000_000, g, { width: 256, height: 256 });
+  // mean call: 2000 input + 400 output tokens at $2.5 / $10 per 1M = $0.009; a million of them.
+  assert.ok(Math.abs((estimate.dollarsLikeGeneration.value ?? 0) - 9000) < 1e-6);
+  assert.match(estimate.dollarsLikeGeneration.basis, /^estimate: 1,000,000 steps/);
+  assert.ok(Math.abs((estimate.hoursSequential.value ?? 0) - (3000 * 1e6) / 3.6e6) < 1e-6);
+  assert.ok((estimate.dollarsFrameOnly.value ?? 0) > 0);
+  assert.match(estimate.dollarsFrameOnly.basis, /lower-bound estimate/);
+});
+
+test("a transcript answered by a person has no latency estimate and a labelled stand-in price", () => {
+  const g = generationCost([
+    entry({
+      source: "manual",
+      provider: "manual",
+      model: "gpt-4o-via-chat",
+      reply: { text: "x", provider: "manual", model: "gpt-4o-via-chat", finishReason: "stop" },
+      usage: { inputTokens: 900, outputTokens: 100, estimated: true },
+      costUsd: null,
+      latencyMs: 600_000,
+    }),
+  ]);
+  assert.equal(g.dollars, null);
+  assert.equal(g.meanLatencyMs, null);
+  assert.equal(g.tokensEstimated, true);
+  const estimate = perStepVlmEstimate(1000, g, { width: 160, height: 160 });
+  assert.equal(estimate.hoursSequential.value, null);
+  assert.match(estimate.dollarsLikeGeneration.basis, /stand-in: no price known for manual:gpt-4o-via-chat/);
+});
