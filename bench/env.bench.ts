@@ -1,0 +1,136 @@
+/**
+ * MiniGrid env throughput on one core: symbolic steps/s (random actions, auto-reset, the 7x7 observation
+ * computed every step) and full render() frames/s at tile 32 (highlight on, one render after each step).
+ * Compared with Farama MiniGrid 3.1.0 on a machine of this kind: about 7,000 symbolic steps/s and about 1,000
+ * rendered frames/s.
+ *
+ * render() hands out a new frame each call, and fresh memory is costly (page faults, zeroing, GC). So the bench
+ * also times the same picture drawn into one reused frame (view, highlight mask, renderTiles with `out`), which
+ * is what a caller that copies or consumes each frame at once can have.
+ *
+ * Each figure is the best of several timed rounds, since other processes share the machine's cores.
+ *   npm run bench:env            (BENCH_SECONDS=<s per round>, default 1)
+ */
+import { type Env, unwrap } from "../src/env/core.ts";
+import "../src/env/minigrid/index.ts";
+import { MiniGridEnv } from "../src/env/minigrid/minigrid-env.ts";
+import { renderTiles } from "../src/env/minigrid/render.ts";
+import { highlightMask } from "../src/env/minigrid/view.ts";
+import { make } from "../src/env/registry.ts";
+import { createFrame, type Frame } from "../src/image/frame.ts";
+
+const ENV_IDS = [
+  "MiniGrid-DoorKey-8x8-v0",
+  "MiniGrid-KeyCorridorS3R3-v0",
+  "MiniGrid-UnlockPickup-v0",
+  "MiniGrid-LavaCrossingS9N1-v0",
+];
+const FARAMA_SYMBOLIC_STEPS_PER_S = 7_000;
+const FARAMA_RENDER32_FRAMES_PER_S = 1_000;
+const ROUNDS = 3;
+const SECONDS_PER_ROUND = Number(process.env.BENCH_SECONDS ?? 1);
+
+/** A fixed random action sequence (7 actions), so every run replays the same episodes. */
+function randomActions(count: number, seed: number): Uint8Array {
+  const actions = new Uint8Array(count);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < count; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    actions[i] = (s >>> 0) % 7;
+  }
+  return actions;
+}
+const ACTIONS = randomActions(1 << 16, 12345);
+
+type Render = ((env: Env<unknown, number>) => void) | null;
+
+/** env.render(): a new frame every call, as Gymnasium's rgb_array mode. */
+const freshFrame: Render = (env) => env.render();
+
+/** The same picture drawn into one frame reused across calls. */
+function reusedFrame(base: MiniGridEnv, tileSize: number): Render {
+  const out: Frame = createFrame(base.width * tileSize, base.height * tileSize);
+  const lit = new Uint8Array(base.width * base.height);
+  return () => {
+    const view = base.computeView();
+    highlightMask(base.grid, base.agentX, base.agentY, base.agentDir, base.agentViewSize, view.visMask, lit);
+    renderTiles({
+      width: base.width,
+      height: base.height,
+      cells: base.grid.cells,
+      agentX: base.agentX,
+      agentY: base.agentY,
+      agentDir: base.agentDir,
+      highlight: lit,
+      tileSize,
+      out,
+    });
+  };
+}
+
+/** Steps (and renders, unless `render` is null) for about `seconds`; returns the rate per second. */
+function run(env: Env<unknown, number>, seconds: number, render: Render): number {
+  env.reset({ seed: 0 });
+  let n = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const start = performance.now();
+  // Check the clock every 256 steps, so timing costs nothing measurable.
+  while (performance.now() < deadline) {
+    for (let k = 0; k < 256; k++, n++) {
+      const r = env.step(ACTIONS[n & 0xffff]);
+      if (render !== null) render(env);
+      if (r.terminated || r.truncated) env.reset();
+    }
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+function best(env: Env<unknown, number>, render: Render): number {
+  run(env, 0.3, render); // warm up: let V8 optimise the hot paths and fill the tile cache
+  let top = 0;
+  for (let i = 0; i < ROUNDS; i++) top = Math.max(top, run(env, SECONDS_PER_ROUND, render));
+  return top;
+}
+
+const metrics: Record<string, number> = {};
+const rows: string[][] = [];
+for (const id of ENV_IDS) {
+  const env = make<unknown, number>(id);
+  const base = unwrap(env);
+  if (!(base instanceof MiniGridEnv)) throw new Error(`${id} did not make a MiniGridEnv`);
+  const symbolic = best(env, null);
+  const rendered = best(env, freshFrame);
+  const reused = best(env, reusedFrame(base, 32));
+  metrics[`${id}/symbolic_steps_per_s`] = Math.round(symbolic);
+  metrics[`${id}/render32_frames_per_s`] = Math.round(rendered);
+  metrics[`${id}/render32_reused_frames_per_s`] = Math.round(reused);
+  rows.push([
+    id,
+    Math.round(symbolic).toLocaleString("en-US"),
+    `${(symbolic / FARAMA_SYMBOLIC_STEPS_PER_S).toFixed(0)}x`,
+    Math.round(rendered).toLocaleString("en-US"),
+    `${(rendered / FARAMA_RENDER32_FRAMES_PER_S).toFixed(0)}x`,
+    Math.round(reused).toLocaleString("en-US"),
+    `${(reused / FARAMA_RENDER32_FRAMES_PER_S).toFixed(0)}x`,
+  ]);
+}
+
+const header = [
+  "env",
+  "symbolic steps/s",
+  "vs Farama ~7k",
+  "render() tile 32 frames/s",
+  "vs Farama ~1k",
+  "reused frame, frames/s",
+  "vs Farama ~1k",
+];
+const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+const line = (cells: string[]) =>
+  cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+console.log(`MiniGrid env throughput, one core, best of ${ROUNDS} x ${SECONDS_PER_ROUND}s rounds`);
+console.log(line(header));
+console.log(widths.map((w) => "-".repeat(w)).join("  "));
+for (const r of rows) console.log(line(r));
+console.log(JSON.stringify({ bench: "env", metrics }));
