@@ -59,15 +59,13 @@ function lockedDoor(env: MiniGridEnv): Located | null {
   return null;
 }
 
-/** "pick up the blue box" → the blue box's kind and colour. */
-function missionTarget(env: MiniGridEnv, pattern: RegExp): { type: ObjectType; color: ColorName } {
+/** The groups of `pattern` in the mission, e.g. ["blue", "box"] from "pick up the blue box". */
+function readMission(env: MiniGridEnv, pattern: RegExp): string[] {
   const m = pattern.exec(env.mission);
   if (m === null) {
-    throw new ExpertError(
-      `${env.id}: cannot read the target from the mission "${env.mission}" (expected ${pattern})`,
-    );
+    throw new ExpertError(`${env.id}: the mission "${env.mission}" does not match ${pattern}`);
   }
-  return { color: m[1] as ColorName, type: (m[2] ?? "door") as ObjectType };
+  return m.slice(1);
 }
 
 // ---- shared moves ------------------------------------------------------------------------------------------
@@ -101,16 +99,16 @@ function unlockStep(env: MiniGridEnv, runner: SubgoalRunner): Subgoal | null {
 }
 
 const PICK_UP = /pick up the (\w+) (\w+)/;
+const GO_TO_DOOR = /go to the (\w+) door/;
 
 /** Picks up the mission's object, putting down whatever else is carried first. */
 const pickUpTarget: Strategy = (env) => {
-  const { type, color } = missionTarget(env, PICK_UP);
+  const [color, type] = readMission(env, PICK_UP) as [ColorName, ObjectType];
   const held = env.carrying;
   if (held?.type === type && held.color === color) return stuck(`already holding the ${color} ${type}`);
   const target = find(env, type, color);
   if (target === null) return stuck(`the ${color} ${type} is gone`);
-  if (env.carrying !== null)
-    return dropHeld(`free the hands for the ${color} ${type}`, [facing(target.x, target.y)]);
+  if (held !== null) return dropHeld(`free the hands for the ${color} ${type}`, [facing(target.x, target.y)]);
   return pickUpAt(target.x, target.y, `pick up the ${color} ${type}`);
 };
 
@@ -143,7 +141,7 @@ const redThenBlue: Strategy = (env) => {
 
 /** GoToDoor: Farama rewards `done` next to the mission's door (and ends the episode on any toggle). */
 const goToDoor: Strategy = (env) => {
-  const { color } = missionTarget(env, /go to the (\w+) door/);
+  const [color] = readMission(env, GO_TO_DOOR) as [ColorName];
   const door = find(env, "door", color);
   if (door === null) return stuck(`there is no ${color} door`);
   return declareAt(door.x, door.y, `go to the ${color} door`);

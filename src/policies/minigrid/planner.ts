@@ -59,7 +59,9 @@ const EDGE_ACTION: Record<EdgeKind, number | null> = {
   open: Actions.toggle,
   clear: null,
 };
+// Edges are stored as their index in EDGE_KINDS.
 const EDGE_KINDS: readonly EdgeKind[] = ["left", "right", "forward", "open", "clear"];
+const [LEFT, RIGHT, FORWARD, OPEN, CLEAR] = [0, 1, 2, 3, 4];
 
 export class PosePlanner {
   private dist = new Int32Array(0);
@@ -101,8 +103,8 @@ export class PosePlanner {
         const y = cell - x * h;
         if (done(x, y, dir)) return this.trace(s, h);
 
-        this.relax(s, (cell << 2) | ((dir + 3) & 3), cost + 1, 0);
-        this.relax(s, (cell << 2) | ((dir + 1) & 3), cost + 1, 1);
+        this.relax(s, (cell << 2) | ((dir + 3) & 3), cost + 1, LEFT);
+        this.relax(s, (cell << 2) | ((dir + 1) & 3), cost + 1, RIGHT);
         const fx = x + DX[dir];
         const fy = y + DY[dir];
         if (fx < 0 || fy < 0 || fx >= w || fy >= h) continue;
@@ -112,20 +114,20 @@ export class PosePlanner {
           case OBJECT_TO_IDX.empty:
           case OBJECT_TO_IDX.floor:
           case OBJECT_TO_IDX.goal:
-            this.relax(s, next, cost + 1, 2);
+            this.relax(s, next, cost + 1, FORWARD);
             break;
           case OBJECT_TO_IDX.door: {
             const state = cells[o + 2];
-            if (state === STATE_TO_IDX.open) this.relax(s, next, cost + 1, 2);
+            if (state === STATE_TO_IDX.open) this.relax(s, next, cost + 1, FORWARD);
             else if (options.openDoors && (state === STATE_TO_IDX.closed || cells[o + 1] === heldKeyColor)) {
-              this.relax(s, next, cost + 2, 3);
+              this.relax(s, next, cost + 2, OPEN);
             }
             break;
           }
           case OBJECT_TO_IDX.key:
           case OBJECT_TO_IDX.ball:
           case OBJECT_TO_IDX.box:
-            if (options.moveObstacles) this.relax(s, next, cost + CLEAR_COST, 4);
+            if (options.moveObstacles) this.relax(s, next, cost + CLEAR_COST, CLEAR);
             break;
           default:
           // walls and lava: never

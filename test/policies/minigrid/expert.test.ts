@@ -174,6 +174,8 @@ test("an env without an expert is a clear error", () => {
     /no expert for env "PandaPush-v3": experts exist for .*DoorKey/,
   );
   assert.throws(() => expertFor(picture(["###", "#>#", "###"])), /no expert for env "Test-Picture-v0"/);
+  const odd = picture(["####", "#>x#", "####"], "fetch something", "MiniGrid-KeyCorridorS3R1-v0");
+  assert.throws(() => expertFor(odd).act(odd.genObs(), odd), /the mission "fetch something" does not match/);
   const expert = expertFor("MiniGrid-Unlock-v0");
   assert.throws(
     () => expert.reset(make("MiniGrid-DoorKey-5x5-v0")),
