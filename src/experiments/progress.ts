@@ -49,7 +49,7 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
   const multi = new cliProgress.MultiBar(
     {
       stream,
-      format: " {bar} {percentage}% | {value}/{total} frames | {fps} f/s | eval {ret} | {run}",
+      format: " {bar} {percentage}% | {value}/{total} {unit} | {rate} | {run}",
       hideCursor: true,
       clearOnComplete: false,
       barsize: 24,
@@ -58,21 +58,31 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
   );
   let overall: cliProgress.SingleBar | undefined;
   const bars = new Map<string, cliProgress.SingleBar>();
+  const fps = new Map<string, string>();
+  const returns = new Map<string, string>();
+  const rate = (runId: string) => `${fps.get(runId)}, ${returns.get(runId)}`;
   return {
     onEvent(e) {
       switch (e.type) {
         case "plan":
-          overall = multi.create(e.toRun, 0, { run: "runs finished", fps: "-", ret: "-" });
+          overall = multi.create(e.toRun, 0, { run: "all runs", unit: "runs", rate: "" });
           overall.setTotal(Math.max(1, e.toRun));
           break;
         case "start":
-          bars.set(e.runId, multi.create(e.totalFrames, e.frames, { run: e.runId, fps: "-", ret: "-" }));
+          bars.set(
+            e.runId,
+            multi.create(e.totalFrames, e.frames, { run: e.runId, unit: "frames", rate: "" }),
+          );
+          fps.set(e.runId, "- frames/s");
+          returns.set(e.runId, "eval -");
           break;
         case "update":
-          bars.get(e.runId)?.update(Math.min(e.frames, e.totalFrames), { fps: e.fps.toFixed(0) });
+          fps.set(e.runId, `${e.fps.toFixed(0)} frames/s`);
+          bars.get(e.runId)?.update(Math.min(e.frames, e.totalFrames), { rate: rate(e.runId) });
           break;
         case "eval":
-          bars.get(e.runId)?.update({ ret: e.returnMean.toFixed(2) });
+          returns.set(e.runId, `eval ${e.returnMean.toFixed(2)}`);
+          bars.get(e.runId)?.update({ rate: rate(e.runId) });
           break;
         case "done":
         case "failed": {

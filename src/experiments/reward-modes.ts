@@ -9,7 +9,7 @@
  * (index numEnvs, see Ppo.evaluate) WITHOUT the wrapper, so every evaluation reports the true env return,
  * whatever the agent was paid while it learned.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Env } from "../env/core.ts";
@@ -32,7 +32,10 @@ export type RewardKind = (typeof REWARD_KINDS)[number];
 /** How a run is rewarded, as written in specs and run configs (JSON). */
 export interface RewardSetting {
   kind: RewardKind;
-  /** vlmcar: the RewardProgram JSON file (required). reference: overrides the lookup by family. */
+  /**
+   * vlmcar: the RewardProgram JSON file, or a generation folder holding program.json (required).
+   * reference: overrides the lookup by family.
+   */
   program?: string;
   /** How program bonuses combine with the env reward (RewardWrapper's modes); default "code+env". */
   shaping?: Exclude<RewardMode, "sparse">;
@@ -67,7 +70,9 @@ export async function resolveReward(envId: string, setting: RewardSetting): Prom
   if (setting.kind === "sparse") return { setting, program: null, programHash: null };
   let program: RewardProgram;
   if (setting.program) {
-    program = loadRewardProgram(setting.program);
+    // A generation folder names its program.json.
+    const file = isDirectory(setting.program) ? join(setting.program, "program.json") : setting.program;
+    program = loadRewardProgram(file);
   } else if (setting.kind === "vlmcar") {
     throw new RangeError(
       `reward "vlmcar" needs a program file: pass --program FILE (a RewardProgram JSON, e.g. a generation's program.json)`,
@@ -111,6 +116,10 @@ export async function referenceProgramFor(envId: string): Promise<RewardProgram>
     }
   }
   throw new RangeError(`no reference program for "${envId}"${hint}`);
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }
 
 /** "MiniGrid-DoorKey-8x8-v0" and "MiniGrid-DoorKey-5x5-v0" are one family: the id without size and version. */

@@ -157,7 +157,11 @@ async function programSections(runs: readonly RunRecord[]): Promise<ProgramSecti
       );
     }
     const programFile = first.config.reward.program ?? null;
-    const generationDir = programFile ? dirname(programFile) : null;
+    const generationDir = programFile
+      ? existsSync(programFile) && statSync(programFile).isDirectory()
+        ? programFile
+        : dirname(programFile)
+      : null;
     let generation: GenerationCost | null = null;
     const transcriptPath = generationDir && join(generationDir, "transcript.jsonl");
     if (transcriptPath && existsSync(transcriptPath)) {
