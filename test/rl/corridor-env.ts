@@ -6,8 +6,14 @@
  * The 7×7×3 image puts the corridor on column j = 0: the agent code 10 at row i = position, the goal code 8
  * at the end, empty cells 1 elsewhere, unseen cells 0.
  */
-import { BaseEnv, type ResetOptions, type ResetResult, type StepResult } from "../../src/env/core.ts";
-import { Box, DictSpace, Discrete, TextSpace } from "../../src/env/spaces.ts";
+import {
+  BaseEnv,
+  ObservationWrapper,
+  type ResetOptions,
+  type ResetResult,
+  type StepResult,
+} from "../../src/env/core.ts";
+import { Box, type BoxArray, DictSpace, Discrete, TextSpace } from "../../src/env/spaces.ts";
 import type { Frame } from "../../src/image/frame.ts";
 
 export type CorridorObs = { image: Uint8Array; direction: number; mission: string };
@@ -60,5 +66,25 @@ export class CorridorEnv extends BaseEnv<CorridorObs> {
 
   render(): Frame {
     return { width: 1, height: 1, data: new Uint8Array(3) };
+  }
+}
+
+/**
+ * The corridor seen as a 56×56 RGB image, like a 7×7 agent view rendered at 8 px per cell: cell i of the
+ * corridor is the 8×8 block at rows 8i…8i+7, columns 0…7; red for the agent, green for the goal, grey floor.
+ */
+export class CorridorPixels extends ObservationWrapper<BoxArray, CorridorObs> {
+  readonly observationSpace = new Box(0, 255, [56, 56, 3], "uint8");
+  protected observation(obs: CorridorObs): BoxArray {
+    const out = new Uint8Array(56 * 56 * 3);
+    const colours: Record<number, number[]> = { 10: [255, 0, 0], 8: [0, 255, 0], 1: [100, 100, 100] };
+    for (let i = 0; i < 7; i++) {
+      const colour = colours[obs.image[i * 7 * 3]];
+      if (!colour) continue;
+      for (let y = 8 * i; y < 8 * i + 8; y++) {
+        for (let x = 0; x < 8; x++) out.set(colour, (y * 56 + x) * 3);
+      }
+    }
+    return out;
   }
 }

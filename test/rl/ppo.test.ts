@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Ppo, type PpoConfig } from "../../src/rl/ppo.ts";
-import { CorridorEnv } from "./corridor-env.ts";
+import { CorridorEnv, CorridorPixels } from "./corridor-env.ts";
 
 /** Small enough for a few seconds of CPU: 8 envs × 32 steps per update, minibatch 64. */
 const small: Partial<PpoConfig> = { numEnvs: 8, numSteps: 32, batchSize: 64, seed: 7 };
@@ -74,4 +74,20 @@ test("a run resumed from its checkpoint continues with identical parameters and 
     a.some((e) => e.type === "eval"),
     "evaluations are logged",
   );
+});
+
+test("RGB observations get the patch net, whose input size follows the image", async () => {
+  const ppo = await Ppo.create({
+    makeEnv: () => new CorridorPixels(new CorridorEnv(5, 20)),
+    config: { ...small, numEnvs: 2, numSteps: 16, batchSize: 16, epochs: 1, totalFrames: 32 },
+  });
+  assert.equal(ppo.encoder.kind, "pixels");
+  assert.equal(ppo.net.spec.inputScale, 1 / 255);
+  assert.deepEqual(ppo.net.inputShape, [7, 7, 8 * 8 * 3]); // 56 px / 8 px patches = 7×7 cells
+  const stats = ppo.step();
+  ppo.close();
+  for (const key of ["policyLoss", "valueLoss", "entropy", "gradNorm"] as const) {
+    assert.ok(Number.isFinite(stats[key]), `${key} should be finite, got ${stats[key]}`);
+  }
+  assert.ok(stats.entropy > 1.9, "an untrained policy over 7 actions is near-uniform (entropy ≈ ln 7)");
 });
