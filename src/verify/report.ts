@@ -67,6 +67,8 @@ export interface CheckReport {
   readonly random: GroupCheckStats;
   /** Agreement with the best-matching ground-truth event, over all trajectories; null without events. */
   readonly groundTruth: EventAgreement | null;
+  /** The same on expert trajectories only: does the check mark the demonstrated sub-task where it happens? */
+  readonly expertGroundTruth: EventAgreement | null;
   readonly errorFrames: number;
 }
 

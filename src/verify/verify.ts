@@ -123,6 +123,12 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   const experts = analyses.filter((a) => a.group === "expert");
   const random = analyses.filter((a) => a.group === "random");
   const agreement = eventAgreement(evaluations, analyses, names.length);
+  const isExpert = evaluations.map((e) => e.group === "expert");
+  const expertAgreement = eventAgreement(
+    evaluations.filter((_, i) => isExpert[i]),
+    analyses.filter((_, i) => isExpert[i]),
+    names.length,
+  );
   const errors = evaluations.flatMap((e) => e.errors);
 
   const checks: CheckReport[] = names.map((name, c) => ({
@@ -133,6 +139,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
     expert: groupStats(experts, c),
     random: groupStats(random, c),
     groundTruth: agreement[c],
+    expertGroundTruth: expertAgreement[c],
     errorFrames: countErrorFrames(evaluations, c),
   }));
 

@@ -30,7 +30,8 @@ export const UNLOCK_PICKUP_PROGRAM: RewardProgram = parseRewardProgram({
       code: `(frame, first) => {
   const door = theDoor(first);
   const key = door && theKey(first, door);
-  return key !== null && !keyAt(frame, key.cx, key.cy, door.color);
+  // The key may be dropped back on its cell later; an unlocked door still shows it was taken.
+  return key !== null && (!keyAt(frame, key.cx, key.cy, door.color) || doorUnlockedAt(frame, door.cx, door.cy));
 }`,
     },
     {
