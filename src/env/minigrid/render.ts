@@ -8,6 +8,7 @@
  * (or per frame size when none is given) with the tile key each cell shows, and repaints only cells whose key
  * changed; an env step changes a handful. The canvas is private, so callers may freely modify returned frames.
  */
+import { Buffer } from "node:buffer";
 import { createFrame, type Frame } from "../../image/frame.ts";
 import { COLORS, IDX_TO_COLOR, OBJECT_TO_IDX, STATE_TO_IDX } from "./constants.ts";
 import {
@@ -310,17 +311,20 @@ export function renderTiles(o: RenderTilesOptions): Frame {
 /**
  * Returned frames are carved from shared chunks of about 2 MiB: allocating a large typed array costs several
  * times more than filling it (it is zeroed, then tracked and finalized by the GC), and would dominate the
- * render. A frame's `data` is therefore a view at some offset: read it through the view (or its `byteOffset`),
- * never through `data.buffer` alone. A chunk is freed once no frame cut from it is alive.
+ * render. Chunks come uninitialised (`Buffer.allocUnsafeSlow`, no zeroing) because every frame cut from one is
+ * overwritten whole before it is returned. A frame's `data` is therefore a view at some offset: read it through
+ * the view (or its `byteOffset`), never through `data.buffer` alone. A chunk is freed once no frame cut from it
+ * is alive.
  */
 const CHUNK_BYTES = 2 * 1024 * 1024;
-let chunk = new ArrayBuffer(0);
+let chunk: ArrayBuffer = new ArrayBuffer(0);
 let chunkOffset = 0;
 
 function freshPixels(bytes: number): Uint8Array {
   if (bytes * 2 > CHUNK_BYTES) return new Uint8Array(bytes);
   if (chunkOffset + bytes > chunk.byteLength) {
-    chunk = new ArrayBuffer(CHUNK_BYTES);
+    // allocUnsafeSlow gives a buffer of its own (not a slice of Node's shared pool), at offset 0.
+    chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES).buffer as ArrayBuffer;
     chunkOffset = 0;
   }
   const pixels = new Uint8Array(chunk, chunkOffset, bytes);
