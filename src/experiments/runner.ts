@@ -194,7 +194,7 @@ function hookSignals(): void {
   signalsHooked = true;
   const stop = (signal: NodeJS.Signals) => {
     for (const child of live) child.kill(signal);
-    process.exit(130);
+    process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -34,10 +34,10 @@ test("an experiment runs, records every run, survives a crashing run, skips fini
     envs: [ENV],
     rewards: ["sparse", { kind: "vlmcar", program: broken }],
     seeds: 2,
-    frames: 2048,
-    // 256 frames per update: 8 updates per run, a few seconds each.
+    frames: 1024,
+    // 256 frames per update: 4 updates per run, a few seconds each.
     ppo: { numEnvs: 4, numSteps: 64, epochs: 2, batchSize: 128 },
-    evaluation: { every: 512, episodes: 3, finalEpisodes: 5 },
+    evaluation: { every: 256, episodes: 3, finalEpisodes: 5 },
     checkpointEvery: 2,
   });
 
@@ -59,15 +59,15 @@ test("an experiment runs, records every run, survives a crashing run, skips fini
     ],
   );
   for (const run of sparse) {
-    assert.equal(run.final?.frames, 2048);
+    assert.equal(run.final?.frames, 1024);
     assert.equal(run.codeVersion.commit?.length, 40);
     for (const file of ["config.json", "metrics.jsonl", "checkpoint.bin", "final.json"])
       assert.ok(existsSync(join(run.dir, file)), `${file} in ${run.dir}`);
-    // Evaluations every 512 frames: 4 of them, the same as in the run's metrics log.
+    // Evaluations every 256 frames: 4 of them, the same as in the run's metrics log.
     const evals = store.evals(run.id);
     assert.deepEqual(
       evals.map((e) => e.frames),
-      [512, 1024, 1536, 2048],
+      [256, 512, 768, 1024],
     );
     const logged = readFileSync(join(run.dir, "metrics.jsonl"), "utf8")
       .trim()
