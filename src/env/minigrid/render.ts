@@ -309,14 +309,14 @@ export function renderTiles(o: RenderTilesOptions): Frame {
 }
 
 /**
- * Returned frames are carved from shared chunks of about 2 MiB: allocating a large typed array costs several
+ * Returned frames are carved from shared chunks of 1 MiB: allocating a large typed array costs several
  * times more than filling it (it is zeroed, then tracked and finalized by the GC), and would dominate the
  * render. Chunks come uninitialised (`Buffer.allocUnsafeSlow`, no zeroing) because every frame cut from one is
  * overwritten whole before it is returned. A frame's `data` is therefore a view at some offset: read it through
  * the view (or its `byteOffset`), never through `data.buffer` alone. A chunk is freed once no frame cut from it
  * is alive.
  */
-const CHUNK_BYTES = 2 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 let chunk: ArrayBuffer = new ArrayBuffer(0);
 let chunkOffset = 0;
 
