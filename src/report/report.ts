@@ -498,13 +498,13 @@ function costHtml(programs: readonly ProgramSection[]): string {
             s.dollarsFrameOnly.basis,
           ),
           row(
-            "hours of VLM latency",
-            s.hoursSequential.value === null ? "–" : s.hoursSequential.value.toFixed(0),
+            "time waiting for the VLM",
+            s.hoursSequential.value === null ? "–" : duration(s.hoursSequential.value * 3600),
             s.hoursSequential.basis,
           ),
           row(
-            "hours of reward code (measured rate)",
-            p.timing ? ((p.timing.microsPerCall * s.trainingSteps) / 3.6e9).toFixed(2) : "–",
+            "time in the reward code (measured rate)",
+            p.timing ? duration((p.timing.microsPerCall * s.trainingSteps) / 1e6) : "–",
             p.timing
               ? `${s.trainingSteps.toLocaleString("en-US")} steps × ${p.timing.microsPerCall.toFixed(0)} µs measured above`
               : "",
@@ -514,6 +514,14 @@ function costHtml(programs: readonly ProgramSection[]): string {
     );
   }
   return parts.join("\n");
+}
+
+/** 42 s, 12 min, 3.5 h, 12 days. */
+function duration(seconds: number): string {
+  if (seconds < 120) return `${seconds.toFixed(1)} s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(0)} min`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(0)} days`;
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
