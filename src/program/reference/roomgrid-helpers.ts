@@ -26,8 +26,17 @@ const TOL = 3;
 function lighten(c) {
   return [Math.floor(c[0] + (255 - c[0]) * 0.3), Math.floor(c[1] + (255 - c[1]) * 0.3), Math.floor(c[2] + (255 - c[2]) * 0.3)];
 }
+// Both shades of every colour, computed once: checks run on every frame.
+const SHADES = new Map([...PALETTE, FLOOR].map((c) => [c, [c, lighten(c)]]));
+function shadesOf(c) {
+  return SHADES.get(c) ?? [c, lighten(c)];
+}
+function near(p, c) {
+  return Math.abs(p[0] - c[0]) <= TOL && Math.abs(p[1] - c[1]) <= TOL && Math.abs(p[2] - c[2]) <= TOL;
+}
 function isShadeOf(p, c) {
-  return sameColor(p, c, TOL) || sameColor(p, lighten(c), TOL);
+  const [plain, light] = shadesOf(c);
+  return near(p, plain) || near(p, light);
 }
 // The palette colour whose plain or lightened shade is p, or null.
 function paletteColor(p) {
@@ -38,19 +47,37 @@ function cellPixel(frame, cx, cy, dx, dy) {
   return pixel(frame, cx * TILE + dx, cy * TILE + dy);
 }
 
-// Pixels of colour c (either shade) in a cell, and their bounding box: a cheap signature of what is drawn
-// there. The cell's top row and left column are left out: they hold the grey grid lines.
+// Pixels of colour c in a cell (in the cell's shade: plain, or lightened where the agent sees), and their
+// bounding box: a cheap signature of what is drawn there. One pass, nothing allocated but the result. The
+// cell's top row and left column are left out: they hold the grey grid lines.
 function signature(frame, cx, cy, c) {
-  const cell = crop(frame, cx * TILE + 1, cy * TILE + 1, TILE - 1, TILE - 1);
-  let best = null;
-  for (const shade of [c, lighten(c)]) {
-    const m = mask(cell, shade, TOL);
-    if (best === null || m.count > best.count) best = m;
+  const [plain, light] = shadesOf(c);
+  const data = frame.data;
+  let best = { count: 0, w: 0, h: 0 };
+  for (const shade of [plain, light]) {
+    const [r, g, b] = shade;
+    let count = 0;
+    let x0 = TILE;
+    let y0 = TILE;
+    let x1 = -1;
+    let y1 = -1;
+    for (let y = 1; y < TILE; y++) {
+      let i = ((cy * TILE + y) * frame.width + cx * TILE + 1) * 3;
+      for (let x = 1; x < TILE; x++, i += 3) {
+        const dr = data[i] - r;
+        const dg = data[i + 1] - g;
+        const db = data[i + 2] - b;
+        if (dr > TOL || dr < -TOL || dg > TOL || dg < -TOL || db > TOL || db < -TOL) continue;
+        count++;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+    if (count > best.count) best = { count, w: x1 - x0 + 1, h: y1 - y0 + 1 };
   }
-  const box = bbox(best);
-  return box === null
-    ? { count: 0, w: 0, h: 0 }
-    : { count: best.count, w: box.x1 - box.x0 + 1, h: box.y1 - box.y0 + 1 };
+  return best;
 }
 
 // A key of colour c is drawn in the cell: enough pixels, tall and narrow (the agent and other objects are wider).
@@ -70,11 +97,6 @@ function objectStillAt(frame, first, cx, cy, c) {
     Math.abs(now.w - then.w) <= 2 &&
     Math.abs(now.h - then.h) <= 2
   );
-}
-
-function isWallCell(frame, cx, cy) {
-  const colors = cellColors(frame, cx, cy, TILE);
-  return colors.length === 1 && isShadeOf(colors[0].color, WALL);
 }
 
 // A locked door: border in its colour c, interior 0.45 * c. Returns c, or null when the cell is no locked door.
@@ -107,35 +129,33 @@ function doorOpenAt(frame, cx, cy) {
   return [8, 16, 24].every((dy) => isShadeOf(cellPixel(frame, cx, cy, 3, dy), FLOOR));
 }
 
-// Pixels of colour c (either shade) in a cell, from the cell's colour histogram (cached for 'first').
-function colorCount(frame, cx, cy, c) {
-  let n = 0;
-  for (const { color, count } of cellColors(frame, cx, cy, TILE)) if (isShadeOf(color, c)) n += count;
-  return n;
+// Cells within x0..x1, y0..y1 where colour c covers 10% to 80% of the tile, as findCells reports them on
+// 'first' (cached for the episode). An object covers 15-30%; an empty floor cell has only 6% of grey grid
+// line; walls and doors fill most of their tile.
+function objectCells(first, c, x0, y0, x1, y1) {
+  const out = [];
+  for (const shade of shadesOf(c)) {
+    for (const cell of findCells(first, shade, TOL, TILE, 0.1)) {
+      const inside = cell.cx >= x0 && cell.cx <= x1 && cell.cy >= y0 && cell.cy <= y1;
+      if (inside && cell.count <= 0.8 * TILE * TILE) out.push(cell);
+    }
+  }
+  return out;
 }
 
-// Where the key of colour c is in 'first' within cells x0..x1, y0..y1, as { cx, cy }, or null. Only cells
-// with enough pixels of c (a key has about 150, grid lines alone 63) get the closer look of keyAt.
+// Where the key of colour c is in 'first' within cells x0..x1, y0..y1, as { cx, cy }, or null.
 function findKey(first, c, x0, y0, x1, y1) {
-  for (let cy = y0; cy <= y1; cy++) {
-    for (let cx = x0; cx <= x1; cx++) {
-      if (colorCount(first, cx, cy, c) >= 100 && keyAt(first, cx, cy, c)) return { cx, cy };
-    }
+  for (const cell of objectCells(first, c, x0, y0, x1, y1)) {
+    if (keyAt(first, cell.cx, cell.cy, c)) return { cx: cell.cx, cy: cell.cy };
   }
   return null;
 }
 
-// The first object in the room spanning cells x0..x1, y0..y1 of 'first': { cx, cy, color }, or null. Objects
-// cover 200-300 pixels of their colour; an empty floor cell has only its 63 grey grid-line pixels.
+// The first object in the room spanning cells x0..x1, y0..y1 of 'first': { cx, cy, color }, or null.
 function findObjectInRoom(first, x0, y0, x1, y1) {
-  for (let cy = y0; cy <= y1; cy++) {
-    for (let cx = x0; cx <= x1; cx++) {
-      for (const { color, count } of cellColors(first, cx, cy, TILE)) {
-        if (count < 100) break;
-        const c = paletteColor(color);
-        if (c !== null) return { cx, cy, color: c };
-      }
-    }
+  for (const c of PALETTE) {
+    const cells = objectCells(first, c, x0, y0, x1, y1);
+    if (cells.length > 0) return { cx: cells[0].cx, cy: cells[0].cy, color: c };
   }
   return null;
 }
