@@ -231,7 +231,10 @@ export function framesAt(
     }
     return out;
   }
-  streamEpisode(set, index, { frame: (frame, t) => wanted.has(t) && out.set(t, frame) }, replayEnv);
+  const keep = (frame: Frame, t: number): void => {
+    if (wanted.has(t)) out.set(t, frame);
+  };
+  streamEpisode(set, index, { frame: keep }, replayEnv);
   return out;
 }
 

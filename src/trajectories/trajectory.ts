@@ -45,18 +45,18 @@ export function succeeded(trajectory: Trajectory): boolean {
 }
 
 /**
- * The frame index at which each kind of ground-truth event first happened, keyed by `eventKey`.
- * An event of step k is visible from frame k + 1 on (the frame after the action).
+ * The frame index at which each kind of ground-truth event first happened, keyed by `eventKey`, with the
+ * event's text. An event of step k is visible from frame k + 1 on (the frame after the action).
  */
-export function firstEventFrames(trajectory: Trajectory): Map<string, number> {
-  const first = new Map<string, number>();
+export function firstEventFrames(trajectory: Trajectory): Map<string, { frame: number; text: string }> {
+  const first = new Map<string, { frame: number; text: string }>();
   const steps = Object.keys(trajectory.events)
     .map(Number)
     .sort((a, b) => a - b);
   for (const step of steps) {
     for (const event of trajectory.events[step]) {
       const key = eventKey(event);
-      if (!first.has(key)) first.set(key, step + 1);
+      if (!first.has(key)) first.set(key, { frame: step + 1, text: event.text });
     }
   }
   return first;
