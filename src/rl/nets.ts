@@ -103,6 +103,7 @@ export class ActorCritic {
   readonly embeddingSize: number;
   private readonly convs: ConvLayer[] = [];
   private readonly heads: { actor: ParamEntry[]; critic: ParamEntry[] };
+  private gatherTable: Int32Array | undefined;
 
   constructor(readonly spec: ActorCriticSpec) {
     let offset = 0;
@@ -203,11 +204,22 @@ export class ActorCritic {
 
   /** Turns `batch` images [H, W, C] (row-major floats) into the first layer's scaled patches, into `out`. */
   prepareInput(images: Float32Array, batch: number, out: Float32Array): void {
-    const [h, w, c] = this.spec.inputShape;
-    const { kernel: k, stride, outH, outW, pool } = this.convs[0];
+    const gather = this.inputGather;
+    const size = gather.length;
+    const imageSize = this.spec.inputShape[0] * this.spec.inputShape[1] * this.spec.inputShape[2];
     const scale = this.spec.inputScale;
-    const imageSize = h * w * c;
-    const rowSize = k * c;
+    for (let b = 0; b < batch; b++) {
+      const base = b * imageSize;
+      const o = b * size;
+      for (let j = 0; j < size; j++) out[o + j] = images[base + gather[j]] * scale;
+    }
+  }
+
+  /** For each value of one sample's input, its index in the image: im2col as a table, built once. */
+  private get inputGather(): Int32Array {
+    if (this.gatherTable) return this.gatherTable;
+    const [, w, c] = this.spec.inputShape;
+    const { kernel: k, stride, outH, outW, pool } = this.convs[0];
     // Conv output positions in the order apply() reads them.
     const positions: [number, number][] = [];
     if (pool) {
@@ -220,17 +232,18 @@ export class ActorCritic {
     } else {
       for (let y = 0; y < outH; y++) for (let x = 0; x < outW; x++) positions.push([y, x]);
     }
+    const table = new Int32Array(this.inputSize);
     let o = 0;
-    for (let b = 0; b < batch; b++) {
-      const base = b * imageSize;
-      for (const [y, x] of positions) {
-        // Patch features in (di, dj, channel) order; each di is one contiguous run of k·c values.
-        for (let di = 0; di < k; di++) {
-          let src = base + ((y * stride + di) * w + x * stride) * c;
-          for (let j = 0; j < rowSize; j++) out[o++] = images[src++] * scale;
+    for (const [y, x] of positions) {
+      // Patch features in (di, dj, channel) order.
+      for (let di = 0; di < k; di++) {
+        for (let dj = 0; dj < k; dj++) {
+          for (let ch = 0; ch < c; ch++) table[o++] = ((y * stride + di) * w + x * stride + dj) * c + ch;
         }
       }
     }
+    this.gatherTable = table;
+    return table;
   }
 
   /**

@@ -384,7 +384,7 @@ export class Ppo {
       return np.concatenate([logProbs, values.reshape([-1, 1])], 1);
     });
     this.updateStep = makeUpdateStep(net, c);
-    this.buffer = new RolloutBuffer(c.numSteps, c.numEnvs, this.encoder.size);
+    this.buffer = new RolloutBuffer(c.numSteps, c.numEnvs, this.net.inputSize);
 
     this.currentObs = new Float32Array(c.numEnvs * this.encoder.size);
     this.policyInput = new Float32Array(c.numEnvs * this.net.inputSize);
@@ -506,6 +506,7 @@ export class Ppo {
     const { numEnvs: N, numSteps: T } = c;
     const A = this.net.spec.numActions;
     const size = this.encoder.size;
+    const inputSize = this.net.inputSize;
     const b = this.buffer;
     const actions = new Int32Array(N);
     const finalObs = new Float32Array(N * size);
@@ -526,7 +527,8 @@ export class Ppo {
         b.logProbs[k] = out[row + action];
         b.values[k] = out[row + A];
       }
-      b.obs.set(this.currentObs, t * N * size);
+      // The network input runPolicy just built: stored once, reused by every epoch.
+      b.inputs.set(this.policyInput.subarray(0, N * inputSize), t * N * inputSize);
 
       const t1 = performance.now();
       const result = this.envs.step(actions);
@@ -602,7 +604,7 @@ export class Ppo {
     const b = this.buffer;
     const total = c.numSteps * c.numEnvs;
     const order = new Int32Array(total);
-    const mb = new MinibatchBuffer(Math.min(c.batchSize, total), this.encoder.size, this.net);
+    const mb = new MinibatchBuffer(Math.min(c.batchSize, total), this.net.inputSize);
     const sums = new Float64Array(LOSS_STATS.length + 2);
     let count = 0;
 
@@ -735,7 +737,8 @@ export class Ppo {
 
 /** Everything one rollout stores, [numSteps × numEnvs] with index t · numEnvs + i. */
 class RolloutBuffer {
-  readonly obs: Float32Array;
+  /** Observations as network input (ActorCritic.prepareInput), inputSize floats each. */
+  readonly inputs: Float32Array;
   readonly actions: Int32Array;
   readonly logProbs: Float32Array;
   readonly values: Float32Array;
@@ -745,9 +748,9 @@ class RolloutBuffer {
   readonly finalValues: Float32Array;
   readonly advantages: Float32Array;
   readonly returns: Float32Array;
-  constructor(numSteps: number, numEnvs: number, obsSize: number) {
+  constructor(numSteps: number, numEnvs: number, inputSize: number) {
     const n = numSteps * numEnvs;
-    this.obs = new Float32Array(n * obsSize);
+    this.inputs = new Float32Array(n * inputSize);
     this.actions = new Int32Array(n);
     this.logProbs = new Float32Array(n);
     this.values = new Float32Array(n);
@@ -762,8 +765,6 @@ class RolloutBuffer {
 
 /** Host-side staging for one minibatch, reused across minibatches. */
 class MinibatchBuffer {
-  readonly obs: Float32Array;
-  /** The network's input for the gathered observations (see ActorCritic.prepareInput). */
   readonly input: Float32Array;
   readonly actions: Int32Array;
   readonly logProbs: Float32Array;
@@ -772,11 +773,9 @@ class MinibatchBuffer {
   readonly returns: Float32Array;
   constructor(
     capacity: number,
-    private readonly obsSize: number,
-    private readonly net: ActorCritic,
+    private readonly inputSize: number,
   ) {
-    this.obs = new Float32Array(capacity * obsSize);
-    this.input = new Float32Array(capacity * net.inputSize);
+    this.input = new Float32Array(capacity * inputSize);
     this.actions = new Int32Array(capacity);
     this.logProbs = new Float32Array(capacity);
     this.values = new Float32Array(capacity);
@@ -784,17 +783,16 @@ class MinibatchBuffer {
     this.returns = new Float32Array(capacity);
   }
   gather(from: RolloutBuffer, order: Int32Array, start: number, n: number): void {
-    const size = this.obsSize;
+    const size = this.inputSize;
     for (let j = 0; j < n; j++) {
       const k = order[start + j];
-      this.obs.set(from.obs.subarray(k * size, (k + 1) * size), j * size);
+      this.input.set(from.inputs.subarray(k * size, (k + 1) * size), j * size);
       this.actions[j] = from.actions[k];
       this.logProbs[j] = from.logProbs[k];
       this.values[j] = from.values[k];
       this.advantages[j] = from.advantages[k];
       this.returns[j] = from.returns[k];
     }
-    this.net.prepareInput(this.obs, n, this.input);
   }
 }
 
