@@ -73,12 +73,16 @@ export interface VerifyOptions {
 export function verifyProgram(program: RewardProgram, options: VerifyOptions): Verification {
   const started = performance.now();
   const criteria = resolveCriteria(options.criteria);
+  // Saved trajectories bring their own render setting; the report must name the frames actually judged.
+  const saved = typeof options.experts === "object" ? options.experts : undefined;
   const render =
-    options.render ?? (options.frameOf ? { mode: "custom" as const, name: "frameOf" } : DEFAULT_RENDER);
+    saved?.render ??
+    options.render ??
+    (options.frameOf ? { mode: "custom" as const, name: "frameOf" } : DEFAULT_RENDER);
   const seed = options.seed ?? 0;
   const names = checkNames(program);
   const subtaskNames = names.slice(0, -1);
-  const envOptions = envOptionsFor(render, options.envOptions);
+  const envOptions = saved ? { ...saved.envOptions } : envOptionsFor(render, options.envOptions);
 
   let sandbox: ProgramSandbox | null = null;
   let compileErrors: readonly CheckError[] = [];
