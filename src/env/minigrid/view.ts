@@ -7,7 +7,9 @@
  * and stops at walls and closed doors), then puts the carried object on the agent's cell. Here the slice and
  * the rotations are one index map: view cell (i, j) (i = column, j = row, the agent at (v/2, v-1)) sits at
  *   world = agent + forward * (v - 1 - j) + right * (i - v/2),   with right = (-forward.y, forward.x),
- * the same map Farama's `get_full_render` uses to place the highlight.
+ * the same map Farama's `get_full_render` uses to place the highlight. process_vis runs row by row on bit
+ * sets (bit i = view column i), fused with the slice: each view row is read once to find what blocks sight,
+ * its visibility computed, then its cells written once, seen or unseen.
  *
  * Both functions run on every env step, so they allocate nothing when given `out`, and loop over typed arrays.
  */
@@ -78,40 +80,81 @@ export function egocentricView(
   const fx = fwd[0];
   const fy = fwd[1];
   const half = v >> 1;
-  // World cell of view cell (0, 0); one step in i moves by right = (-fy, fx), one in j by -forward.
-  const x0 = (agentX + fx * (v - 1) + fy * half) | 0;
-  const y0 = (agentY + fy * (v - 1) - fx * half) | 0;
-
-  // Slice + rotate: copy each world cell into its view slot; cells beyond the edge are grey walls. Meanwhile
-  // note, per view row j, which cells let sight through (bit i), for processVis.
-  if (clearRows.length < v) clearRows = new Int32Array(v);
-  const clear = clearRows;
-  for (let j = 0; j < v; j++) clear[j] = 0;
-  let o = 0;
-  for (let i = 0, colX = x0, colY = y0; i < v; i++, colX -= fy, colY += fx) {
-    const bit = 1 << i;
-    for (let j = 0, wx = colX, wy = colY; j < v; j++, wx -= fx, wy -= fy, o += 3) {
-      // One unsigned compare per axis: negative coordinates wrap to huge values.
-      if (wx >>> 0 < width && wy >>> 0 < height) {
+  const full = ((1 << v) - 1) | 0;
+  // Row by row from the agent's row (j = v-1) up to the farthest (j = 0). Along a row, i moves by
+  // right = (-fy, fx); each row up moves by forward. (rowX, rowY) is the world cell of view cell (0, j).
+  let rowX = (agentX + fy * half) | 0;
+  let rowY = (agentY - fx * half) | 0;
+  let seeds = 1 << half; // cells of this row made visible by the row below; at first the agent's own cell
+  for (let j = v - 1; j >= 0; j--, rowX += fx, rowY += fy) {
+    let seen = full;
+    if (!seeThroughWalls) {
+      // Bit i: cell (i, j) lets sight through (Farama's see_behind: not a wall, not a closed or locked door).
+      // Beyond the grid edge Farama's slice puts walls, which block.
+      let through = 0;
+      for (let i = 0, wx = rowX, wy = rowY; i < v; i++, wx -= fy, wy += fx) {
+        // One unsigned compare per axis: negative coordinates wrap to huge values.
+        if (wx >>> 0 < width && wy >>> 0 < height) {
+          const s = (wx * height + wy) * 3;
+          const type = cells[s];
+          if (type !== WALL && (type !== DOOR || cells[s + 2] === DOOR_OPEN)) through |= 1 << i;
+        }
+      }
+      // Farama's process_vis walks the row left to right: every seen cell that lets sight through makes its
+      // right neighbour seen (so sight runs along clear stretches), then right to left likewise; each such
+      // cell also makes the cell above it and the one diagonally ahead seen. Each walk is a prefix fill over
+      // the row's bits, done with Kogge-Stone doubling (shifts 1..16 cover rows up to 32 cells), unrolled
+      // because V8 runs a loop of variable shifts far slower. The walks' edges are kept: the rightward walk
+      // visits i = 0..v-2 only, the leftward one i = v-1..1.
+      let right = seeds & through; // seen cells that pass sight on rightward
+      let pass = through;
+      right |= pass & (right << 1);
+      pass &= pass << 1;
+      right |= pass & (right << 2);
+      pass &= pass << 2;
+      right |= pass & (right << 4);
+      pass &= pass << 4;
+      right |= pass & (right << 8);
+      pass &= pass << 8;
+      right |= pass & (right << 16);
+      right &= full >> 1;
+      const afterRight = seeds | ((right << 1) & full);
+      let left = afterRight & through; // seen cells that pass sight on leftward
+      pass = through;
+      left |= pass & (left >> 1);
+      pass &= pass >> 1;
+      left |= pass & (left >> 2);
+      pass &= pass >> 2;
+      left |= pass & (left >> 4);
+      pass &= pass >> 4;
+      left |= pass & (left >> 8);
+      pass &= pass >> 8;
+      left |= pass & (left >> 16);
+      left &= full & ~1;
+      seen = afterRight | (left >> 1);
+      seeds = right | (right << 1) | left | (left >> 1); // straight up and diagonally ahead
+    }
+    // encode(vis_mask): seen cells copy the world (walls past the edge), unseen ones read [0, 0, 0].
+    for (let i = 0, wx = rowX, wy = rowY, c = j; i < v; i++, wx -= fy, wy += fx, c += v) {
+      const o = c * 3;
+      if (((seen >> i) & 1) === 0) {
+        mask[c] = 0;
+        image[o] = 0;
+        image[o + 1] = 0;
+        image[o + 2] = 0;
+      } else if (wx >>> 0 < width && wy >>> 0 < height) {
+        mask[c] = 1;
         const s = (wx * height + wy) * 3;
-        const type = cells[s];
-        const state = cells[s + 2];
-        image[o] = type;
+        image[o] = cells[s];
         image[o + 1] = cells[s + 1];
-        image[o + 2] = state;
-        if (type !== WALL && (type !== DOOR || state === DOOR_OPEN)) clear[j] |= bit;
+        image[o + 2] = cells[s + 2];
       } else {
+        mask[c] = 1;
         image[o] = WALL;
         image[o + 1] = OUTSIDE_COLOR;
         image[o + 2] = 0;
       }
     }
-  }
-
-  if (seeThroughWalls) {
-    mask.fill(1);
-  } else {
-    processVis(clear, mask, image, v);
   }
 
   // The agent sees what it carries on its own cell (Farama sets it after process_vis).
@@ -126,70 +169,6 @@ export function egocentricView(
     image[a + 2] = 0;
   }
   return view;
-}
-
-/**
- * Per view row j, bit i set where cell (i, j) lets sight through: everything but walls and closed or locked
- * doors (Farama's `see_behind`). Shared scratch, grown on demand, so a step allocates nothing.
- */
-let clearRows = new Int32Array(7);
-
-/**
- * Farama's `Grid.process_vis` on the rotated view (agent at (v/2, v-1)), one row at a time as bit sets.
- *
- * Farama walks each row from the agent's row upward twice: left to right, every seen cell that lets sight
- * through makes its right neighbour seen (so sight runs along clear stretches), then right to left likewise.
- * Each such cell also makes the cell above and the one diagonally ahead in the walking direction seen. Each
- * walk is a prefix fill, done here with Kogge-Stone doubling (shifts 1, 2, 4, 8, 16 cover rows up to 32
- * cells); the results equal the cell-by-cell loops, including their edges: the rightward walk stops at
- * i = v-2 and the leftward one at i = 1. The fills are unrolled: V8 runs a loop of variable shifts far slower.
- */
-function processVis(clear: Int32Array, mask: Uint8Array, image: Uint8Array, v: number): void {
-  const full = ((1 << v) - 1) | 0;
-  let seeds = 1 << (v >> 1); // the agent's own cell, in the bottom row
-  for (let j = v - 1; j >= 0; j--) {
-    const through = clear[j];
-    // Rightward walk: `right` = seen cells that pass sight on, reached from the seeds through clear cells.
-    let right = seeds & through;
-    let pass = through;
-    right |= pass & (right << 1);
-    pass &= pass << 1;
-    right |= pass & (right << 2);
-    pass &= pass << 2;
-    right |= pass & (right << 4);
-    pass &= pass << 4;
-    right |= pass & (right << 8);
-    pass &= pass << 8;
-    right |= pass & (right << 16);
-    right &= full >> 1; // the walk visits i = 0..v-2 only
-    const afterRight = seeds | ((right << 1) & full);
-    // Leftward walk, from everything seen so far.
-    let left = afterRight & through;
-    pass = through;
-    left |= pass & (left >> 1);
-    pass &= pass >> 1;
-    left |= pass & (left >> 2);
-    pass &= pass >> 2;
-    left |= pass & (left >> 4);
-    pass &= pass >> 4;
-    left |= pass & (left >> 8);
-    pass &= pass >> 8;
-    left |= pass & (left >> 16);
-    left &= full & ~1; // the walk visits i = v-1..1 only
-    const seen = afterRight | (left >> 1);
-    for (let i = 0, c = j; i < v; i++, c += v) {
-      const visible = (seen >> i) & 1;
-      mask[c] = visible;
-      // encode(vis_mask): cells the agent cannot see read as unseen [0, 0, 0].
-      if (visible === 0) {
-        image[c * 3] = 0;
-        image[c * 3 + 1] = 0;
-        image[c * 3 + 2] = 0;
-      }
-    }
-    // Cells that passed sight on light the row above: straight up and diagonally ahead.
-    seeds = right | (right << 1) | left | (left >> 1);
-  }
 }
 
 /**
