@@ -23,6 +23,8 @@ export interface GenerationCost {
   tokensEstimated: boolean;
   /** Dollars charged, summed over calls with a known price; null when no call had one. */
   dollars: number | null;
+  /** Calls a person answered through the manual provider (charged nothing; their latency is a person's). */
+  manualCalls: number;
   /** Calls whose model has no known price (their cost is not in `dollars`). */
   unpricedCalls: number;
   /** Mean latency of the calls answered over the network, ms; null when none were. */
@@ -50,6 +52,7 @@ export function generationCost(entries: readonly TranscriptEntry[]): GenerationC
     outputTokens,
     tokensEstimated: answered.some((e) => e.usage?.estimated === true),
     dollars: priced.length ? priced.reduce((a, e) => a + (e.costUsd ?? 0), 0) : null,
+    manualCalls: answered.filter((e) => e.source === "manual").length,
     unpricedCalls: answered.filter((e) => e.costUsd === null).length,
     meanLatencyMs: network.length ? network.reduce((a, e) => a + e.latencyMs, 0) / network.length : null,
     providers: [
@@ -124,8 +127,9 @@ export function perStepVlmEstimate(
         }
       : {
           value: null,
-          basis:
-            "no network calls in the transcript (none, or a person answered through the manual provider), so no measured latency",
+          basis: generation
+            ? "the transcript has no network calls (answered through the manual provider, or from a cache), so no measured VLM latency"
+            : "no generation transcript, so no measured latency",
         };
   return {
     trainingSteps,

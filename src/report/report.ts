@@ -16,6 +16,7 @@ import { resolveReward } from "../experiments/reward-modes.ts";
 import { ResultsStore, type RunRecord } from "../experiments/store.ts";
 import { encodePng } from "../image/png.ts";
 import type { RewardProgram } from "../program/index.ts";
+import type { VerificationReport } from "../verify/report.ts";
 import { readTranscript } from "../vlm/transcript.ts";
 import {
   type GenerationCost,
@@ -377,12 +378,14 @@ function programHtml(p: ProgramSection): string {
 
   if (p.verification.length > 0) {
     parts.push("<h4>Verification</h4>");
-    for (const v of p.verification)
-      parts.push(`<p class="muted"><code>${esc(v.file)}</code></p>${jsonHtml(v.report)}`);
+    for (const v of p.verification) {
+      parts.push(`<p class="muted"><code>${esc(v.file)}</code></p>`);
+      parts.push(isVerificationReport(v.report) ? verificationHtml(v.report) : jsonHtml(v.report));
+    }
   } else {
     parts.push(`<p class="muted">No verification report next to the program file.</p>`);
   }
-  if (p.summary) parts.push(`<h4>Generation summary</h4>${jsonHtml(p.summary)}`);
+  if (p.summary) parts.push(`<h4>Generation summary</h4>${generationSummaryHtml(p.summary)}`);
 
   if (p.example) {
     const e = p.example;
@@ -406,6 +409,91 @@ function programHtml(p: ProgramSection): string {
     parts.push("</div>");
   }
   return parts.join("\n");
+}
+
+function isVerificationReport(value: unknown): value is VerificationReport {
+  const v = value as Partial<VerificationReport> | null;
+  return v?.format === "vlmcar.verification/1" && Array.isArray(v.checks) && Array.isArray(v.verdict?.rules);
+}
+
+/** The verdict's rules and one row per check: how often it fires for experts and random agents, and truth. */
+function verificationHtml(r: VerificationReport): string {
+  const pct = (x: number | null | undefined) =>
+    x === null || x === undefined ? "–" : `${(100 * x).toFixed(0)}%`;
+  const step = (x: number | null) => (x === null ? "–" : x.toFixed(1));
+  const parts = [
+    `<p><strong>${r.verdict.accepted ? "accepted" : "rejected"}</strong> on ${r.settings.experts} expert and ${r.settings.random} random trajectories (seed ${r.settings.seed}).</p>`,
+    table(
+      ["rule", "passed", "detail"],
+      r.verdict.rules.map((rule) => [
+        esc(rule.rule),
+        rule.passed ? "yes" : `<span class="warn">no</span>`,
+        esc(rule.message),
+      ]),
+    ),
+    table(
+      [
+        "check",
+        "expert: fires",
+        "expert: latches",
+        "expert: first fire (step)",
+        "random: fires",
+        "random: latches",
+        "true event",
+        "precision",
+        "recall",
+        "errors",
+      ],
+      r.checks.map((c) => {
+        const truth = c.groundTruth;
+        return [
+          `${esc(c.name)}${c.role === "goal" ? " (goal)" : ""}`,
+          num(pct(c.expert.fireRate)),
+          num(pct(c.expert.latchRate)),
+          num(step(c.expert.meanFirstFire)),
+          num(pct(c.random.fireRate)),
+          num(pct(c.random.latchRate)),
+          esc(truth?.event ?? "–"),
+          num(truth ? truth.precision.toFixed(3) : "–"),
+          num(truth ? truth.recall.toFixed(3) : "–"),
+          num(String(c.errorFrames)),
+        ];
+      }),
+    ),
+    `<p class="muted">Precision and recall: frames on which the check is true against frames on which its best-matching ground-truth event has happened, over all trajectories.</p>`,
+  ];
+  const feedback = (r as { feedback?: { text?: string } }).feedback?.text;
+  if (feedback) parts.push(`<p>Feedback for the VLM: ${esc(feedback)}</p>`);
+  return parts.join("\n");
+}
+
+/** A generation's summary.json: its verdict and rounds when it has the known shape, else any JSON. */
+function generationSummaryHtml(summary: unknown): string {
+  const s = summary as {
+    verdict?: string;
+    vlm?: string;
+    rounds?: {
+      round: number;
+      action?: string;
+      accepted?: boolean;
+      failedRules?: string[];
+      turns?: unknown[];
+    }[];
+  };
+  if (!Array.isArray(s?.rounds)) return jsonHtml(summary);
+  return [
+    `<p>Verdict: <strong>${esc(String(s.verdict ?? "–"))}</strong>; VLM: <code>${esc(String(s.vlm ?? "–"))}</code>.</p>`,
+    table(
+      ["round", "action", "VLM calls", "accepted", "failed rules"],
+      s.rounds.map((r) => [
+        num(String(r.round)),
+        esc(r.action ?? "–"),
+        num(String(r.turns?.length ?? "–")),
+        r.accepted ? "yes" : "no",
+        esc((r.failedRules ?? []).join(", ")),
+      ]),
+    ),
+  ].join("\n");
 }
 
 function costHtml(programs: readonly ProgramSection[]): string {
@@ -435,9 +523,11 @@ function costHtml(programs: readonly ProgramSection[]): string {
           num(`${g.inputTokens.toLocaleString("en-US")}${g.tokensEstimated ? " (estimated)" : ""}`),
           num(`${g.outputTokens.toLocaleString("en-US")}${g.tokensEstimated ? " (estimated)" : ""}`),
           num(
-            g.dollars === null
-              ? "unknown (no price for the model)"
-              : `$${g.dollars.toFixed(4)}${g.unpricedCalls ? ` + ${g.unpricedCalls} unpriced calls` : ""}`,
+            g.manualCalls === g.paidCalls
+              ? "none charged (manual provider)"
+              : g.dollars === null
+                ? "unknown (no price for the model)"
+                : `$${g.dollars.toFixed(4)}${g.unpricedCalls ? ` + ${g.unpricedCalls} unpriced calls` : ""}`,
           ),
           num(g.meanLatencyMs === null ? "– (no network calls)" : `${(g.meanLatencyMs / 1000).toFixed(1)} s`),
           esc(g.providers.join(", ")),

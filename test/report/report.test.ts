@@ -51,6 +51,49 @@ test("the HTML report shows curves, finals, the program with its verification an
     JSON.stringify({ accepted: false, checks: [{ check: "pick up key", expertRate: 1, randomRate: 0.93 }] }),
   );
 
+  // A report in the verifier's own format gets its verdict and per-check table.
+  const stats = (fireRate: number) => ({
+    trajectories: 20,
+    fireRate,
+    firstFrameRate: 0,
+    latchRate: fireRate,
+    meanFirstFire: 3.25,
+    meanFirstFireFraction: 0.25,
+    firstFire: [],
+  });
+  mkdirSync(join(generation, "verify_round2"));
+  writeFileSync(
+    join(generation, "verify_round2", "report.json"),
+    JSON.stringify({
+      format: "vlmcar.verification/1",
+      settings: { experts: 20, random: 100, seed: 0 },
+      verdict: {
+        accepted: false,
+        rules: [
+          {
+            rule: "random-goal",
+            passed: false,
+            message: "31 of 100 random trajectories (31%) reach the goal",
+          },
+        ],
+      },
+      checks: [
+        {
+          name: "pick up key",
+          role: "subtask",
+          position: 1,
+          description: "",
+          expert: stats(1),
+          random: stats(0.62),
+          groundTruth: { event: "pickup key", precision: 0.875, recall: 0.5 },
+          expertGroundTruth: null,
+          errorFrames: 0,
+        },
+      ],
+      feedback: { text: "The goal check fires for random agents." },
+    }),
+  );
+
   const store = new ResultsStore(join(dir, "results.sqlite"));
   store.putExperiment("e", "report-test", {});
   const add = (reward: RunConfig["reward"], seed: number, curve: number[]) => {
@@ -110,6 +153,12 @@ test("the HTML report shows curves, finals, the program with its verification an
   assert.match(html, /yellow\(first\) - yellow\(frame\) &gt; 150/, "the program's source, escaped");
   assert.match(html, /verification-1\.json/);
   assert.match(html, /0\.93/, "the verification table's numbers");
+  assert.match(html, /verify_round2\/report\.json/);
+  assert.match(html, /<strong>rejected<\/strong> on 20 expert and 100 random trajectories/);
+  assert.match(html, /31 of 100 random trajectories/);
+  assert.match(html, />62%</, "random fire rate of the check");
+  assert.match(html, />0\.875</, "precision against the true event");
+  assert.match(html, /The goal check fires for random agents\./);
   assert.match(html, /data:image\/png;base64,/, "example frames inline");
   assert.match(html, /pick up key latched/);
   assert.match(html, /µs per reward call/);
