@@ -203,14 +203,13 @@ export function highlightMask(
   const fx = fwd[0];
   const fy = fwd[1];
   const half = v >> 1;
-  for (let i = 0; i < v; i++) {
-    const side = i - half;
-    for (let j = 0; j < v; j++) {
-      if (visMask[i * v + j] === 0) continue;
-      const ahead = v - 1 - j;
-      const wx = agentX + fx * ahead - fy * side;
-      const wy = agentY + fy * ahead + fx * side;
-      if (wx >= 0 && wx < width && wy >= 0 && wy < height) mask[wx * height + wy] = 1;
+  // The same walk as egocentricView: row j = v-1 is the agent's, each row up moves by forward, each column
+  // right by (-fy, fx).
+  let rowX = (agentX + fy * half) | 0;
+  let rowY = (agentY - fx * half) | 0;
+  for (let j = v - 1; j >= 0; j--, rowX += fx, rowY += fy) {
+    for (let i = 0, wx = rowX, wy = rowY, c = j; i < v; i++, wx -= fy, wy += fx, c += v) {
+      if (visMask[c] !== 0 && wx >>> 0 < width && wy >>> 0 < height) mask[wx * height + wy] = 1;
     }
   }
   return mask;
