@@ -393,9 +393,18 @@ export class Ppo {
     this.startEpisodes();
   }
 
+  /**
+   * Starts a new run. A new run owns its metrics log: an existing file at `logPath` is emptied (continue a
+   * run with `resume` instead). With checkpointing on, a first checkpoint is written at once, so a run can
+   * be resumed however early it is stopped.
+   */
   static async create(options: PpoOptions): Promise<Ppo> {
     await initJax();
-    return new Ppo(options);
+    const ppo = new Ppo(options);
+    const { logPath, checkpointEvery, checkpointPath } = ppo.config;
+    if (logPath && existsSync(logPath)) truncateSync(logPath, 0);
+    if (checkpointEvery > 0 && checkpointPath) ppo.saveCheckpoint(checkpointPath);
+    return ppo;
   }
 
   /**

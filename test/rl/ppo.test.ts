@@ -91,3 +91,29 @@ test("RGB observations get the patch net, whose input size follows the image", a
   }
   assert.ok(stats.entropy > 1.9, "an untrained policy over 7 actions is near-uniform (entropy ≈ ln 7)");
 });
+
+test("with checkpointing on, a run can be resumed however early it stops, and a new run starts a new log", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ppo-early-"));
+  const makeEnv = () => new CorridorEnv(5, 20);
+  const config: Partial<PpoConfig> = {
+    ...small,
+    totalFrames: 256 * 2,
+    logPath: join(dir, "log.jsonl"),
+    checkpointPath: join(dir, "run.ckpt"),
+    checkpointEvery: 10,
+  };
+  const straight = await Ppo.create({ makeEnv, config });
+  straight.train();
+  const expected = straight.getParams();
+  straight.close();
+
+  // Killed during its first update, before any periodic checkpoint: the one written at creation remains.
+  const fresh = await Ppo.create({ makeEnv, config });
+  assert.equal(readFileSync(join(dir, "log.jsonl"), "utf8"), "", "a new run empties its log");
+  fresh.close();
+  const resumed = await Ppo.resume(join(dir, "run.ckpt"), { makeEnv });
+  assert.equal(resumed.updates, 0);
+  resumed.train();
+  assert.deepEqual(resumed.getParams(), expected);
+  resumed.close();
+});
