@@ -15,7 +15,7 @@
  * Colours are drawn at random per episode, so programs read them from the first frame (the key has its
  * door's colour) instead of assuming one.
  */
-export const ROOMGRID_HELPERS = String.raw`
+export const ROOMGRID_HELPERS = `
 const TILE = 32;
 const PALETTE = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [112, 39, 195], [255, 255, 0], [100, 100, 100]];
 const FLOOR = [0, 0, 0];
