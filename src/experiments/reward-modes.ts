@@ -9,21 +9,19 @@
  * (index numEnvs, see Ppo.evaluate) WITHOUT the wrapper, so every evaluation reports the true env return,
  * whatever the agent was paid while it learned.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Env } from "../env/core.ts";
 import { make } from "../env/registry.ts";
 import {
   loadRewardProgram,
-  PROGRAM_FORMAT,
   ProgramSandbox,
-  parseRewardProgram,
   programHash,
   type RewardMode,
   type RewardProgram,
   RewardWrapper,
 } from "../program/index.ts";
+import { REFERENCE_PROGRAMS, referenceFor } from "../program/reference/index.ts";
 import type { EnvFactory } from "../rl/ppo.ts";
 
 export const REWARD_KINDS = ["sparse", "vlmcar", "reference"] as const;
@@ -78,59 +76,26 @@ export async function resolveReward(envId: string, setting: RewardSetting): Prom
       `reward "vlmcar" needs a program file: pass --program FILE (a RewardProgram JSON, e.g. a generation's program.json)`,
     );
   } else {
-    program = await referenceProgramFor(envId);
+    program = referenceProgramFor(envId);
   }
   return { setting, program, programHash: programHash(program) };
 }
 
-/**
- * The hand-written program for `envId`'s family, from src/program/reference/ (owned by the verification
- * work, looked up at run time so training works while it grows). Its index.ts is expected to export
- * `referenceProgramFor(envId): RewardProgram | null | undefined`; until it exists, every module of the folder
- * is searched for an exported RewardProgram whose `task.envId` is of the same family.
- */
-export async function referenceProgramFor(envId: string): Promise<RewardProgram> {
-  const folder = join(dirname(fileURLToPath(import.meta.url)), "..", "program", "reference");
-  const hint = "; write one in src/program/reference/ or use --reward vlmcar --program FILE";
-  const index = join(folder, "index.ts");
-  if (existsSync(index)) {
-    const module = (await import(index)) as Record<string, unknown>;
-    if (typeof module.referenceProgramFor === "function") {
-      const found = (module.referenceProgramFor as (id: string) => unknown)(envId);
-      if (!found) throw new RangeError(`no reference program for "${envId}"${hint}`);
-      return parseRewardProgram(found);
-    }
+/** The hand-written program for `envId`'s family (src/program/reference/), or a clear error. */
+export function referenceProgramFor(envId: string): RewardProgram {
+  const program = referenceFor(envId);
+  if (program === null) {
+    const families = REFERENCE_PROGRAMS.map((r) => r.family).join(", ");
+    throw new RangeError(
+      `no reference program for "${envId}": there are reference programs for ${families}. ` +
+        "Write one in src/program/reference/, or train with --reward vlmcar --program FILE",
+    );
   }
-  const files = existsSync(folder)
-    ? readdirSync(folder)
-        .filter((f) => f.endsWith(".ts"))
-        .sort()
-    : [];
-  for (const file of files) {
-    const module = (await import(join(folder, file))) as Record<string, unknown>;
-    for (const value of Object.values(module)) {
-      const candidate = value as Partial<RewardProgram> | null;
-      if (candidate?.format === PROGRAM_FORMAT && sameFamily(envId, candidate.task?.envId)) {
-        return parseRewardProgram(candidate);
-      }
-    }
-  }
-  throw new RangeError(`no reference program for "${envId}"${hint}`);
+  return program;
 }
 
 function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
-}
-
-/** "MiniGrid-DoorKey-8x8-v0" and "MiniGrid-DoorKey-5x5-v0" are one family: the id without size and version. */
-function sameFamily(a: string, b: string | undefined): boolean {
-  if (!b) return false;
-  const family = (id: string) =>
-    id
-      .replace(/-v\d+$/, "")
-      .replace(/-\d+x\d+$/, "")
-      .replace(/-S\d+(R\d+|N\d+)?$/, "");
-  return family(a) === family(b);
 }
 
 /** The env factory for PPO and what must be freed after training. */
