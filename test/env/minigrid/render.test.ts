@@ -189,6 +189,26 @@ describe("renderTiles", () => {
     assert.deepEqual(mid(renderTiles({ ...base, highlight: lit }).data), [76, 76, 76]);
   });
 
+  it("draws a floor as its colour halved inside the grid lines (no reference env has floors)", () => {
+    const cells = emptyGrid();
+    put(cells, 0, 0, [OBJECT_TO_IDX.floor, 2, 0]); // blue floor
+    const frame = renderTiles({
+      width: W,
+      height: H,
+      cells,
+      agentX: -1,
+      agentY: 0,
+      agentDir: 0,
+      highlight: null,
+      tileSize: 32,
+    });
+    const px = (x: number, y: number) =>
+      Array.from(frame.data.subarray((y * W * 32 + x) * 3, (y * W * 32 + x) * 3 + 3));
+    assert.deepEqual(px(16, 16), [0, 0, 127], "255 / 2 truncates to 127, as numpy stores it");
+    assert.deepEqual(px(0, 16), [100, 100, 100], "the left grid line stays");
+    assert.deepEqual(px(16, 0), [100, 100, 100], "the top grid line stays");
+  });
+
   it("names the problem when inputs do not fit", () => {
     const scene = {
       width: W,
