@@ -13,8 +13,11 @@ import "../../src/env/minigrid/index.ts";
 import { MiniGridEnv } from "../../src/env/minigrid/minigrid-env.ts";
 import { make } from "../../src/env/registry.ts";
 
+/** Reference data: $MINIGRID_REFERENCE, relative to the repository root, or the shared folder beside it. */
 const REFERENCE = resolve(
-  process.env.MINIGRID_REFERENCE ?? resolve(import.meta.dirname, "../../../shared/reference/minigrid"),
+  import.meta.dirname,
+  "../..",
+  process.env.MINIGRID_REFERENCE ?? "../shared/reference/minigrid",
 );
 
 interface FrameBytes {

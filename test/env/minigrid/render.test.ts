@@ -13,8 +13,11 @@ import {
 } from "../../../src/env/minigrid/view.ts";
 import { createFrame } from "../../../src/image/frame.ts";
 
+/** Reference data: $MINIGRID_REFERENCE, relative to the repository root, or the shared folder beside it. */
 const REFERENCE = resolve(
-  process.env.MINIGRID_REFERENCE ?? resolve(import.meta.dirname, "../../../../shared/reference/minigrid"),
+  import.meta.dirname,
+  "../../..",
+  process.env.MINIGRID_REFERENCE ?? "../shared/reference/minigrid",
 );
 
 /** Farama families built with `see_through_walls=True` (minigrid/envs/*.py); the reference files do not say. */

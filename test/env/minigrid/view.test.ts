@@ -11,8 +11,11 @@ import {
   highlightMask,
 } from "../../../src/env/minigrid/view.ts";
 
+/** Reference data: $MINIGRID_REFERENCE, relative to the repository root, or the shared folder beside it. */
 const REFERENCE = resolve(
-  process.env.MINIGRID_REFERENCE ?? resolve(import.meta.dirname, "../../../../shared/reference/minigrid"),
+  import.meta.dirname,
+  "../../..",
+  process.env.MINIGRID_REFERENCE ?? "../shared/reference/minigrid",
 );
 
 interface ResetRecord {

@@ -16,8 +16,11 @@ import {
 import { make } from "../../../src/env/registry.ts";
 import { Discrete } from "../../../src/env/spaces.ts";
 
+/** Reference data: $MINIGRID_REFERENCE, relative to the repository root, or the shared folder beside it. */
 const REFERENCE = resolve(
-  process.env.MINIGRID_REFERENCE ?? resolve(import.meta.dirname, "../../../../shared/reference/minigrid"),
+  import.meta.dirname,
+  "../../..",
+  process.env.MINIGRID_REFERENCE ?? "../shared/reference/minigrid",
 );
 const ID = "MiniGrid-DoorKey-8x8-v0";
 
