@@ -248,10 +248,10 @@ export class ActorCritic {
 
   /**
    * The forward pass, for use inside `jit`/`grad`: `params` is the flat vector, `input` a float32 batch
-   * [B, ...inputShape] from `prepareInput`. Returns log-probabilities [B, numActions] and values [B].
+   * [B, ...inputShape] from `prepareInput`. Returns action logits [B, numActions] and values [B].
    * Consumes both arguments.
    */
-  apply(params: np.Array, input: np.Array): [logProbs: np.Array, values: np.Array] {
+  apply(params: np.Array, input: np.Array): [logits: np.Array, values: np.Array] {
     const take = (e: ParamEntry) => params.ref.slice([e.offset, e.offset + e.size]).reshape(e.shape);
     const batch = input.shape[0];
     let x = input;
@@ -281,7 +281,7 @@ export class ActorCritic {
     const logits = mlp(this.heads.actor, embedding.ref);
     const values = mlp(this.heads.critic, embedding).reshape([batch]);
     params.dispose();
-    return [nn.logSoftmax(logits), values];
+    return [logits, values];
   }
 }
 

@@ -176,7 +176,8 @@ export function ppoLoss(
   batch: Minibatch,
 ): [np.Array, np.Array] {
   const { clipEps } = config;
-  const [logProbs, values] = net.apply(params, batch.input);
+  const [logits, values] = net.apply(params, batch.input);
+  const logProbs = nn.logSoftmax(logits);
   const logProb = logProbs.ref.mul(nn.oneHot(batch.actions, net.spec.numActions)).sum(1);
   const entropy = np.exp(logProbs.ref).mul(logProbs).sum(1).neg().mean();
 
@@ -379,9 +380,11 @@ export class Ppo {
     }
 
     const net = this.net;
+    // Logits, not log-probabilities: runPolicy normalises its few rows on the host, which saves the
+    // compiled forward several kernels on each of its 129 calls per update.
     this.policyStep = jit((params: np.Array, input: np.Array) => {
-      const [logProbs, values] = net.apply(params, input);
-      return np.concatenate([logProbs, values.reshape([-1, 1])], 1);
+      const [logits, values] = net.apply(params, input);
+      return np.concatenate([logits, values.reshape([-1, 1])], 1);
     });
     this.updateStep = makeUpdateStep(net, c);
     this.buffer = new RolloutBuffer(c.numSteps, c.numEnvs, this.net.inputSize);
@@ -603,7 +606,10 @@ export class Ppo {
     const input = this.policyInput.subarray(0, batch * this.net.inputSize);
     this.net.prepareInput(images, batch, input);
     const x = np.array(input).reshape([batch, ...this.net.inputShape]);
-    return this.policyStep(this.params.ref, x).dataSync() as Float32Array;
+    const out = this.policyStep(this.params.ref, x).dataSync() as Float32Array;
+    const A = this.net.spec.numActions;
+    for (let row = 0; row < batch * (A + 1); row += A + 1) logSoftmaxInPlace(out, row, A);
+    return out;
   }
 
   // ───────────────────────────────────────── 5. learning ─────────────────────────────────────────
@@ -812,6 +818,16 @@ function defaultNet(
 ): ActorCriticSpec {
   const kind = model === "auto" ? (encoder.kind === "symbolic" ? "minigrid" : "pixels") : model;
   return kind === "minigrid" ? minigridNet(numActions, encoder.shape) : pixelNet(numActions, encoder.shape);
+}
+
+/** Turns logits `values[offset .. offset + n)` into log-probabilities (log-softmax), in place. */
+function logSoftmaxInPlace(values: Float32Array, offset: number, n: number): void {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let a = 0; a < n; a++) max = Math.max(max, values[offset + a]);
+  let sum = 0;
+  for (let a = 0; a < n; a++) sum += Math.exp(values[offset + a] - max);
+  const logSum = max + Math.log(sum);
+  for (let a = 0; a < n; a++) values[offset + a] -= logSum;
 }
 
 /** Draws an action from log-probabilities `row[offset .. offset + n)` with one uniform number u. */
