@@ -56,9 +56,18 @@ async function main(task: WorkerTask): Promise<void> {
     });
     process.exitCode = 1;
   }
+  finished = true;
   process.disconnect?.();
 }
 
+let finished = false;
+
 process.once("message", (task: WorkerTask) => {
   void main(task);
+});
+
+// The runner is gone (killed, even by SIGKILL): stop too rather than train unwatched. The run resumes from
+// its last checkpoint when the experiment is started again.
+process.once("disconnect", () => {
+  if (!finished) process.exit(1);
 });
