@@ -89,7 +89,7 @@ export const PPO_DEFAULTS: PpoConfig = {
   checkpointEvery: 0,
 };
 
-/** Builds env `index` (0…numEnvs-1 for training; numEnvs for the evaluation env). */
+/** Builds env `index`: 0…numEnvs-1 for training, numEnvs for evaluation unless makeEvalEnv is given. */
 export type EnvFactory = (index: number) => Env<unknown, number>;
 
 export interface UpdateStats {
@@ -302,7 +302,14 @@ export function computeGae(input: GaeInput): { advantages: Float32Array; returns
 // ───────────────────────────────────────────── the trainer ─────────────────────────────────────────────
 
 export interface PpoOptions {
+  /** The training envs, as PPO should see them (reward wrappers included). */
   makeEnv: EnvFactory;
+  /**
+   * The evaluation env. Evaluation reports the return of the rewards this env pays, so when training
+   * rewards are shaped (a reward wrapper in makeEnv), pass the bare env here to measure the true return.
+   * Default: makeEnv(numEnvs).
+   */
+  makeEvalEnv?: () => Env<unknown, number>;
   config?: Partial<PpoConfig>;
   hooks?: PpoHooks;
   /** Overrides the network chosen by `config.model`. */
@@ -324,7 +331,7 @@ export class Ppo {
 
   private readonly envs: SyncVectorEnv<unknown, number>;
   private evalEnv: Env<unknown, number> | undefined;
-  private readonly makeEnv: EnvFactory;
+  private readonly makeEvalEnv: () => Env<unknown, number>;
   /** The observations the next rollout step acts on, encoded: [numEnvs, H, W, C]. */
   private readonly currentObs: Float32Array;
   /** Staging for the policy's input during rollouts and evaluation. */
@@ -344,7 +351,7 @@ export class Ppo {
     this.config = { ...PPO_DEFAULTS, ...options.config };
     validateConfig(this.config);
     this.hooks = options.hooks ?? {};
-    this.makeEnv = options.makeEnv;
+    this.makeEvalEnv = options.makeEvalEnv ?? (() => options.makeEnv(this.config.numEnvs));
     const c = this.config;
 
     this.envs = new SyncVectorEnv(options.makeEnv, c.numEnvs);
@@ -669,13 +676,13 @@ export class Ppo {
   // ───────────────────────────────────────── 6. evaluation ─────────────────────────────────────────
 
   /**
-   * The env's own return over `evalEpisodes` episodes on a separate env (index numEnvs of the factory).
+   * The return over `evalEpisodes` episodes on a separate env (`makeEvalEnv`, by default env numEnvs).
    * Episode k of evaluation e is seeded from (seed, e, k), and sampling uses its own generator, so
    * evaluating never changes what training does, and a resumed run evaluates on the same episodes.
    */
   evaluate(episodes = this.config.evalEpisodes, greedy = this.config.evalGreedy): EvalStats {
     const c = this.config;
-    this.evalEnv ??= this.makeEnv(c.numEnvs);
+    this.evalEnv ??= this.makeEvalEnv();
     const env = this.evalEnv;
     const A = this.net.spec.numActions;
     const obsBuffer = new Float32Array(this.encoder.size);

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { type ResetOptions, Wrapper } from "../../src/env/core.ts";
 import { Ppo, type PpoConfig } from "../../src/rl/ppo.ts";
-import { CorridorEnv, CorridorPixels } from "./corridor-env.ts";
+import { CorridorEnv, type CorridorObs, CorridorPixels } from "./corridor-env.ts";
 
 /** Small enough for a few seconds of CPU: 8 envs × 32 steps per update, minibatch 64. */
 const small: Partial<PpoConfig> = { numEnvs: 8, numSteps: 32, batchSize: 64, seed: 7 };
@@ -116,4 +117,33 @@ test("with checkpointing on, a run can be resumed however early it stops, and a 
   resumed.train();
   assert.deepEqual(resumed.getParams(), expected);
   resumed.close();
+});
+
+test("evaluation reports the return of the evaluation env, not the shaped training reward", async () => {
+  /** Pays ten times the corridor's reward: a stand-in for a shaped training reward. */
+  class TenfoldReward extends Wrapper<CorridorObs, number> {
+    get observationSpace() {
+      return this.env.observationSpace;
+    }
+    get actionSpace() {
+      return this.env.actionSpace;
+    }
+    reset(options?: ResetOptions) {
+      return this.env.reset(options);
+    }
+    step(action: number) {
+      const r = this.env.step(action);
+      return { ...r, reward: 10 * r.reward };
+    }
+  }
+  const ppo = await Ppo.create({
+    makeEnv: () => new TenfoldReward(new CorridorEnv(2, 20)),
+    makeEvalEnv: () => new CorridorEnv(2, 20),
+    config: { ...small, numEnvs: 2, numSteps: 32, batchSize: 32, totalFrames: 64 },
+  });
+  const stats = ppo.step();
+  const evaluation = ppo.evaluate(4);
+  ppo.close();
+  assert.ok(Math.max(...stats.episodeReturns) > 1, "training sees the shaped reward");
+  assert.ok(Math.max(...evaluation.returns) <= 1, "evaluation sees the env's own reward");
 });
