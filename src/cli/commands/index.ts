@@ -5,6 +5,7 @@ import { registerEnvs } from "./envs.ts";
 import { registerExperiment } from "./experiment.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerReport } from "./report.ts";
+import { registerRun } from "./run.ts";
 import { registerTrain } from "./train.ts";
 import { registerVerify } from "./verify.ts";
 
@@ -18,4 +19,5 @@ export const commandRegistrars: ((program: Command) => void)[] = [
   registerGenerate,
   registerVerify,
   registerCollect,
+  registerRun,
 ];
