@@ -4,11 +4,11 @@
  */
 import { type Env, EnvError } from "./core.ts";
 
-export type EnvFactory = (options: Record<string, unknown>) => Env<unknown, unknown>;
+export type EnvConstructor = (options: Record<string, unknown>) => Env<unknown, unknown>;
 
 export interface EnvSpec {
   id: string;
-  factory: EnvFactory;
+  factory: EnvConstructor;
   /** Default constructor options, merged under the caller's. */
   kwargs?: Record<string, unknown>;
   description?: string;
