@@ -5,6 +5,9 @@
  */
 export * from "./env/index.ts";
 export * from "./env/minigrid/index.ts";
+// Both spaces and MiniGrid's world objects have a Box; the top level gets the space (as Gymnasium's
+// `spaces.Box`), and MiniGrid's box object is `minigrid.Box`.
+export { Box } from "./env/spaces.ts";
 export * from "./experiments/index.ts";
 export * from "./generate/index.ts";
 export * from "./image/compose.ts";
@@ -19,6 +22,3 @@ export * from "./rl/index.ts";
 export * from "./trajectories/index.ts";
 export * from "./verify/index.ts";
 export * from "./vlm/index.ts";
-// Both spaces and MiniGrid's world objects have a Box; the top level gets the space (as Gymnasium's
-// `spaces.Box`), and MiniGrid's box object is `minigrid.Box`.
-export { Box } from "./env/spaces.ts";
