@@ -45,8 +45,9 @@ import { writeReport } from "../report/report.ts";
 import type { VerificationReport } from "../verify/report.ts";
 import { createVlmClient } from "../vlm/client.ts";
 import { VlmError } from "../vlm/errors.ts";
+import { createProvider } from "../vlm/providers/index.ts";
 import { readTranscript } from "../vlm/transcript.ts";
-import { ZOO_DIR, ZooError, zooEntryFor } from "./zoo.ts";
+import { listZoo, ZOO_DIR, type ZooEntry, ZooError, zooEntryFor } from "./zoo.ts";
 
 export const MAIN_JOB_FORMAT = "vlmcar.main-job/1";
 
@@ -332,6 +333,14 @@ function checkJobInputs(job: JobRecord, options: MainJobOptions): void {
       throw error;
     }
   }
+  if (job.vlm !== null) {
+    try {
+      createProvider(job.vlm); // a bad spec or a missing key fails here, before the folder is made
+    } catch (error) {
+      if (error instanceof VlmError) throw new MainJobError(error.message);
+      throw error;
+    }
+  }
   if (job.rewards.includes("reference")) {
     try {
       referenceProgramFor(job.env);
@@ -373,7 +382,8 @@ async function generationStage(
   log: (line: string) => void,
 ): Promise<GenerationStage> {
   const genDir = join(dir, JOB_FILES.generation);
-  const zoo = job.vlm === null ? zooEntryFor(job.env, options.zooDir ?? ZOO_DIR) : null;
+  const zooDir = options.zooDir ?? ZOO_DIR;
+  const zoo = job.vlm === null ? zooEntryFor(job.env, zooDir) : replayedZooEntry(job.vlm, job.env, zooDir);
   const vlmSpec = job.vlm ?? `replay:${displayPath(zoo?.transcript as string)}`;
 
   let summary = finishedGeneration(genDir);
@@ -381,8 +391,8 @@ async function generationStage(
     log(`[1/3] generation: finished earlier in ${genDir} (${summary.verdict})`);
   } else {
     log(
-      zoo
-        ? `[1/3] generation: replaying the recorded transcript ${displayPath(zoo.transcript)} (no network)`
+      vlmSpec.startsWith("replay:")
+        ? `[1/3] generation: replaying the recorded transcript ${vlmSpec.slice("replay:".length)} (no network)`
         : `[1/3] generation: asking ${job.vlm} (live)`,
     );
     // A replay asks exactly what the recording asked: same task text, seed and verification settings.
@@ -429,8 +439,12 @@ async function generationStage(
     const why = summary.error
       ? `it stopped: ${summary.error}`
       : `verification rejected it ${summary.rounds.length} time(s)`;
+    const overridden =
+      zoo && Object.keys(job.generation).length > 0
+        ? " This replay verified with other settings than the recording (--experts, --random), so its verdicts, and the requests that follow them, can differ from the recording's; leave them out to replay it as recorded."
+        : "";
     throw new MainJobError(
-      `generation for ${job.env} ended ${summary.verdict} (${why}); see ${join(genDir, "summary.json")}. ` +
+      `generation for ${job.env} ended ${summary.verdict} (${why}); see ${join(genDir, "summary.json")}.${overridden} ` +
         "No unverified program is trained: run the same command again to resume, or choose another --vlm",
     );
   }
@@ -470,6 +484,13 @@ async function generationStage(
     cost: { ...generationCost(readTranscript(answered)), transcript: answered },
     wallSeconds: summary.totalWallSeconds,
   };
+}
+
+/** The zoo entry of `envId` when `vlm` replays exactly its transcript (so the hashes can be compared). */
+function replayedZooEntry(vlm: string, envId: string, zooDir: string): ZooEntry | null {
+  if (!vlm.startsWith("replay:")) return null;
+  const entry = listZoo(zooDir).find((e) => e.envId === envId);
+  return entry && resolve(vlm.slice("replay:".length)) === entry.transcript ? entry : null;
 }
 
 /** The summary of a generation that ran to its end (accepted or rejected) in `genDir`, else null. */

@@ -137,7 +137,7 @@ export function summaryLines(s: MainJobSummary): string[] {
     const dollars = c.dollars === null ? "price unknown" : `$${c.dollars.toFixed(4)}`;
     lines.push(
       `VLM: ${c.paidCalls} call(s) answered by ${c.providers.join(", ")}, ${tokens}, ${dollars}` +
-        (g.zoo ? `, when recorded; this run replayed ${g.calls.replayed} and paid for ${g.calls.paid}` : ""),
+        (g.zoo ? `, when recorded; this job replayed ${g.calls.replayed} and paid for ${g.calls.paid}` : ""),
     );
   }
   for (const f of s.finals) {
