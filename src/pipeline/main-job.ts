@@ -74,6 +74,8 @@ export const MAIN_JOB_DEFAULTS = {
   checkpointEvery: 5,
 } as const;
 
+export type MainJobStage = "generation" | "training" | "report";
+
 export interface MainJobOptions {
   /** Default MiniGrid-DoorKey-6x6-v0. */
   envId?: string;
@@ -101,6 +103,11 @@ export interface MainJobOptions {
   zooDir?: string;
   /** Stage-by-stage progress lines. */
   log?: (line: string) => void;
+  /**
+   * Called as each stage starts (before its first log line) and ends (before its closing lines), e.g. to
+   * start and stop a progress display.
+   */
+  onStage?: (stage: MainJobStage, phase: "start" | "end") => void;
   /** Training progress (runner events), e.g. experiments/progress.ts's view. */
   onTrainingEvent?: (event: RunnerEvent) => void;
   /** Verification progress bars during generation (default false). */
@@ -194,12 +201,15 @@ export async function runMainJob(options: MainJobOptions = {}): Promise<MainJobS
 
   // 1. generation
   const t1 = performance.now();
+  options.onStage?.("generation", "start");
   const generation = job.rewards.includes("vlmcar") ? await generationStage(dir, job, options, log) : null;
   if (!generation) log("[1/3] generation: skipped (no vlmcar reward asked for)");
+  options.onStage?.("generation", "end");
   const generationSeconds = (performance.now() - t1) / 1000;
 
   // 2. training
   const t2 = performance.now();
+  options.onStage?.("training", "start");
   const experimentDir = join(dir, JOB_FILES.experiment);
   const spec = experimentSpec({
     name: "main",
@@ -223,6 +233,7 @@ export async function runMainJob(options: MainJobOptions = {}): Promise<MainJobS
     workers,
     onEvent: options.onTrainingEvent,
   });
+  options.onStage?.("training", "end");
   log(
     `  ${experiment.done} trained, ${experiment.skipped} finished earlier, ${experiment.failed.length} failed ` +
       `(${experiment.wallSeconds.toFixed(0)} s)`,
@@ -232,8 +243,10 @@ export async function runMainJob(options: MainJobOptions = {}): Promise<MainJobS
 
   // 3. report
   const t3 = performance.now();
+  options.onStage?.("report", "start");
   log("[3/3] report: curves, programs, cost");
   const report = await writeReport({ db: experiment.db, out: join(dir, JOB_FILES.report) });
+  options.onStage?.("report", "end");
   const reportSeconds = (performance.now() - t3) / 1000;
 
   const summary: MainJobSummary = {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { progressView } from "../../experiments/progress.ts";
+import { type ProgressView, progressView } from "../../experiments/progress.ts";
 import {
   MAIN_JOB_DEFAULTS,
   MAIN_JOB_REWARDS,
@@ -71,7 +71,12 @@ Examples:
     )
     .action(async (opts: RunOptions) => {
       const out = new CommandOutput(opts);
-      const view = progressView();
+      // The progress display lives only while training runs, so stage lines never land inside its bars.
+      let view: ProgressView | null = null;
+      const stopView = () => {
+        view?.stop();
+        view = null;
+      };
       let summary: MainJobSummary;
       try {
         summary = await runMainJob({
@@ -86,14 +91,18 @@ Examples:
           random: opts.random === undefined ? undefined : integer("--random", opts.random, 0),
           out: opts.out,
           log: (line) => out.say(line),
-          onTrainingEvent: (e) => view.onEvent(e),
+          onStage: (stage, phase) => {
+            stopView();
+            if (stage === "training" && phase === "start") view = progressView();
+          },
+          onTrainingEvent: (e) => view?.onEvent(e),
           progress: opts.json ? false : "auto",
         });
       } catch (error) {
         if (error instanceof MainJobError) throw new UserError(error.message);
         throw error;
       } finally {
-        view.stop();
+        stopView();
       }
       for (const line of summaryLines(summary)) out.say(line);
       out.result({ ...summary });
