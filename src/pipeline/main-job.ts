@@ -225,7 +225,7 @@ export async function runMainJob(options: MainJobOptions = {}): Promise<MainJobS
   const runCount = job.rewards.length * job.seeds.length;
   const workers = Math.max(1, options.workers ?? MAIN_JOB_DEFAULTS.workers);
   log(
-    `[2/3] training: ${job.rewards.join(" vs ")} × seeds ${job.seeds.join(",")} = ${runCount} runs of ` +
+    `[2/3] training: ${job.rewards.join(" vs ")} × seeds ${job.seeds.join(",")} = ${runCount} run${runCount === 1 ? "" : "s"} of ` +
       `${job.frames.toLocaleString("en-US")} frames, ${Math.min(workers, runCount)} at a time`,
   );
   const experiment: ExperimentSummary = await runExperiment(spec, {

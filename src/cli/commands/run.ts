@@ -40,7 +40,7 @@ export function registerRun(program: Command): void {
     .option("--env <id>", "environment id", d.envId)
     .option(
       "--vlm <provider:model>",
-      "generate live with openai:<model>, anthropic:<model>, gemini:<model>, manual:<model> (default: replay the env's recording in zoo/, no network)",
+      "generate live with openai:<model>, anthropic:<model>, gemini:<model>, manual:<model>, or replay:<transcript.jsonl> (default: replay the env's recording in zoo/, no network)",
     )
     .option("--frames <n>", "training frames per run", String(d.frames))
     .option("--seeds <list>", "comma-separated training seeds", d.seeds.join(","))
@@ -58,10 +58,10 @@ export function registerRun(program: Command): void {
     .addHelpText(
       "after",
       `
-The default budget finishes in a few minutes on a loaded 2-core machine: ${d.seeds.length} seeds × 2 rewards of
-${d.frames.toLocaleString("en-US")} frames (20 PPO updates), two runs at a time, the env return evaluated every
-${d.evaluation.every.toLocaleString("en-US")} frames over ${d.evaluation.episodes} episodes and over ${d.evaluation.finalEpisodes} at the end. On DoorKey-6x6 that is where the
-program's dense reward has usually taught the task while the sparse reward has not yet.
+The default budget (${d.seeds.length} seeds × 2 rewards of ${d.frames.toLocaleString("en-US")} frames, i.e. 20 PPO updates per run, two runs at
+a time; the env return evaluated every ${d.evaluation.every.toLocaleString("en-US")} frames over ${d.evaluation.episodes} episodes and over ${d.evaluation.finalEpisodes} at the end) takes
+about 1.5 minutes on an idle 2-core machine, and a few minutes on a loaded one. On DoorKey-6x6 that is
+where the program's dense reward has usually taught the task while the sparse reward has not yet.
 
 Examples:
   vlmcar run                                    # DoorKey-6x6, replayed from zoo/, no key needed
