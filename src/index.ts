@@ -14,6 +14,7 @@ export * from "./image/compose.ts";
 export * from "./image/frame.ts";
 export * from "./image/gif.ts";
 export * from "./image/png.ts";
+export * from "./pipeline/index.ts";
 export * from "./policies/index.ts";
 export * from "./program/index.ts";
 export * from "./program/reference/index.ts";
