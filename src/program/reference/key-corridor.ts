@@ -4,6 +4,7 @@
  * the full render (tile 32); see roomgrid-helpers.ts.
  */
 import { parseRewardProgram, type RewardProgram } from "../program.ts";
+import { doorUnlocked, KEY_PICKED_UP, objectGoneCode } from "./roomgrid-checks.ts";
 import { ROOMGRID_HELPERS } from "./roomgrid-helpers.ts";
 
 const HELPERS = `${ROOMGRID_HELPERS}
@@ -22,7 +23,9 @@ function theKey(first, door) {
   const step = roomStep(first);
   return findKey(first, door.color, 1, 1, step - 1, gridSize(first, TILE).rows - 2);
 }
-function theBall(first, door) {
+function theBall(first) {
+  const door = theDoor(first);
+  if (door === null) return null;
   const step = roomStep(first);
   const top = Math.floor(door.cy / step) * step;
   return findObjectInRoom(first, door.cx + 1, top + 1, door.cx + step - 1, top + step - 1);
@@ -33,33 +36,10 @@ export const KEY_CORRIDOR_PROGRAM: RewardProgram = parseRewardProgram({
   format: "vlmcar.program/1",
   task: { envId: "MiniGrid-KeyCorridorS3R3-v0", description: "pick up the ball" },
   helpers: HELPERS,
-  subtasks: [
-    {
-      name: "key picked up",
-      description: "the agent has picked up the key of the locked door",
-      code: `(frame, first) => {
-  const door = theDoor(first);
-  const key = door && theKey(first, door);
-  // The key may be dropped back on its cell later; an unlocked door still shows it was taken.
-  return key !== null && (!keyAt(frame, key.cx, key.cy, door.color) || doorUnlockedAt(frame, door.cx, door.cy));
-}`,
-    },
-    {
-      name: "door unlocked",
-      description: "the locked door in front of the ball's room has been unlocked (and opened)",
-      code: `(frame, first) => {
-  const door = theDoor(first);
-  return door !== null && doorUnlockedAt(frame, door.cx, door.cy);
-}`,
-    },
-  ],
+  subtasks: [KEY_PICKED_UP, doorUnlocked("in front of the ball's room")],
   goal: {
     description: "the ball behind the locked door has been picked up",
-    code: `(frame, first) => {
-  const door = theDoor(first);
-  const ball = door && theBall(first, door);
-  return ball !== null && !objectStillAt(frame, first, ball.cx, ball.cy, ball.color);
-}`,
+    code: objectGoneCode("theBall"),
   },
   provenance: {
     source: "hand-written",

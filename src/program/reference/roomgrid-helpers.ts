@@ -160,3 +160,18 @@ function findObjectInRoom(first, x0, y0, x1, y1) {
   return null;
 }
 `;
+
+/**
+ * The layout Unlock, UnlockPickup and BlockedUnlockPickup share, as the `theDoor` and `theKey` that the
+ * checks in roomgrid-checks.ts call. Append it to ROOMGRID_HELPERS.
+ */
+export const SIDE_BY_SIDE_ROOMS = `
+// Two 6x6 rooms side by side (11 x 6 cells). The locked door is in the shared wall, column 5, and its key
+// (of the door's colour) lies in the agent's room, columns 1-4.
+function theDoor(first) {
+  return findLockedDoorInColumn(first, 5);
+}
+function theKey(first, door) {
+  return findKey(first, door.color, 1, 1, 4, 4);
+}
+`;
