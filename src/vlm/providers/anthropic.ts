@@ -3,39 +3,27 @@
  * images travel as base64 `image` blocks. Anthropic has no sampling seed, so `seed` only keys the cache here.
  */
 import type Anthropic from "@anthropic-ai/sdk";
-import { type Env, endpointSettings, PLACEHOLDER_API_KEY } from "../config.ts";
-import { VlmError } from "../errors.ts";
-import { pngBase64, textOnly } from "../prepare.ts";
+import type { Env } from "../config.ts";
+import { pngBase64 } from "../prepare.ts";
 import type { FinishReason, PreparedRequest, ProviderReply, VlmProvider } from "../types.ts";
-import { type EndpointContext, malformed, toVlmError } from "./http-errors.ts";
+import { type Endpoint, resolveEndpoint, systemPrompt } from "./endpoint.ts";
+import { malformed, toVlmError } from "./http-errors.ts";
 
 export class AnthropicProvider implements VlmProvider {
   readonly name = "anthropic";
   private client?: Promise<Anthropic>;
-  private readonly ctx: EndpointContext;
-  private readonly apiKey: string;
+  private readonly endpoint: Endpoint;
 
   constructor(
     readonly model: string,
     env: Env = process.env,
   ) {
-    const settings = endpointSettings("anthropic", env);
-    if (!settings.apiKey && settings.official) {
-      throw new VlmError({
-        kind: "config",
-        provider: this.name,
-        model,
-        message: `no Anthropic API key: set ${settings.keyEnv}`,
-      });
-    }
-    this.ctx = {
-      provider: this.name,
+    this.endpoint = resolveEndpoint(
+      "anthropic",
       model,
-      baseURL: settings.baseURL,
-      keyEnv: settings.keyEnv,
-      baseURLEnv: settings.baseURLEnv,
-    };
-    this.apiKey = settings.apiKey ?? PLACEHOLDER_API_KEY;
+      env,
+      (keyEnv) => `no Anthropic API key: set ${keyEnv}`,
+    );
   }
 
   async load(): Promise<void> {
@@ -47,7 +35,12 @@ export class AnthropicProvider implements VlmProvider {
     this.client ??= import("@anthropic-ai/sdk").then(
       // maxRetries: 0 — retries are ours (retry.ts). authToken: null keeps ANTHROPIC_AUTH_TOKEN from sneaking in.
       ({ default: Anthropic }) =>
-        new Anthropic({ apiKey: this.apiKey, authToken: null, baseURL: this.ctx.baseURL, maxRetries: 0 }),
+        new Anthropic({
+          apiKey: this.endpoint.apiKey,
+          authToken: null,
+          baseURL: this.endpoint.context.baseURL,
+          maxRetries: 0,
+        }),
     );
     return this.client;
   }
@@ -56,10 +49,7 @@ export class AnthropicProvider implements VlmProvider {
     request: PreparedRequest,
     options: { signal: AbortSignal; timeoutMs: number },
   ): Promise<ProviderReply> {
-    const system = request.messages
-      .map((m, i) => (m.role === "system" ? textOnly(m, `messages[${i}]`) : undefined))
-      .filter((s) => s !== undefined)
-      .join("\n\n");
+    const system = systemPrompt(request);
     const messages: Anthropic.MessageParam[] = request.messages
       .filter((m) => m.role !== "system")
       .map((m) => ({
@@ -85,9 +75,9 @@ export class AnthropicProvider implements VlmProvider {
         { signal: options.signal, timeout: options.timeoutMs },
       );
     } catch (error) {
-      throw toVlmError(error, this.ctx);
+      throw toVlmError(error, this.endpoint.context);
     }
-    if (!Array.isArray(message?.content)) throw malformed(this.ctx, "a content array");
+    if (!Array.isArray(message?.content)) throw malformed(this.endpoint.context, "a content array");
     const text = message.content
       .filter((block): block is Anthropic.TextBlock => block.type === "text")
       .map((block) => block.text)

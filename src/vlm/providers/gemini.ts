@@ -6,39 +6,28 @@
  * The SDK retries only when given `httpOptions.retryOptions`, which we never pass: retries are ours.
  */
 import type { Content, GenerateContentResponse, GoogleGenAI, Part } from "@google/genai";
-import { type Env, endpointSettings, PLACEHOLDER_API_KEY } from "../config.ts";
+import type { Env } from "../config.ts";
 import { VlmError } from "../errors.ts";
-import { pngBase64, textOnly } from "../prepare.ts";
+import { pngBase64 } from "../prepare.ts";
 import type { FinishReason, PreparedRequest, ProviderReply, VlmProvider } from "../types.ts";
-import { type EndpointContext, malformed, toVlmError } from "./http-errors.ts";
+import { type Endpoint, resolveEndpoint, systemPrompt } from "./endpoint.ts";
+import { malformed, toVlmError } from "./http-errors.ts";
 
 export class GeminiProvider implements VlmProvider {
   readonly name = "gemini";
   private client?: Promise<GoogleGenAI>;
-  private readonly ctx: EndpointContext;
-  private readonly apiKey: string;
+  private readonly endpoint: Endpoint;
 
   constructor(
     readonly model: string,
     env: Env = process.env,
   ) {
-    const settings = endpointSettings("gemini", env);
-    if (!settings.apiKey && settings.official) {
-      throw new VlmError({
-        kind: "config",
-        provider: this.name,
-        model,
-        message: `no Gemini API key: set ${settings.keyEnv} (or GOOGLE_API_KEY)`,
-      });
-    }
-    this.ctx = {
-      provider: this.name,
+    this.endpoint = resolveEndpoint(
+      "gemini",
       model,
-      baseURL: settings.baseURL,
-      keyEnv: settings.keyEnv,
-      baseURLEnv: settings.baseURLEnv,
-    };
-    this.apiKey = settings.apiKey ?? PLACEHOLDER_API_KEY;
+      env,
+      (keyEnv) => `no Gemini API key: set ${keyEnv} (or GOOGLE_API_KEY)`,
+    );
   }
 
   async load(): Promise<void> {
@@ -50,7 +39,11 @@ export class GeminiProvider implements VlmProvider {
     this.client ??= import("@google/genai").then(
       // vertexai: false pins the Gemini API even if GOOGLE_GENAI_USE_VERTEXAI is set in the environment.
       ({ GoogleGenAI }) =>
-        new GoogleGenAI({ vertexai: false, apiKey: this.apiKey, httpOptions: { baseUrl: this.ctx.baseURL } }),
+        new GoogleGenAI({
+          vertexai: false,
+          apiKey: this.endpoint.apiKey,
+          httpOptions: { baseUrl: this.endpoint.context.baseURL },
+        }),
     );
     return this.client;
   }
@@ -59,10 +52,7 @@ export class GeminiProvider implements VlmProvider {
     request: PreparedRequest,
     options: { signal: AbortSignal; timeoutMs: number },
   ): Promise<ProviderReply> {
-    const system = request.messages
-      .map((m, i) => (m.role === "system" ? textOnly(m, `messages[${i}]`) : undefined))
-      .filter((s) => s !== undefined)
-      .join("\n\n");
+    const system = systemPrompt(request);
     const contents: Content[] = request.messages
       .filter((m) => m.role !== "system")
       .map((m) => ({
@@ -91,7 +81,7 @@ export class GeminiProvider implements VlmProvider {
         },
       });
     } catch (error) {
-      throw toVlmError(error, this.ctx);
+      throw toVlmError(error, this.endpoint.context);
     }
     const candidate = response?.candidates?.[0];
     if (!candidate) {
@@ -104,7 +94,7 @@ export class GeminiProvider implements VlmProvider {
           message: `gemini blocked the prompt (${blocked}); rephrase it or check the images`,
         });
       }
-      throw malformed(this.ctx, "candidates[0]");
+      throw malformed(this.endpoint.context, "candidates[0]");
     }
     // Thought summaries (thought: true) are not the answer; the text parts are.
     const text = (candidate.content?.parts ?? [])

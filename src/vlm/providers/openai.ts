@@ -8,41 +8,28 @@ import type {
   ChatCompletionContentPart,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import { type Env, endpointSettings, PLACEHOLDER_API_KEY } from "../config.ts";
-import { VlmError } from "../errors.ts";
+import type { Env } from "../config.ts";
 import { pngBase64, textOnly } from "../prepare.ts";
 import type { FinishReason, PreparedRequest, ProviderReply, VlmProvider } from "../types.ts";
-import { type EndpointContext, malformed, toVlmError } from "./http-errors.ts";
+import { type Endpoint, resolveEndpoint } from "./endpoint.ts";
+import { malformed, toVlmError } from "./http-errors.ts";
 
 export class OpenAIProvider implements VlmProvider {
   readonly name = "openai";
   private client?: Promise<OpenAI>;
-  private readonly ctx: EndpointContext;
-  private readonly official: boolean;
-  private readonly apiKey: string;
+  private readonly endpoint: Endpoint;
 
   constructor(
     readonly model: string,
     env: Env = process.env,
   ) {
-    const settings = endpointSettings("openai", env);
-    if (!settings.apiKey && settings.official) {
-      throw new VlmError({
-        kind: "config",
-        provider: this.name,
-        model,
-        message: `no OpenAI API key: set ${settings.keyEnv}, or set OPENAI_BASE_URL to a local OpenAI-compatible server`,
-      });
-    }
-    this.official = settings.official;
-    this.ctx = {
-      provider: this.name,
+    this.endpoint = resolveEndpoint(
+      "openai",
       model,
-      baseURL: settings.baseURL,
-      keyEnv: settings.keyEnv,
-      baseURLEnv: settings.baseURLEnv,
-    };
-    this.apiKey = settings.apiKey ?? PLACEHOLDER_API_KEY;
+      env,
+      (keyEnv) =>
+        `no OpenAI API key: set ${keyEnv}, or set OPENAI_BASE_URL to a local OpenAI-compatible server`,
+    );
   }
 
   async load(): Promise<void> {
@@ -53,7 +40,8 @@ export class OpenAIProvider implements VlmProvider {
   private sdk(): Promise<OpenAI> {
     this.client ??= import("openai").then(
       // maxRetries: 0 — retries are ours (retry.ts), identical for every provider.
-      ({ default: OpenAI }) => new OpenAI({ apiKey: this.apiKey, baseURL: this.ctx.baseURL, maxRetries: 0 }),
+      ({ default: OpenAI }) =>
+        new OpenAI({ apiKey: this.endpoint.apiKey, baseURL: this.endpoint.context.baseURL, maxRetries: 0 }),
     );
     return this.client;
   }
@@ -73,23 +61,23 @@ export class OpenAIProvider implements VlmProvider {
           temperature: parameters.temperature,
           seed: parameters.seed,
           // OpenAI's newer models accept only max_completion_tokens; many compatible servers know only max_tokens.
-          ...(this.official
+          ...(this.endpoint.official
             ? { max_completion_tokens: parameters.maxTokens }
             : { max_tokens: parameters.maxTokens }),
         },
         { signal: options.signal, timeout: options.timeoutMs },
       );
     } catch (error) {
-      throw toVlmError(error, this.ctx);
+      throw toVlmError(error, this.endpoint.context);
     }
     const choice = completion?.choices?.[0];
-    if (!choice?.message) throw malformed(this.ctx, "choices[0].message");
+    if (!choice?.message) throw malformed(this.endpoint.context, "choices[0].message");
     const text = choice.message.content;
     if (typeof text !== "string") {
       // A refusal arrives as message.refusal with null content; surface it rather than an empty program.
       const refusal = (choice.message as { refusal?: string | null }).refusal;
       if (refusal) return reply(refusal, completion, "other", "refusal", this.model);
-      throw malformed(this.ctx, "choices[0].message.content");
+      throw malformed(this.endpoint.context, "choices[0].message.content");
     }
     return reply(
       text,
