@@ -1,26 +1,15 @@
 /** BlockedUnlockPickup: as UnlockPickup, but a ball blocks the door and must be moved first. */
-import type { StepResult } from "../../core.ts";
-import { Actions } from "../constants.ts";
-import type { MiniGridObs, MiniGridOptions } from "../minigrid-env.ts";
-import { Ball, type Door, type Key, type WorldObj } from "../objects.ts";
-import { RIGHT, RoomGrid } from "../room-grid.ts";
+import type { MiniGridOptions } from "../minigrid-env.ts";
+import { Ball, type Key } from "../objects.ts";
+import { RIGHT } from "../room-grid.ts";
+import { TwoRoomsEnv } from "./two-rooms.ts";
 
-const ROOM_SIZE = 6;
-
-export class BlockedUnlockPickupEnv extends RoomGrid {
-  /** The box to pick up. */
-  obj: WorldObj | null = null;
-  door: Door | null = null;
-  key: Key | null = null;
+export class BlockedUnlockPickupEnv extends TwoRoomsEnv {
   /** The ball in front of the door. */
   blocker: Ball | null = null;
 
   constructor(options: MiniGridOptions = {}) {
-    super(
-      { roomSize: ROOM_SIZE, numRows: 1, numCols: 2, maxSteps: 16 * ROOM_SIZE ** 2 },
-      options,
-      "MiniGrid-BlockedUnlockPickup-v0",
-    );
+    super("MiniGrid-BlockedUnlockPickup-v0", 16, options);
   }
 
   protected override genGrid(width: number, height: number): void {
@@ -33,12 +22,5 @@ export class BlockedUnlockPickupEnv extends RoomGrid {
     this.key = this.addObject(0, 0, "key", door.color)[0] as Key;
     this.placeAgentInRoom(0, 0);
     this.mission = `pick up the ${this.obj.color} ${this.obj.type}`;
-  }
-
-  protected override doStep(action: number): StepResult<MiniGridObs> {
-    const result = super.doStep(action);
-    if (action === Actions.pickup && this.carrying !== null && this.carrying === this.obj)
-      this.succeed(result);
-    return result;
   }
 }

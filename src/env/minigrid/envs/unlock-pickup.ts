@@ -1,24 +1,12 @@
 /** UnlockPickup: unlock the door with the key, then pick up the box in the other room. */
-import type { StepResult } from "../../core.ts";
-import { Actions } from "../constants.ts";
-import type { MiniGridObs, MiniGridOptions } from "../minigrid-env.ts";
-import type { Door, Key, WorldObj } from "../objects.ts";
-import { RIGHT, RoomGrid } from "../room-grid.ts";
+import type { MiniGridOptions } from "../minigrid-env.ts";
+import type { Key } from "../objects.ts";
+import { RIGHT } from "../room-grid.ts";
+import { TwoRoomsEnv } from "./two-rooms.ts";
 
-const ROOM_SIZE = 6;
-
-export class UnlockPickupEnv extends RoomGrid {
-  /** The box to pick up. */
-  obj: WorldObj | null = null;
-  door: Door | null = null;
-  key: Key | null = null;
-
+export class UnlockPickupEnv extends TwoRoomsEnv {
   constructor(options: MiniGridOptions = {}) {
-    super(
-      { roomSize: ROOM_SIZE, numRows: 1, numCols: 2, maxSteps: 8 * ROOM_SIZE ** 2 },
-      options,
-      "MiniGrid-UnlockPickup-v0",
-    );
+    super("MiniGrid-UnlockPickup-v0", 8, options);
   }
 
   protected override genGrid(width: number, height: number): void {
@@ -29,12 +17,5 @@ export class UnlockPickupEnv extends RoomGrid {
     this.key = this.addObject(0, 0, "key", door.color)[0] as Key;
     this.placeAgentInRoom(0, 0);
     this.mission = `pick up the ${this.obj.color} ${this.obj.type}`;
-  }
-
-  protected override doStep(action: number): StepResult<MiniGridObs> {
-    const result = super.doStep(action);
-    if (action === Actions.pickup && this.carrying !== null && this.carrying === this.obj)
-      this.succeed(result);
-    return result;
   }
 }

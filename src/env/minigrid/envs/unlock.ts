@@ -2,21 +2,13 @@
 import type { StepResult } from "../../core.ts";
 import { Actions } from "../constants.ts";
 import type { MiniGridObs, MiniGridOptions } from "../minigrid-env.ts";
-import type { Door, Key } from "../objects.ts";
-import { RIGHT, RoomGrid } from "../room-grid.ts";
+import type { Key } from "../objects.ts";
+import { RIGHT } from "../room-grid.ts";
+import { TwoRoomsEnv } from "./two-rooms.ts";
 
-const ROOM_SIZE = 6;
-
-export class UnlockEnv extends RoomGrid {
-  door: Door | null = null;
-  key: Key | null = null;
-
+export class UnlockEnv extends TwoRoomsEnv {
   constructor(options: MiniGridOptions = {}) {
-    super(
-      { roomSize: ROOM_SIZE, numRows: 1, numCols: 2, maxSteps: 8 * ROOM_SIZE ** 2 },
-      options,
-      "MiniGrid-Unlock-v0",
-    );
+    super("MiniGrid-Unlock-v0", 8, options);
   }
 
   protected override genGrid(width: number, height: number): void {
