@@ -17,6 +17,12 @@ export interface GenerationCost {
   /** Calls answered by a provider (network or a person), i.e. not by the cache or a replay. */
   paidCalls: number;
   failedCalls: number;
+  /** Calls answered from a recorded transcript (counted once per recorded call). */
+  replayedCalls: number;
+  /**
+   * Tokens of the calls that produced the program: answered now, or answered when the replayed transcript was
+   * recorded (a replay carries the recording's usage), so a replayed generation still shows what it took.
+   */
   inputTokens: number;
   outputTokens: number;
   /** True when some token counts are estimates (the manual provider counts none). */
@@ -30,7 +36,7 @@ export interface GenerationCost {
   /** Mean latency of the calls answered over the network, ms; null when none were. */
   meanLatencyMs: number | null;
   providers: string[];
-  /** Mean input / output tokens per answered call. */
+  /** Mean input / output tokens per call that produced the program (answered or replayed). */
   meanInputTokens: number;
   meanOutputTokens: number;
 }
@@ -42,15 +48,25 @@ export function generationCost(entries: readonly TranscriptEntry[]): GenerationC
   );
   const network = answered.filter((e) => e.source === "network");
   const priced = entries.filter((e) => e.costUsd !== null);
-  const inputTokens = answered.reduce((a, e) => a + (e.usage?.inputTokens ?? 0), 0);
-  const outputTokens = answered.reduce((a, e) => a + (e.usage?.outputTokens ?? 0), 0);
+  // A resumed replay replays the same recorded call again; count each recorded call once.
+  const replayed = [
+    ...new Map(
+      entries
+        .filter((e) => e.reply !== null && e.source === "replay")
+        .map((e) => [e.origin?.callId ?? e.id, e] as const),
+    ).values(),
+  ];
+  const producing = [...answered, ...replayed];
+  const inputTokens = producing.reduce((a, e) => a + (e.usage?.inputTokens ?? 0), 0);
+  const outputTokens = producing.reduce((a, e) => a + (e.usage?.outputTokens ?? 0), 0);
   return {
     calls: entries.length,
     paidCalls: answered.length,
+    replayedCalls: replayed.length,
     failedCalls: entries.filter((e) => e.error !== null).length,
     inputTokens,
     outputTokens,
-    tokensEstimated: answered.some((e) => e.usage?.estimated === true),
+    tokensEstimated: producing.some((e) => e.usage?.estimated === true),
     dollars: priced.length ? priced.reduce((a, e) => a + (e.costUsd ?? 0), 0) : null,
     manualCalls: answered.filter((e) => e.source === "manual").length,
     unpricedCalls: answered.filter((e) => e.costUsd === null).length,
@@ -58,8 +74,8 @@ export function generationCost(entries: readonly TranscriptEntry[]): GenerationC
     providers: [
       ...new Set(entries.map((e) => `${e.reply?.provider ?? e.provider}:${e.reply?.model ?? e.model}`)),
     ],
-    meanInputTokens: answered.length ? inputTokens / answered.length : 0,
-    meanOutputTokens: answered.length ? outputTokens / answered.length : 0,
+    meanInputTokens: producing.length ? inputTokens / producing.length : 0,
+    meanOutputTokens: producing.length ? outputTokens / producing.length : 0,
   };
 }
 
@@ -106,7 +122,7 @@ export function perStepVlmEstimate(
     value: null,
     basis: "no generation transcript, so no measured tokens per call",
   };
-  if (generation && generation.paidCalls > 0) {
+  if (generation && generation.paidCalls + generation.replayedCalls > 0) {
     const perCall =
       (generation.meanInputTokens * price.input + generation.meanOutputTokens * price.output) / 1e6;
     likeGeneration = {

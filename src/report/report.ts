@@ -505,7 +505,7 @@ function costHtml(programs: readonly ProgramSection[]): string {
     table(
       [
         "env / reward",
-        "VLM calls (answered)",
+        "VLM calls",
         "failed",
         "input tokens",
         "output tokens",
@@ -518,16 +518,20 @@ function costHtml(programs: readonly ProgramSection[]): string {
         if (!g) return [esc(`${p.envId} / ${p.reward}`), "no transcript", "", "", "", "", "", ""];
         return [
           esc(`${p.envId} / ${p.reward}`),
-          num(`${g.calls} (${g.paidCalls})`),
+          num(
+            `${g.calls} (${g.paidCalls} answered${g.replayedCalls ? `, ${g.replayedCalls} replayed` : ""})`,
+          ),
           num(String(g.failedCalls)),
           num(`${g.inputTokens.toLocaleString("en-US")}${g.tokensEstimated ? " (estimated)" : ""}`),
           num(`${g.outputTokens.toLocaleString("en-US")}${g.tokensEstimated ? " (estimated)" : ""}`),
           num(
-            g.manualCalls === g.paidCalls
-              ? "none charged (manual provider)"
-              : g.dollars === null
-                ? "unknown (no price for the model)"
-                : `$${g.dollars.toFixed(4)}${g.unpricedCalls ? ` + ${g.unpricedCalls} unpriced calls` : ""}`,
+            g.paidCalls === 0
+              ? "none (nothing answered in this run)"
+              : g.manualCalls === g.paidCalls
+                ? "none charged (manual provider)"
+                : g.dollars === null
+                  ? "unknown (no price for the model)"
+                  : `$${g.dollars.toFixed(4)}${g.unpricedCalls ? ` + ${g.unpricedCalls} unpriced calls` : ""}`,
           ),
           num(g.meanLatencyMs === null ? "– (no network calls)" : `${(g.meanLatencyMs / 1000).toFixed(1)} s`),
           esc(g.providers.join(", ")),
@@ -536,7 +540,7 @@ function costHtml(programs: readonly ProgramSection[]): string {
     ),
   );
   parts.push(
-    `<p class="muted">From each program's transcript.jsonl: every call, with the provider's token counts and the dollars charged at the price table's rates. Cache hits and replays are counted as calls but cost nothing.</p>`,
+    `<p class="muted">From each program's transcript.jsonl: every call, with the provider's token counts and the dollars charged at the price table's rates. Cache hits and replays are counted as calls but cost nothing; the tokens of a replayed call are those recorded when it was first answered, so a replayed generation still shows what producing the program took.</p>`,
   );
 
   parts.push("<h3>Running the programs as rewards</h3>");

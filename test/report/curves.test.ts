@@ -122,3 +122,30 @@ test("a transcript answered by a person has no latency estimate and a labelled s
   assert.equal(estimate.hoursSequential.value, null);
   assert.match(estimate.dollarsLikeGeneration.basis, /stand-in: no price known for manual:gpt-4o-via-chat/);
 });
+
+test("a replayed generation shows the recorded tokens, once per recorded call, and charges nothing", () => {
+  const replay = (id: string, callId: string) =>
+    entry({
+      id,
+      source: "replay",
+      provider: "replay",
+      model: "zoo/x/transcript.jsonl",
+      usage: { inputTokens: 3000, outputTokens: 100, estimated: true },
+      costUsd: 0,
+      latencyMs: 0,
+      origin: { callId },
+    });
+  // call-000003 replays call-000001 again, as a resumed replay does.
+  const g = generationCost([
+    replay("call-000001", "call-000001"),
+    replay("call-000002", "call-000002"),
+    replay("call-000003", "call-000001"),
+  ]);
+  assert.equal(g.calls, 3);
+  assert.equal(g.paidCalls, 0);
+  assert.equal(g.replayedCalls, 2);
+  assert.equal(g.inputTokens, 6000);
+  assert.equal(g.outputTokens, 200);
+  assert.equal(g.dollars, 0);
+  assert.equal(g.meanInputTokens, 3000);
+});
