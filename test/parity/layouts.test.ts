@@ -3,24 +3,13 @@
  * reset({ seed }) gives the same grid bytes, agent pose, mission and first observation.
  */
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { gridDiff, hex, makeMiniGrid, obsHash } from "../env/minigrid/parity-helpers.ts";
-import {
-  hasReference,
-  type ReferenceEnvFile,
-  readReference,
-  referenceDir,
-  referenceEnvIds,
-} from "../env/minigrid/reference-data.ts";
+import { type ReferenceEnvFile, readReference } from "../env/minigrid/reference-data.ts";
+import { testEachReferenceEnv } from "./each-reference-env.ts";
 
-if (!hasReference()) {
-  test("Farama reference data", {
-    skip: `no meta.json in ${referenceDir()}; set MINIGRID_REFERENCE to the data folder`,
-  }, () => {});
-}
-
-for (const id of hasReference() ? referenceEnvIds() : []) {
-  test(`${id}: reset layouts match Farama`, () => {
+testEachReferenceEnv(
+  (id) => `${id}: reset layouts match Farama`,
+  (id) => {
     const ref = readReference<ReferenceEnvFile>(`${id}.json`);
     const env = makeMiniGrid(id);
     assert.equal(env.maxSteps, ref.max_steps, "max_steps");
@@ -38,5 +27,5 @@ for (const id of hasReference() ? referenceEnvIds() : []) {
       assert.equal(obs.direction, r.obs_direction, `${where}: obs direction`);
       assert.equal(obsHash(obs.image), r.obs, `${where}: obs image hash`);
     }
-  });
-}
+  },
+);

@@ -4,25 +4,13 @@
  * carried object and observation, and every seedless reset the same layout.
  */
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { carryingLabel, gridDiff, hex, makeMiniGrid, obsHash } from "../env/minigrid/parity-helpers.ts";
-import {
-  hasReference,
-  type ReferenceEnvFile,
-  type ReferenceMeta,
-  readReference,
-  referenceDir,
-  referenceEnvIds,
-} from "../env/minigrid/reference-data.ts";
+import { type ReferenceEnvFile, type ReferenceMeta, readReference } from "../env/minigrid/reference-data.ts";
+import { testEachReferenceEnv } from "./each-reference-env.ts";
 
-if (!hasReference()) {
-  test("Farama reference data", {
-    skip: `no meta.json in ${referenceDir()}; set MINIGRID_REFERENCE to the data folder`,
-  }, () => {});
-}
-
-for (const id of hasReference() ? referenceEnvIds() : []) {
-  test(`${id}: rollouts match Farama step by step`, () => {
+testEachReferenceEnv(
+  (id) => `${id}: rollouts match Farama step by step`,
+  (id) => {
     const meta = readReference<ReferenceMeta>("meta.json");
     const ref = readReference<ReferenceEnvFile>(`${id}.json`);
     const env = makeMiniGrid(id);
@@ -75,5 +63,5 @@ for (const id of hasReference() ? referenceEnvIds() : []) {
       }
     }
     assert.ok(steps > 0, "the reference file has no rollout steps");
-  });
-}
+  },
+);
