@@ -1,7 +1,6 @@
 /** runMainJob as a library: live generation through a fixture server, and the zoo lookup. */
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { MainJobError, runMainJob } from "../../src/pipeline/main-job.ts";
@@ -14,14 +13,9 @@ import {
   PICK_UP_KEY_REPLY,
   PLAN_REPLY,
   SMALL,
+  tempDir,
 } from "../generate/fixtures.ts";
 import { startFixtureServer } from "../vlm/fixture-server.ts";
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const path = mkdtempSync(join(tmpdir(), "vlmcar-main-job-"));
-  t.after(() => rmSync(path, { recursive: true, force: true }));
-  return path;
-}
 
 test("zoo: entries are found by the env id in task.json; incomplete folders are left out", (t) => {
   const zoo = tempDir(t);
