@@ -202,6 +202,21 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   let streaks = new Map<string, number>();
   let stopError: string | undefined;
 
+  // The summary is rewritten after every round, so a run cut short still shows how far it got.
+  const writeProgress = (): void => {
+    const progress = summarize({
+      options,
+      scene,
+      rounds,
+      program: null,
+      accepted: false,
+      started,
+      previous,
+      settings,
+      running: true,
+    });
+    writeJson(join(dir, "summary.json"), progress);
+  };
   const finish = (): GenerationResult => {
     const accepted = last?.verification.report.verdict.accepted ?? false;
     let program: RewardProgram | null = null;
@@ -247,20 +262,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
           turns,
         });
         log(`  ${error.message}`);
-        writeJson(
-          join(dir, "summary.json"),
-          summarize({
-            options,
-            scene,
-            rounds,
-            program: null,
-            accepted: false,
-            started,
-            previous,
-            settings,
-            running: true,
-          }),
-        );
+        writeProgress();
         restartNote = { failures: 1, problems: `- ${error.message}` };
         draft = null;
         attempt++;
@@ -297,20 +299,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
       log(
         `  program ${programHash(program).slice(0, 12)}: ${report.verdict.accepted ? "accepted" : `rejected (${failedRules.join(", ")})`}`,
       );
-      writeJson(
-        join(dir, "summary.json"),
-        summarize({
-          options,
-          scene,
-          rounds,
-          program: null,
-          accepted: false,
-          started,
-          previous,
-          settings,
-          running: true,
-        }),
-      );
+      writeProgress();
       if (report.verdict.accepted || round === maxRounds) break;
 
       streaks = nextStreaks(streaks, flaggedChecks(report));
