@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { generationCost, perStepVlmEstimate } from "../../src/report/cost.ts";
 import { curvesSvg, learningCurves, meanAndSe } from "../../src/report/curves.ts";
-import type { TranscriptEntry } from "../../src/vlm/transcript.ts";
+import { transcriptEntry } from "./transcript-entry.ts";
 
 test("mean and standard error over seeds", () => {
   assert.deepEqual(meanAndSe([1]), { mean: 1, se: 0 });
@@ -52,39 +52,16 @@ test("curves aggregate seeds frame by frame, one per reward, per env", () => {
   assert.match(svg, /sparse \(2 seeds\)/);
 });
 
-function entry(over: Partial<TranscriptEntry>): TranscriptEntry {
-  return {
-    v: 1,
-    id: "call-000001",
-    key: "k",
-    requestHash: "h",
-    provider: "openai",
-    model: "gpt-4o",
-    parameters: {},
-    messages: [],
-    source: "network",
-    reply: { text: "ok", provider: "openai", model: "gpt-4o", finishReason: "stop" },
-    usage: { inputTokens: 1000, outputTokens: 200 },
-    costUsd: 0.0045,
-    latencyMs: 2000,
-    startedAt: "2024-05-01T12:00:00Z",
-    finishedAt: "2024-05-01T12:00:02Z",
-    attempts: [],
-    error: null,
-    ...over,
-  } as TranscriptEntry;
-}
-
 test("generation cost sums answered calls; cache hits count as calls but cost nothing", () => {
   const g = generationCost([
-    entry({}),
-    entry({
+    transcriptEntry({}),
+    transcriptEntry({
       id: "call-000002",
       latencyMs: 4000,
       usage: { inputTokens: 3000, outputTokens: 600 },
       costUsd: 0.0135,
     }),
-    entry({ id: "call-000003", source: "cache", costUsd: 0, latencyMs: 0 }),
+    transcriptEntry({ id: "call-000003", source: "cache", costUsd: 0, latencyMs: 0 }),
   ]);
   assert.equal(g.calls, 3);
   assert.equal(g.paidCalls, 2);
@@ -105,7 +82,7 @@ test("generation cost sums answered calls; cache hits count as calls but cost no
 
 test("a transcript answered by a person has no latency estimate and a labelled stand-in price", () => {
   const g = generationCost([
-    entry({
+    transcriptEntry({
       source: "manual",
       provider: "manual",
       model: "gpt-4o-via-chat",
@@ -125,7 +102,7 @@ test("a transcript answered by a person has no latency estimate and a labelled s
 
 test("a replayed generation shows the recorded tokens, once per recorded call, and charges nothing", () => {
   const replay = (id: string, callId: string) =>
-    entry({
+    transcriptEntry({
       id,
       source: "replay",
       provider: "replay",

@@ -12,6 +12,7 @@ import { EVAL_DEFAULTS, type RunConfig, type RunResult, runId } from "../../src/
 import { ResultsStore } from "../../src/experiments/store.ts";
 import { loadRewardProgram, programHash } from "../../src/program/program.ts";
 import { writeReport } from "../../src/report/report.ts";
+import { transcriptEntry } from "./transcript-entry.ts";
 
 const FIXTURE = fileURLToPath(new URL("../experiments/doorkey-fixture.json", import.meta.url));
 const ENV = "MiniGrid-DoorKey-5x5-v0";
@@ -25,26 +26,16 @@ test("the HTML report shows curves, finals, the program with its verification an
   const hash = programHash(loadRewardProgram(programFile));
   writeFileSync(
     join(generation, "transcript.jsonl"),
-    `${JSON.stringify({
-      v: 1,
-      id: "call-000001",
-      key: "k",
-      requestHash: "h",
-      provider: "openai",
-      model: "gpt-4o",
-      parameters: {},
-      messages: [],
-      source: "network",
-      reply: { text: "fixture reply", provider: "openai", model: "gpt-4o", finishReason: "stop" },
-      usage: { inputTokens: 2000, outputTokens: 500 },
-      costUsd: 0.01,
-      latencyMs: 5000,
-      startedAt: "2024-05-01T12:00:00Z",
-      finishedAt: "2024-05-01T12:00:05Z",
-      attempts: [],
-      error: null,
-      fixture: true,
-    })}\n`,
+    `${JSON.stringify(
+      transcriptEntry({
+        reply: { text: "fixture reply", provider: "openai", model: "gpt-4o", finishReason: "stop" },
+        usage: { inputTokens: 2000, outputTokens: 500 },
+        costUsd: 0.01,
+        latencyMs: 5000,
+        finishedAt: "2024-05-01T12:00:05Z",
+        fixture: true,
+      }),
+    )}\n`,
   );
   writeFileSync(
     join(generation, "verification-1.json"),
