@@ -137,9 +137,7 @@ export abstract class Wrapper<Obs, Act, InnerObs = Obs, InnerAct = Act> implemen
   }
   /** The innermost env, e.g. to read MiniGrid's grid for an expert planner. */
   get unwrapped(): Env<unknown, unknown> {
-    let e: Env<unknown, unknown> = this.env as Env<unknown, unknown>;
-    while (e instanceof Wrapper) e = e.env as Env<unknown, unknown>;
-    return e;
+    return unwrap(this.env as Env<unknown, unknown>);
   }
 }
 

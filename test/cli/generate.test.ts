@@ -5,28 +5,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
-import {
-  FIXTURE_MODEL,
-  GOAL_CHECK_REPLY,
-  GOAL_REPLY,
-  OPEN_DOOR_REPLY,
-  PICK_UP_KEY_REPLY,
-  PLAN_REPLY,
-  SMALL,
-  tempDir,
-} from "../generate/fixtures.ts";
+import { ACCEPTED_CHAIN, FIXTURE_MODEL, SMALL, tempDir } from "../generate/fixtures.ts";
 import { startFixtureServer } from "../vlm/fixture-server.ts";
 
 const run = promisify(execFile);
 
 test("vlmcar generate --json: accepted program, folder written, last line one JSON object", async (t) => {
-  const server = await startFixtureServer("openai", [
-    { reply: GOAL_REPLY },
-    { reply: PLAN_REPLY },
-    { reply: PICK_UP_KEY_REPLY },
-    { reply: OPEN_DOOR_REPLY },
-    { reply: GOAL_CHECK_REPLY },
-  ]);
+  const server = await startFixtureServer("openai", ACCEPTED_CHAIN);
   t.after(() => server.close());
   const out = join(tempDir(t), "gen");
   const args = [

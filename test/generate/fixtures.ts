@@ -109,6 +109,15 @@ function goalReached(frame, first) {
 
 // ---- broken replies ----
 
+/** The five fixture replies of a chain that yields an accepted DoorKey program, in the order they are asked for. */
+export const ACCEPTED_CHAIN = [
+  GOAL_REPLY,
+  PLAN_REPLY,
+  PICK_UP_KEY_REPLY,
+  OPEN_DOOR_REPLY,
+  GOAL_CHECK_REPLY,
+].map((reply) => ({ reply }));
+
 export const NO_CODE_REPLY =
   "(fixture reply) I would check whether the key has disappeared from the tile where it started.";
 

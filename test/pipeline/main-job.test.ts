@@ -5,16 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { MainJobError, runMainJob } from "../../src/pipeline/main-job.ts";
 import { listZoo, ZOO_DIR, ZooError, zooEntryFor } from "../../src/pipeline/zoo.ts";
-import {
-  FIXTURE_MODEL,
-  GOAL_CHECK_REPLY,
-  GOAL_REPLY,
-  OPEN_DOOR_REPLY,
-  PICK_UP_KEY_REPLY,
-  PLAN_REPLY,
-  SMALL,
-  tempDir,
-} from "../generate/fixtures.ts";
+import { ACCEPTED_CHAIN, FIXTURE_MODEL, SMALL, tempDir } from "../generate/fixtures.ts";
 import { startFixtureServer } from "../vlm/fixture-server.ts";
 
 test("zoo: entries are found by the env id in task.json; incomplete folders are left out", (t) => {
@@ -35,13 +26,7 @@ test("zoo: entries are found by the env id in task.json; incomplete folders are 
 });
 
 test("runMainJob with a live VLM: generates through the provider, trains, reports; no zoo comparison", async (t) => {
-  const server = await startFixtureServer("openai", [
-    { reply: GOAL_REPLY },
-    { reply: PLAN_REPLY },
-    { reply: PICK_UP_KEY_REPLY },
-    { reply: OPEN_DOOR_REPLY },
-    { reply: GOAL_CHECK_REPLY },
-  ]);
+  const server = await startFixtureServer("openai", ACCEPTED_CHAIN);
   const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
   process.env.OPENAI_API_KEY = "test-key-not-a-secret";
   process.env.OPENAI_BASE_URL = server.url;
