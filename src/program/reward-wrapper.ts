@@ -5,6 +5,11 @@
  * (with the episode's first frame as `first`), feeds the tracker, and pays each sub-task's bonus on the step
  * it latches: once per episode, in order. `info.subtasks` reports the progress, in every mode, so sparse runs
  * can be compared on the same sub-tasks.
+ *
+ * Only the checks that can latch are run: the next sub-task's (and the ones after it while they fire), and
+ * the goal's once every sub-task latched; nothing after the goal. A frame byte-identical to the last one
+ * checked (a no-op action) is not checked again, since checks are deterministic functions of the frames
+ * (the sandbox forbids Math.random and state). Both give exactly the rewards of checking everything.
  */
 import {
   type Env,
@@ -19,7 +24,7 @@ import { cloneFrame, type Frame } from "../image/frame.ts";
 import type { CheckError } from "./errors.ts";
 import type { RewardProgram } from "./program.ts";
 import { ProgramSandbox, type SandboxOptions } from "./sandbox.ts";
-import { SubtaskTracker } from "./tracker.ts";
+import { type LatchEvent, SubtaskTracker } from "./tracker.ts";
 
 /**
  * - `sparse`: the env's reward only (the program is still tracked, for reporting);
@@ -93,6 +98,9 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
   private readonly onCheckError: "report" | "throw";
   private first: Frame | null = null;
   private t = 0;
+  /** The last frame checked in this episode, when that check raised no error (see `step`). */
+  private lastChecked: Uint8Array | null = null;
+  private lastCheckedValid = false;
 
   /** Wraps `env`; pass a RewardProgram (the wrapper owns its sandbox) or a ProgramSandbox to share. */
   constructor(
@@ -129,6 +137,7 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
     this.first = cloneFrame(this.frameOf(this.env));
     this.tracker.reset();
     this.t = 0;
+    this.lastCheckedValid = false;
     return { obs: result.obs, info: { ...result.info, subtasks: this.progress([], 0, 0) } };
   }
 
@@ -137,19 +146,44 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
       throw new Error("RewardWrapper: step() called before reset(); call reset() first");
     const result = this.env.step(action);
     this.t++;
-    const checks = this.sandbox.evaluate([this.frameOf(this.env)], this.first);
-    const errors = checks.fatal ? [...checks.errors, checks.fatal] : checks.errors;
-    if (errors.length > 0) {
-      this.checkErrorSteps++;
-      if (this.onCheckError === "throw") throw new RewardProgramError(errors);
+    const frame = this.frameOf(this.env);
+    let latched: LatchEvent = { subtasks: [], goal: false };
+    let errors: readonly CheckError[] = [];
+    if (!this.tracker.goalDone && !this.sameAsLastChecked(frame)) {
+      const checks = this.sandbox.evaluate([frame], this.first, { latchFrom: this.tracker.done });
+      errors = checks.fatal ? [...checks.errors, checks.fatal] : checks.errors;
+      if (errors.length > 0) {
+        this.checkErrorSteps++;
+        if (this.onCheckError === "throw") throw new RewardProgramError(errors);
+      }
+      latched = this.tracker.update(checks.row(0), this.t);
+      this.rememberChecked(frame, errors.length === 0);
     }
-    const latched = this.tracker.update(checks.row(0), this.t);
     const programBonus = latched.subtasks.length * this.subtaskBonus + (latched.goal ? this.goalBonus : 0);
     const bonus = this.mode === "sparse" ? 0 : programBonus;
     const reward = (this.mode === "code" ? 0 : result.reward) + bonus;
     const newly = latched.subtasks.map((k) => this.tracker.subtaskNames[k]);
     const info: Info = { ...result.info, subtasks: this.progress(newly, bonus, result.reward, errors) };
     return { obs: result.obs, reward, terminated: result.terminated, truncated: result.truncated, info };
+  }
+
+  /**
+   * Whether `frame` repeats the last frame checked. Checking it again would give the same results, and the
+   * check that returned false then is still the one the tracker waits on, so nothing could latch.
+   */
+  private sameAsLastChecked(frame: Frame): boolean {
+    const last = this.lastChecked;
+    if (!this.lastCheckedValid || last === null || last.length !== frame.data.length) return false;
+    return Buffer.from(last.buffer, last.byteOffset, last.length).equals(
+      Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.length),
+    );
+  }
+
+  private rememberChecked(frame: Frame, valid: boolean): void {
+    if (this.lastChecked === null || this.lastChecked.length !== frame.data.length)
+      this.lastChecked = new Uint8Array(frame.data.length);
+    this.lastChecked.set(frame.data);
+    this.lastCheckedValid = valid;
   }
 
   override close(): void {

@@ -16,7 +16,7 @@ import type { Frame } from "../image/frame.ts";
 import { type CheckError, checkErrors, classifyThrown, ProgramError } from "./errors.ts";
 import { PRELUDE_FUNCTIONS, PRELUDE_SOURCE, RUNTIME_SOURCE } from "./prelude/index.ts";
 import { checkNames, programHash, type RewardProgram } from "./program.ts";
-import { CHECK_ERROR, CHECK_NOT_RUN, CheckResults } from "./results.ts";
+import { CHECK_ERROR, CHECK_NOT_RUN, CHECK_TRUE, CheckResults } from "./results.ts";
 import { checkScript, findForbidden, helpersScript } from "./source.ts";
 
 export interface SandboxOptions {
@@ -132,7 +132,16 @@ export class ProgramSandbox {
    * `first` is copied into the sandbox once and reused while the same object is passed again, so prelude
    * results derived from it stay cached across calls: do not modify a frame after passing it as `first`.
    */
-  evaluate(frames: readonly Frame[], first: Frame): CheckResults {
+  evaluate(frames: readonly Frame[], first: Frame, options: EvaluateOptions = {}): CheckResults {
+    const latchFrom = options.latchFrom ?? -1;
+    if (
+      options.latchFrom !== undefined &&
+      !(Number.isInteger(latchFrom) && latchFrom >= 0 && latchFrom <= this.checkNames.length)
+    ) {
+      throw new SandboxError(
+        `latchFrom must be an integer from 0 to ${this.checkNames.length} (the number of checks), got ${options.latchFrom}`,
+      );
+    }
     if (this.isDisposed)
       throw new SandboxError("evaluate() called after dispose(); create a new ProgramSandbox");
     if (first.data.length !== first.width * first.height * 3) {
@@ -161,6 +170,7 @@ export class ProgramSandbox {
     const errors = new Map<number, CheckError>();
     let completed = 0;
     let fatal: CheckError | undefined;
+    let next = latchFrom;
 
     while (completed < frames.length && fatal === undefined) {
       const instance = this.instance ?? this.restart();
@@ -185,7 +195,7 @@ export class ProgramSandbox {
       buffer.header.fill(0); // so a call that dies before the runner starts reads as "nothing done"
       let failure: unknown;
       try {
-        instance.run.applySync(undefined, [count, firstChanged], { timeout: this.timeLimitMs * count });
+        instance.run.applySync(undefined, [count, firstChanged, next], { timeout: this.timeLimitMs * count });
       } catch (error) {
         failure = error;
       }
@@ -202,6 +212,7 @@ export class ProgramSandbox {
         values[row + check] = CHECK_ERROR;
         this.kill();
       }
+      if (next >= 0) next = latchedAfter(values, nChecks, completed, completed + done, next);
       completed += done;
     }
     const errorList = [...errors.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
@@ -500,4 +511,23 @@ function syntaxDetail(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const match = /^(.*) \[[^\]]*?:(\d+):(\d+)\]$/.exec(message);
   return match ? `${match[1]} at line ${match[2]}, column ${match[3]}` : message;
+}
+
+/** Options of `ProgramSandbox.evaluate`. */
+export interface EvaluateOptions {
+  /**
+   * Run the checks in the sub-task tracker's order instead of all of them: from check `latchFrom` (the
+   * number of sub-tasks already latched; the goal is the last check) each frame runs checks until one does
+   * not return true, and the next frame starts where that left off. Skipped checks read CHECK_NOT_RUN.
+   * A tracker fed these results latches exactly what it would latch from the full results.
+   */
+  latchFrom?: number;
+}
+
+/** Where a tracker-order run stands after frames `from`..`to` - 1, starting at check `next`. */
+function latchedAfter(values: Uint8Array, nChecks: number, from: number, to: number, next: number): number {
+  for (let f = from; f < to; f++) {
+    while (next < nChecks && values[f * nChecks + next] === CHECK_TRUE) next++;
+  }
+  return next;
 }

@@ -155,6 +155,24 @@ describe("RewardWrapper", () => {
     shared.dispose();
   });
 
+  it("checks only what can latch, and not a frame that repeats the last one checked", () => {
+    const sandbox = new ProgramSandbox(program);
+    const calls: (number | undefined)[] = [];
+    const evaluate = sandbox.evaluate.bind(sandbox);
+    sandbox.evaluate = (frames, first, options) => {
+      calls.push(options?.latchFrom);
+      return evaluate(frames, first, options);
+    };
+    const w = new RewardWrapper<number>(new Corridor(), sandbox);
+    wrappers.push(w);
+    w.reset({ seed: 0 });
+    // Left at cell 0 twice: the second frame repeats the first and is not checked.
+    const { rewards } = run(w, [0, 0, 1, 1, 1, 1, 1]);
+    assert.deepEqual(rewards, [0, 0, 0.5, 0.5, 0, 0, 1]);
+    assert.deepEqual(calls, [0, 0, 1, 2, 2, 2]);
+    sandbox.dispose();
+  });
+
   it("rejects an unknown mode", () => {
     assert.throws(
       () => new RewardWrapper<number>(new Corridor(), program, { mode: "dense" as never }),

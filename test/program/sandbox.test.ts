@@ -94,6 +94,23 @@ describe("ProgramSandbox: a correct program", () => {
     assert.equal(s.evaluate([paint(big, 0, 0, 1, 1, RED)], big).fired(0, 0), true);
   });
 
+  it("runs checks in the tracker's order with latchFrom, carrying progress across frames and batches", () => {
+    const s = sandbox(squares, { maxBatchBytes: 16 * 16 * 3 * 3 });
+    const r = s.evaluate([first, withRed, withGreen, withBlue, withBlue], first, { latchFrom: 0 });
+    const N = CHECK_NOT_RUN;
+    assert.equal(r.completed, 5);
+    // Per frame: the checks from where the last frame stopped, until one is false; nothing after the goal.
+    assert.deepEqual([...r.values], [0, N, N, 1, 0, N, N, 1, 0, N, N, 1, N, N, N]);
+    assert.deepEqual([...s.evaluate([withBlue], first, { latchFrom: 1 }).values], [N, 1, 1]);
+    assert.deepEqual([...s.evaluate([withBlue], first, { latchFrom: 3 }).values], [N, N, N]);
+    // Without latchFrom every check runs again.
+    assert.deepEqual([...s.evaluate([withGreen], first).values], [1, 1, 0]);
+    assert.throws(
+      () => s.evaluate([first], first, { latchFrom: 4 }),
+      /latchFrom must be an integer from 0 to 3/,
+    );
+  });
+
   it("rejects frames of different sizes as a host error", () => {
     const s = sandbox(squares);
     assert.throws(() => s.evaluate([solid(8, 8)], first), /frame 0 is 8x8/);

@@ -196,17 +196,25 @@
       errorsRecorded = true;
     },
 
-    run(n, firstChanged) {
+    // latchFrom < 0 runs every check on every frame. latchFrom = k >= 0 runs them in the tracker's order
+    // instead: from check k on, each frame runs checks until one does not return true, and the next frame
+    // starts where that left off; the checks it skips are marked not run (3). A check that cannot latch
+    // yet does not change the reward, so training runs one check per frame instead of all of them.
+    run(n, firstChanged, latchFrom) {
       if (firstChanged || first === null) first = frameAt(0);
       if (errorsRecorded) errInts.fill(0); // most batches have no errors: skip the shared-memory writes
       errorsRecorded = false;
       header[0] = 0;
       const count = checks.length;
+      const lazy = latchFrom >= 0;
+      let next = lazy ? latchFrom : 0;
       for (let f = 0; f < n; f++) {
         header[1] = f;
         const frame = frameAt(f + 1);
         const row = f * count;
-        for (let c = 0; c < count; c++) {
+        if (lazy) values.fill(3, row, row + count);
+        for (let c = lazy ? next : 0; c < count; c++) {
+          if (lazy && c !== next) break;
           header[2] = c;
           let v = 2;
           try {
@@ -234,6 +242,7 @@
             }
           }
           values[row + c] = v;
+          if (v === 1) next = c + 1;
         }
         header[0] = f + 1;
       }
