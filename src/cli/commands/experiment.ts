@@ -35,7 +35,7 @@ export function registerExperiment(program: Command): void {
     .option("--envs <ids>", "comma-separated env ids")
     .option("--rewards <modes>", "comma-separated: sparse, vlmcar, reference", "sparse")
     .option("--program <file...>", "vlmcar program: FILE for every env, or ENV_ID=FILE per env (repeatable)")
-    .option("--seeds <n|list>", "a count (0…n-1) or a comma-separated list", "3")
+    .option("--seeds <n|list>", 'a count n (seeds 0…n-1) or a comma-separated list (one seed s: "s,")', "3")
     .option("--frames <n>", "training frames per run")
     .option("--eval-every <frames>", "evaluate every this many frames")
     .option("--eval-episodes <n>", "episodes per evaluation")
