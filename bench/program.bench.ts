@@ -16,7 +16,7 @@ import { loadavg } from "node:os";
 import "../src/env/minigrid/index.ts";
 import type { Env } from "../src/env/core.ts";
 import { make } from "../src/env/registry.ts";
-import type { Frame } from "../src/image/frame.ts";
+import { cloneFrame, type Frame } from "../src/image/frame.ts";
 import { expertFor } from "../src/policies/minigrid/expert.ts";
 import { NoisyPolicy } from "../src/policies/noisy.ts";
 import type { Policy } from "../src/policies/policy.ts";
@@ -148,13 +148,13 @@ function trainingReward(envId: string, program: RewardProgram, steps: number) {
     let done = 0;
     for (let seed = 0; done < steps; seed++) {
       let { obs } = wrapped ? wrapper.reset({ seed }) : env.reset({ seed });
-      const first = wrapped ? null : { ...env.render(), data: env.render().data.slice() };
+      const first = cloneFrame(env.render());
       policy.reset(env, seed);
       for (let t = 0; t < 300 && done < steps; t++) {
         const action = policy.act(obs, env);
         const start = cpu();
         const r = wrapped ? wrapper.step(action) : env.step(action);
-        if (!wrapped && first) sandbox.evaluate([env.render()], first);
+        if (!wrapped) sandbox.evaluate([env.render()], first);
         cpuMs += cpu() - start;
         obs = r.obs;
         done++;

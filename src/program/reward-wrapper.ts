@@ -24,7 +24,7 @@ import { cloneFrame, type Frame } from "../image/frame.ts";
 import type { CheckError } from "./errors.ts";
 import type { RewardProgram } from "./program.ts";
 import { ProgramSandbox, type SandboxOptions } from "./sandbox.ts";
-import { type LatchEvent, SubtaskTracker } from "./tracker.ts";
+import { type LatchEvent, NOTHING_LATCHED, SubtaskTracker } from "./tracker.ts";
 
 /**
  * - `sparse`: the env's reward only (the program is still tracked, for reporting);
@@ -147,7 +147,7 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
     const result = this.env.step(action);
     this.t++;
     const frame = this.frameOf(this.env);
-    let latched: LatchEvent = { subtasks: [], goal: false };
+    let latched: LatchEvent = NOTHING_LATCHED;
     let errors: readonly CheckError[] = [];
     if (!this.tracker.goalDone && !this.sameAsLastChecked(frame)) {
       const checks = this.sandbox.evaluate([frame], this.first, { latchFrom: this.tracker.done });

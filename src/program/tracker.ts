@@ -17,7 +17,11 @@ export interface LatchEvent {
   readonly goal: boolean;
 }
 
-const NOTHING: LatchEvent = Object.freeze({ subtasks: Object.freeze([]) as readonly number[], goal: false });
+/** What an update that latched nothing returns (shared and frozen). */
+export const NOTHING_LATCHED: LatchEvent = Object.freeze({
+  subtasks: Object.freeze([]) as readonly number[],
+  goal: false,
+});
 
 export class SubtaskTracker {
   private readonly latched: (number | null)[];
@@ -46,7 +50,7 @@ export class SubtaskTracker {
         `expected ${n + 1} check results (${n} sub-tasks and the goal), got ${fired.length}`,
       );
     }
-    if (this.goalStep !== null) return NOTHING;
+    if (this.goalStep !== null) return NOTHING_LATCHED;
     let k = this.done;
     const newly: number[] = [];
     while (k < n && isFired(fired[k])) {
@@ -56,7 +60,7 @@ export class SubtaskTracker {
     }
     const goal = k === n && isFired(fired[n]);
     if (goal) this.goalStep = step;
-    return newly.length === 0 && !goal ? NOTHING : { subtasks: newly, goal };
+    return newly.length === 0 && !goal ? NOTHING_LATCHED : { subtasks: newly, goal };
   }
 
   /** How many sub-tasks have latched (always a prefix of the list). */
