@@ -14,8 +14,15 @@
  * instead trains with the sparse env reward for that many frames, evaluating every 10,240 frames over 20
  * episodes and at the end over 100, and reports the returns (the learning check of issue 5: DoorKey-5x5
  * should reach a mean return of 0.9 within 100k frames).
+ *
+ *   npm run bench:ppo -- --kernels 3 [--top 15]
+ *
+ * instead traces every Wasm kernel jax-js launches during 3 updates (after the warm-up) and prints the
+ * kernels by time spent, and the "kernel floor": the sum over launches of each kernel's fastest run, i.e.
+ * how long an update would take if nothing but the kernels ran, each at its best.
  */
 import "../src/env/minigrid/index.ts";
+import { profiler } from "@jax-js/jax";
 import type { Env } from "../src/env/core.ts";
 import { make } from "../src/env/registry.ts";
 import { Ppo, type UpdateStats } from "../src/rl/ppo.ts";
@@ -30,6 +37,7 @@ function arg(name: string, fallback: number): number {
 const updates = arg("updates", 8);
 const warmup = arg("warmup", 2);
 const learnFrames = arg("learn", 0);
+const kernelUpdates = arg("kernels", 0);
 
 if (learnFrames > 0) {
   const seed = arg("seed", 1);
@@ -77,6 +85,63 @@ const ppo = await Ppo.create({
   config: { seed: 1, totalFrames: Number.POSITIVE_INFINITY },
 });
 for (let i = 0; i < warmup; i++) ppo.step(); // compiles the jitted functions and warms the JIT
+
+if (kernelUpdates > 0) {
+  // jax-js reports each kernel launch as a performance.measure entry while tracing is on.
+  performance.clearMeasures();
+  profiler.startTrace();
+  for (let i = 0; i < kernelUpdates; i++) ppo.step();
+  profiler.stopTrace();
+  ppo.close();
+  type Kernel = { label: string; exp: string; durations: number[] };
+  const kernels = new Map<string, Kernel>();
+  const entries = performance.getEntriesByType("measure");
+  for (const entry of entries) {
+    const detail = (entry as { detail?: unknown }).detail as {
+      devtools?: { properties?: [string, string][] };
+    } | null;
+    const props = Object.fromEntries(detail?.devtools?.properties ?? []);
+    const exp = `${props.reduction ? `reduce ${props.reduction}: ` : ""}${props.exp ?? props.inputShapes ?? ""}`;
+    const key = `${entry.name} ${exp}`;
+    const kernel = kernels.get(key) ?? { label: entry.name, exp, durations: [] };
+    kernel.durations.push(entry.duration);
+    kernels.set(key, kernel);
+  }
+  const rows = [...kernels.values()].map((k) => ({
+    ...k,
+    total: k.durations.reduce((a, b) => a + b, 0) / kernelUpdates,
+    floor: (Math.min(...k.durations) * k.durations.length) / kernelUpdates,
+    launches: k.durations.length / kernelUpdates,
+  }));
+  rows.sort((a, b) => b.total - a.total);
+  console.log("ms/update  floor ms  launches/update  fastest µs  kernel");
+  for (const r of rows.slice(0, arg("top", 15))) {
+    console.log(
+      `${r.total.toFixed(2).padStart(9)} ${r.floor.toFixed(2).padStart(9)} ${r.launches.toFixed(1).padStart(16)} ` +
+        `${(Math.min(...r.durations) * 1000).toFixed(0).padStart(11)}  ${r.label} ${r.exp.slice(0, 110)}`,
+    );
+  }
+  const floor = rows.reduce((a, r) => a + r.floor, 0);
+  const traced = rows.reduce((a, r) => a + r.total, 0);
+  const launches = entries.length / kernelUpdates;
+  const framesPerUpdate = ppo.config.numEnvs * ppo.config.numSteps;
+  console.log(
+    `${launches.toFixed(0)} kernel launches per update; kernel time ${traced.toFixed(1)} ms per update as traced, ` +
+      `floor ${floor.toFixed(1)} ms: at most ${Math.round(framesPerUpdate / (floor / 1000))} frames/s if nothing else ran`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: "ppo",
+      metrics: {
+        kernel_launches_per_update: Math.round(launches),
+        kernel_ms_per_update: +traced.toFixed(1),
+        kernel_floor_ms_per_update: +floor.toFixed(1),
+        kernel_floor_frames_per_s: Math.round(framesPerUpdate / (floor / 1000)),
+      },
+    }),
+  );
+  process.exit(0);
+}
 
 const rows: UpdateStats[] = [];
 const started = performance.now();
