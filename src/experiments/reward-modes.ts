@@ -39,6 +39,8 @@ export interface RewardSetting {
   shaping?: Exclude<RewardMode, "sparse">;
   /** Bonus per sub-task; default RewardWrapper's (1 / number of sub-tasks). */
   subtaskBonus?: number;
+  /** The name in run ids, tables and curves; default from kind, shaping and bonus (see rewardLabel). */
+  label?: string;
 }
 
 /** A reward setting with its program loaded. */
@@ -55,12 +57,17 @@ export function parseRewardKind(text: string): RewardKind {
   throw new RangeError(`unknown reward "${text}"; use one of ${REWARD_KINDS.join(", ")}`);
 }
 
-/** A short label for tables, curves and run ids: "sparse", "vlmcar", "reference", "vlmcar-code". */
+/**
+ * A short label for tables, curves and run ids: "sparse", "vlmcar", "reference", "vlmcar-code",
+ * "vlmcar-bonus0.1". Settings that train differently get different labels, so a report never averages them
+ * into one curve; the only exception is two programs for the same env, which need an explicit `label`.
+ */
 export function rewardLabel(setting: RewardSetting): string {
+  if (setting.label) return setting.label;
   if (setting.kind === "sparse") return "sparse";
-  return setting.shaping && setting.shaping !== "code+env"
-    ? `${setting.kind}-${setting.shaping}`
-    : setting.kind;
+  const shaping = setting.shaping && setting.shaping !== "code+env" ? `-${setting.shaping}` : "";
+  const bonus = setting.subtaskBonus !== undefined ? `-bonus${setting.subtaskBonus}` : "";
+  return `${setting.kind}${shaping}${bonus}`;
 }
 
 /** Loads the program a reward setting needs for `envId` (none for sparse). */

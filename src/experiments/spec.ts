@@ -19,7 +19,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { REWARD_KINDS, type RewardSetting } from "./reward-modes.ts";
+import { REWARD_KINDS, type RewardSetting, rewardLabel } from "./reward-modes.ts";
 import { DEFAULT_CHECKPOINT_EVERY, EVAL_DEFAULTS, type PpoOverrides, type RunConfig } from "./run.ts";
 
 const shapingSchema = z.enum(["code+env", "code"]);
@@ -34,6 +34,11 @@ const rewardSchema = z.union([
     programs: z.record(z.string(), z.string()).optional(),
     shaping: shapingSchema.optional(),
     subtaskBonus: z.number().positive().optional(),
+    /** The name in run ids, tables and curves (default from kind, shaping and bonus). */
+    label: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "use letters, digits, '.', '_', '+' or '-'")
+      .optional(),
   }),
 ]);
 
@@ -139,8 +144,20 @@ export function expandSpec(spec: ExperimentSpec): RunConfig[] {
   const runs: RunConfig[] = [];
   const evaluation = { ...EVAL_DEFAULTS, ...spec.evaluation };
   for (const envId of spec.envs) {
-    for (const entry of spec.rewards) {
+    const labels = new Map<string, number>();
+    for (const [index, entry] of spec.rewards.entries()) {
       const reward = rewardFor(entry, envId);
+      // Runs are grouped by label in the store and the report: two settings under one label would be
+      // averaged into one curve.
+      const label = rewardLabel(reward);
+      const earlier = labels.get(label);
+      if (earlier !== undefined) {
+        throw new SpecError([
+          `rewards: entries ${earlier + 1} and ${index + 1} would both be labelled "${label}" for ${envId}; ` +
+            `give one of them a "label" of its own`,
+        ]);
+      }
+      labels.set(label, index);
       for (const seed of seedList(spec)) {
         runs.push({
           envId,
@@ -177,5 +194,6 @@ function rewardFor(entry: ExperimentSpec["rewards"][number], envId: string): Rew
   }
   if (entry.shaping && entry.shaping !== "code+env") setting.shaping = entry.shaping;
   if (entry.subtaskBonus !== undefined) setting.subtaskBonus = entry.subtaskBonus;
+  if (entry.label !== undefined) setting.label = entry.label;
   return setting;
 }

@@ -5,7 +5,7 @@
  * aggregated frame by frame; a frame count reached by only some seeds (a run still going) averages those.
  */
 import type { ResultsStore, RunRecord } from "../experiments/store.ts";
-import { linePlot, type Series } from "./svg.ts";
+import { linePlot, PALETTE, type Series } from "./svg.ts";
 
 export interface CurvePoint {
   frames: number;
@@ -82,10 +82,11 @@ export function learningCurves(runs: readonly RunEvals[]): Map<string, Curve[]> 
 
 /** The curves of one env as an SVG: mean over seeds, shaded ± 1 standard error. */
 export function curvesSvg(envId: string, curves: readonly Curve[]): string {
-  const series: Series[] = curves.map((c) => ({
+  const colors = seriesColors(curves.map((c) => c.reward));
+  const series: Series[] = curves.map((c, i) => ({
     label: `${c.reward} (${c.seeds.length} seed${c.seeds.length === 1 ? "" : "s"})`,
     key: c.reward,
-    color: rewardColor(c.reward),
+    color: colors[i],
     points: c.points.map((p) => ({ x: p.frames, y: p.mean, lo: p.mean - p.se, hi: p.mean + p.se })),
   }));
   return linePlot(series, {
@@ -95,6 +96,24 @@ export function curvesSvg(envId: string, curves: readonly Curve[]): string {
     yMin: 0,
     yMax: Math.max(1, ...curves.flatMap((c) => c.points.map((p) => p.mean + p.se))),
   });
+}
+
+/**
+ * One colour per curve: the reward kind's fixed colour for the first curve of each kind (so every figure
+ * reads the same way), then palette colours no other curve of the figure has for variants of a kind
+ * (another bonus, another shaping).
+ */
+export function seriesColors(rewards: readonly string[]): string[] {
+  const fixed = rewards.map(rewardColor);
+  const used = new Set<string>();
+  const colors: (string | undefined)[] = fixed.map((c) => {
+    if (c === undefined || used.has(c)) return undefined;
+    used.add(c);
+    return c;
+  });
+  const spare = PALETTE.filter((c) => !used.has(c) && !fixed.includes(c));
+  let next = 0;
+  return colors.map((c) => c ?? spare[next++ % spare.length] ?? PALETTE[0]);
 }
 
 /** Fixed colours per reward mode, so every figure reads the same way. */

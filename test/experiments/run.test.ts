@@ -73,7 +73,7 @@ test("vlmcar training is paid the program's bonus while evaluation reports the e
     checkpointEvery: 100,
   });
   const result = await executeRun(config, dir);
-  assert.equal(result.reward, "vlmcar-code");
+  assert.equal(result.reward, "vlmcar-code-bonus5");
   assert.equal(result.programHash?.length, 64);
   const lines = readFileSync(join(dir, "metrics.jsonl"), "utf8")
     .trim()

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { generationCost, perStepVlmEstimate } from "../../src/report/cost.ts";
-import { curvesSvg, learningCurves, meanAndSe } from "../../src/report/curves.ts";
+import { curvesSvg, learningCurves, meanAndSe, rewardColor, seriesColors } from "../../src/report/curves.ts";
 import { transcriptEntry } from "./transcript-entry.ts";
 
 test("mean and standard error over seeds", () => {
@@ -50,6 +50,16 @@ test("curves aggregate seeds frame by frame, one per reward, per env", () => {
   assert.match(svg, /data-series="sparse"/);
   assert.match(svg, /data-series="vlmcar"/);
   assert.match(svg, /sparse \(2 seeds\)/);
+});
+
+test("each curve of a figure gets its own colour; the first of each reward kind keeps the kind's colour", () => {
+  const rewards = ["reference", "reference-bonus0.1", "sparse", "vlmcar", "vlmcar-bonus0.1"];
+  const colors = seriesColors(rewards);
+  assert.equal(new Set(colors).size, rewards.length);
+  assert.equal(colors[0], rewardColor("reference"));
+  assert.equal(colors[2], rewardColor("sparse"));
+  assert.equal(colors[3], rewardColor("vlmcar"));
+  assert.deepEqual(seriesColors(["sparse", "vlmcar"]), [rewardColor("sparse"), rewardColor("vlmcar")]);
 });
 
 test("generation cost sums answered calls; cache hits count as calls but cost nothing", () => {
