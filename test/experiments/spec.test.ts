@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { rewardLabel } from "../../src/experiments/reward-modes.ts";
+import { runId } from "../../src/experiments/run.ts";
+import { expandSpec, parseExperimentSpec, SpecError } from "../../src/experiments/spec.ts";
+
+const PROGRAM = fileURLToPath(new URL("../../zoo/MiniGrid-Unlock-v0/program.json", import.meta.url));
+
+test("reward labels tell apart settings that train differently, and keep the plain names otherwise", () => {
+  assert.equal(rewardLabel({ kind: "sparse" }), "sparse");
+  assert.equal(rewardLabel({ kind: "vlmcar", program: PROGRAM }), "vlmcar");
+  assert.equal(rewardLabel({ kind: "vlmcar", shaping: "code+env" }), "vlmcar");
+  assert.equal(rewardLabel({ kind: "vlmcar", shaping: "code" }), "vlmcar-code");
+  assert.equal(rewardLabel({ kind: "reference", subtaskBonus: 0.1 }), "reference-bonus0.1");
+  assert.equal(rewardLabel({ kind: "vlmcar", shaping: "code", subtaskBonus: 0.5 }), "vlmcar-code-bonus0.5");
+  assert.equal(rewardLabel({ kind: "vlmcar", subtaskBonus: 0.5, label: "mine" }), "mine");
+});
+
+test("a spec comparing bonuses gets one label, and one run id, per setting", () => {
+  const spec = parseExperimentSpec({
+    envs: ["MiniGrid-Unlock-v0"],
+    rewards: [
+      "sparse",
+      { kind: "vlmcar", program: PROGRAM },
+      { kind: "vlmcar", program: PROGRAM, subtaskBonus: 0.1 },
+    ],
+    seeds: 1,
+    frames: 1000,
+  });
+  const runs = expandSpec(spec);
+  assert.deepEqual(
+    runs.map((r) => rewardLabel(r.reward)),
+    ["sparse", "vlmcar", "vlmcar-bonus0.1"],
+  );
+  assert.equal(new Set(runs.map(runId)).size, 3);
+  assert.match(runId(runs[2]), /^MiniGrid-Unlock-v0\.vlmcar-bonus0\.1\.s0\.[0-9a-f]{8}$/);
+});
+
+test("two reward entries that would share a label are a spec error that says to add a label", () => {
+  const spec = parseExperimentSpec({
+    envs: ["MiniGrid-Unlock-v0"],
+    rewards: [
+      { kind: "vlmcar", program: PROGRAM },
+      { kind: "vlmcar", program: PROGRAM },
+    ],
+    seeds: 1,
+    frames: 1000,
+  });
+  assert.throws(
+    () => expandSpec(spec),
+    (e: unknown) =>
+      e instanceof SpecError &&
+      /entries 1 and 2 would both be labelled "vlmcar"/.test(e.message) &&
+      /"label"/.test(e.message),
+  );
+  const labelled = parseExperimentSpec({
+    envs: ["MiniGrid-Unlock-v0"],
+    rewards: [
+      { kind: "vlmcar", program: PROGRAM },
+      { kind: "vlmcar", program: PROGRAM, label: "vlmcar-v2" },
+    ],
+    seeds: 1,
+    frames: 1000,
+  });
+  assert.deepEqual(
+    expandSpec(labelled).map((r) => rewardLabel(r.reward)),
+    ["vlmcar", "vlmcar-v2"],
+  );
+  assert.throws(
+    () =>
+      parseExperimentSpec({
+        envs: ["MiniGrid-Unlock-v0"],
+        rewards: [{ kind: "vlmcar", program: PROGRAM, label: "has space" }],
+        seeds: 1,
+        frames: 1000,
+      }),
+    /label/,
+  );
+});
