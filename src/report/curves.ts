@@ -111,7 +111,7 @@ export function seriesColors(rewards: readonly string[]): string[] {
     used.add(c);
     return c;
   });
-  const spare = PALETTE.filter((c) => !used.has(c) && !fixed.includes(c));
+  const spare = PALETTE.filter((c) => !fixed.includes(c));
   let next = 0;
   return colors.map((c) => c ?? spare[next++ % spare.length] ?? PALETTE[0]);
 }
