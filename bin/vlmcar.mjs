@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so there is no build step between a checkout and a run.
-import { register } from "tsx/esm/api";
+// In a checkout the CLI runs from the TypeScript sources through tsx's loader, so there is no build step
+// between an edit and a run; an installed package has no src/ and runs its compiled dist/.
+import { existsSync } from "node:fs";
 
-register();
-await import("../src/cli/main.ts");
+const source = new URL("../src/cli/main.ts", import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import(source.href);
+} else {
+  await import(new URL("../dist/cli/main.js", import.meta.url).href);
+}

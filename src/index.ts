@@ -1,25 +1,25 @@
 /**
- * vlmcar's public API: environments (`make`, the env classes), policies, trajectories, reward programs and
- * their sandbox, verification, the VLM layer, generation, PPO, experiments and reports. Each area is also
- * importable from its own folder's index.
+ * vlmcar's public API, the package root: the handful of entry points most scripts need. Each area has its own
+ * subpath with the rest of its public API (docs/API.md):
+ *
+ *   vlmcar/env           environments, spaces, make/register, frames, MiniGrid
+ *   vlmcar/policies      the policy contract, experts (and registerExpert), random and noisy policies
+ *   vlmcar/trajectories  roll policies out, save and load episodes
+ *   vlmcar/program       reward programs, their sandbox, the reward wrapper
+ *   vlmcar/verify        verification of a program on expert and random trajectories
+ *   vlmcar/vlm           the VLM client (providers, transcripts, cache, cost)
+ *   vlmcar/generate      the prompt chain and refine loop
+ *   vlmcar/rl            PPO
+ *   vlmcar/experiments   runs, experiment grids, the results store, reports
+ *
+ * Anything not exported here or from a subpath is internal and may change without notice.
  */
-export * from "./env/index.ts";
-export * from "./env/minigrid/index.ts";
-// Both spaces and MiniGrid's world objects have a Box; the top level gets the space (as Gymnasium's
-// `spaces.Box`), and MiniGrid's box object is `minigrid.Box`.
-export { Box } from "./env/spaces.ts";
-export * from "./experiments/index.ts";
-export * from "./generate/index.ts";
-export * from "./image/compose.ts";
-export * from "./image/frame.ts";
-export * from "./image/gif.ts";
-export * from "./image/png.ts";
-export * from "./pipeline/index.ts";
-export * from "./policies/index.ts";
-export * from "./program/index.ts";
-export * from "./program/reference/index.ts";
-export * from "./report/index.ts";
-export * from "./rl/index.ts";
-export * from "./trajectories/index.ts";
-export * from "./verify/index.ts";
-export * from "./vlm/index.ts";
+export { type Env, make, register, registeredIds } from "./api/env.ts";
+export { expertFor, type Policy, registerExpert } from "./api/policies.ts";
+export { loadRewardProgram, type RewardProgram, RewardWrapper } from "./api/program.ts";
+export { verifyProgram } from "./api/verify.ts";
+export { createVlmClient } from "./api/vlm.ts";
+export { generateProgram } from "./api/generate.ts";
+export { Ppo } from "./api/rl.ts";
+export { executeRun, runExperiment } from "./api/experiments.ts";
+export { VERSION } from "./version.ts";

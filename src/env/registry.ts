@@ -14,11 +14,25 @@ export interface EnvSpec {
   description?: string;
 }
 
-const specs = new Map<string, EnvSpec>();
+// On globalThis rather than in this module: a plugin that imports the installed package (dist/) and a CLI
+// running from the sources (tsx) are two copies of this module, and must still share one registry.
+const REGISTRY_KEY = Symbol.for("vlmcar.envs/1");
+const specs: Map<string, EnvSpec> = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= new Map<
+  string,
+  EnvSpec
+>()) as Map<string, EnvSpec>;
 
 export function register(spec: EnvSpec): void {
+  if (typeof spec?.id !== "string" || spec.id === "" || typeof spec.factory !== "function") {
+    throw new EnvError("register(spec): spec needs an id (a string) and a factory ((options) => Env)");
+  }
   if (specs.has(spec.id)) throw new EnvError(`env id ${spec.id} is registered twice`);
   specs.set(spec.id, spec);
+}
+
+/** Whether an id is registered (the built-in families use it to register once per process). */
+export function isRegistered(id: string): boolean {
+  return specs.has(id);
 }
 
 export function registeredIds(): string[] {

@@ -200,7 +200,9 @@ function hookSignals(): void {
   process.once("SIGTERM", stop);
 }
 
-const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+// From the sources (tsx) the worker is worker.ts and needs tsx's loader; the built package runs worker.js.
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER = fileURLToPath(new URL(FROM_SOURCE ? "./worker.ts" : "./worker.js", import.meta.url));
 
 /** Runs one task in a fresh process; resolves (never rejects) with its result or the reason it failed. */
 function runInWorker(
@@ -212,7 +214,7 @@ function runInWorker(
     // Workers load TypeScript through tsx, as the CLI does; nothing else of the parent's flags is passed on
     // (under `node --test` they would make the worker a test runner).
     const child = fork(WORKER, [], {
-      execArgv: ["--import", import.meta.resolve("tsx")],
+      execArgv: FROM_SOURCE ? ["--import", import.meta.resolve("tsx")] : [],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
     });

@@ -1,7 +1,8 @@
 /** The code version a run was made with: the git commit and whether the working tree had changes. */
 import { execFileSync } from "node:child_process";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { VERSION } from "../version.ts";
 
 export interface CodeVersion {
   /** The commit hash, or null outside a git checkout. */
@@ -19,6 +20,9 @@ export function codeVersion(): CodeVersion {
   const git = (...args: string[]) =>
     execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   try {
+    // An installed package lives inside its user's project, often a git repository: that commit is not ours.
+    const packageRoot = resolve(cwd, "..", "..");
+    if (resolve(git("rev-parse", "--show-toplevel")) !== packageRoot) throw new Error("not vlmcar's checkout");
     const commit = git("rev-parse", "HEAD");
     // Untracked files are left out: run folders and scratch files should not mark the code as changed.
     const dirty = git("status", "--porcelain", "--untracked-files=no") !== "";
@@ -27,4 +31,10 @@ export function codeVersion(): CodeVersion {
     cached = { commit: null, dirty: false };
   }
   return cached;
+}
+
+/** `vlmcar --version`: the package version, and the commit (marked dirty) when running from a checkout. */
+export function versionLine(): string {
+  const { commit, dirty } = codeVersion();
+  return commit ? `vlmcar ${VERSION} (git ${commit.slice(0, 12)}${dirty ? ", dirty" : ""})` : `vlmcar ${VERSION}`;
 }

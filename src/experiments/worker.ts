@@ -4,6 +4,7 @@
  * One process per run (rather than a thread) so a run that crashes the process, for instance the Wasm
  * backend running out of memory, takes nothing else down, and every run starts with fresh memory.
  */
+import { configuredPlugins, importPlugins } from "../env/plugins.ts";
 import type { EvalStats, UpdateStats } from "../rl/ppo.ts";
 import { executeRun, type RunConfig, type RunResult } from "./run.ts";
 
@@ -31,6 +32,8 @@ function send(message: WorkerMessage): Promise<void> {
 
 async function main(task: WorkerTask): Promise<void> {
   try {
+    // The envs and experts of the runner's plugins (it exported their paths in VLMCAR_IMPORT).
+    await importPlugins(configuredPlugins());
     const result = await executeRun(task.config, task.dir, {
       onStart: ({ resumed, frames, manifest }) =>
         void send({ type: "start", resumed, frames, programHash: manifest.programHash }),

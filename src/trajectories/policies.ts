@@ -3,7 +3,7 @@
  * epsilon-noisy experts ("novice" 50% random actions, "suboptimal" 30%).
  */
 
-import { expertFor } from "../policies/minigrid/expert.ts";
+import { expertFor } from "../policies/experts.ts";
 import { type NOISE_PRESETS, NoisyPolicy } from "../policies/noisy.ts";
 import type { Policy } from "../policies/policy.ts";
 import { RandomPolicy } from "../policies/random.ts";

@@ -1,0 +1,16 @@
+/**
+ * `vlmcar/verify`: a reward program × expert (or recorded) and random trajectories → a verdict, per-check
+ * statistics and feedback frames.
+ *
+ *   const verification = verifyProgram(program, { envId: "MiniGrid-Unlock-v0" });
+ *   writeVerification("out/verify", verification);
+ */
+export { DEFAULT_CRITERIA, type VerifyCriteria } from "../verify/criteria.ts";
+export {
+  formatSummary,
+  type Verification,
+  type VerificationReport,
+  verdictJson,
+  writeVerification,
+} from "../verify/report.ts";
+export { type VerifyOptions, verifyProgram } from "../verify/verify.ts";

@@ -1,0 +1,56 @@
+/**
+ * The expert for an env: one registered for its id (a custom env brings its own, see docs/PLUGINS.md), else
+ * the MiniGrid expert of its family.
+ *
+ *   registerExpert("Corridor-v0", () => new CorridorExpert());
+ *   const expert = expertFor("Corridor-v0");
+ *
+ * The registry is kept on `globalThis`, like the env registry: a plugin that imports the installed package
+ * (dist/) and a CLI running from the sources (tsx) then register into, and read from, the same table.
+ */
+import { type Env, EnvError, unwrap } from "../env/core.ts";
+import { FAMILIES } from "./minigrid/families.ts";
+import { familyOf, expertFor as miniGridExpertFor } from "./minigrid/expert.ts";
+import type { Policy } from "./policy.ts";
+
+/** Makes a fresh expert for one env id (an expert may keep per-episode state; each caller gets its own). */
+export type ExpertFactory = (envId: string) => Policy<unknown, number>;
+
+interface ExpertEntry {
+  readonly ids: string | RegExp;
+  readonly factory: ExpertFactory;
+}
+
+const REGISTRY_KEY = Symbol.for("vlmcar.experts/1");
+const registry: ExpertEntry[] = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= []) as ExpertEntry[];
+
+/** Registers the expert for an env id, or for every id a pattern matches. Later registrations win. */
+export function registerExpert(ids: string | RegExp, factory: ExpertFactory): void {
+  if (typeof factory !== "function") {
+    throw new EnvError(`registerExpert(${String(ids)}, factory): factory must be a function (envId) => Policy`);
+  }
+  registry.unshift({ ids, factory });
+}
+
+/** Whether an expert exists for the env id (registered or a MiniGrid family's). */
+export function hasExpert(envId: string): boolean {
+  return registered(envId) !== undefined || familyOf(envId) !== null;
+}
+
+/** The expert for an env or registry id; an error names what exists and how to add one. */
+export function expertFor(envOrId: string | Env<unknown, unknown>): Policy<unknown, number> {
+  const id = typeof envOrId === "string" ? envOrId : unwrap(envOrId).id;
+  const entry = registered(id);
+  if (entry) return entry.factory(id);
+  if (familyOf(envOrId) !== null) return miniGridExpertFor(envOrId);
+  throw new EnvError(
+    `no expert for env "${id}": experts exist for the MiniGrid families ${FAMILIES.map((f) => f.name).join(", ")}` +
+      `${registry.length ? ` and the registered ids ${registry.map((e) => String(e.ids)).join(", ")}` : ""}. ` +
+      "Register one with registerExpert(id, factory) from an --import module (docs/PLUGINS.md), or verify with " +
+      "recorded demonstrations (vlmcar verify --expert-set <dir>).",
+  );
+}
+
+function registered(id: string): ExpertEntry | undefined {
+  return registry.find((e) => (typeof e.ids === "string" ? e.ids === id : e.ids.test(id)));
+}
