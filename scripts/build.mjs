@@ -14,7 +14,9 @@ const dist = join(root, "dist");
 
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const result = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+const result = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
+  stdio: "inherit",
+});
 if (result.status !== 0) {
   console.error("vlmcar build: tsc failed (see above); dist/ is incomplete");
   process.exit(result.status ?? 1);

@@ -15,11 +15,11 @@
  * Anything not exported here or from a subpath is internal and may change without notice.
  */
 export { type Env, make, register, registeredIds } from "./api/env.ts";
+export { executeRun, runExperiment } from "./api/experiments.ts";
+export { generateProgram } from "./api/generate.ts";
 export { expertFor, type Policy, registerExpert } from "./api/policies.ts";
 export { loadRewardProgram, type RewardProgram, RewardWrapper } from "./api/program.ts";
+export { Ppo } from "./api/rl.ts";
 export { verifyProgram } from "./api/verify.ts";
 export { createVlmClient } from "./api/vlm.ts";
-export { generateProgram } from "./api/generate.ts";
-export { Ppo } from "./api/rl.ts";
-export { executeRun, runExperiment } from "./api/experiments.ts";
 export { VERSION } from "./version.ts";

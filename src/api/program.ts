@@ -9,13 +9,13 @@ export { ProgramError } from "../program/errors.ts";
 export { PRELUDE_API, PRELUDE_FUNCTIONS } from "../program/prelude/index.ts";
 export {
   loadRewardProgram,
-  type Provenance,
   ProgramValidationError,
+  type Provenance,
   parseRewardProgram,
   programHash,
   type RewardProgram,
-  saveRewardProgram,
   type Subtask,
+  saveRewardProgram,
 } from "../program/program.ts";
 export { REFERENCE_PROGRAMS, referenceFor } from "../program/reference/index.ts";
 export {

@@ -3,6 +3,7 @@
  * Env families register themselves (see src/env/index.ts); an unknown id names the closest known ones.
  */
 import { type Env, EnvError } from "./core.ts";
+import { processWide } from "./process-wide.ts";
 
 export type EnvConstructor = (options: Record<string, unknown>) => Env<unknown, unknown>;
 
@@ -14,13 +15,8 @@ export interface EnvSpec {
   description?: string;
 }
 
-// On globalThis rather than in this module: a plugin that imports the installed package (dist/) and a CLI
-// running from the sources (tsx) are two copies of this module, and must still share one registry.
-const REGISTRY_KEY = Symbol.for("vlmcar.envs/1");
-const specs: Map<string, EnvSpec> = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= new Map<
-  string,
-  EnvSpec
->()) as Map<string, EnvSpec>;
+// Process-wide rather than module-wide: see process-wide.ts.
+const specs = processWide("vlmcar.envs/1", () => new Map<string, EnvSpec>());
 
 export function register(spec: EnvSpec): void {
   if (typeof spec?.id !== "string" || spec.id === "" || typeof spec.factory !== "function") {

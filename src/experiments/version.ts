@@ -22,7 +22,8 @@ export function codeVersion(): CodeVersion {
   try {
     // An installed package lives inside its user's project, often a git repository: that commit is not ours.
     const packageRoot = resolve(cwd, "..", "..");
-    if (resolve(git("rev-parse", "--show-toplevel")) !== packageRoot) throw new Error("not vlmcar's checkout");
+    if (resolve(git("rev-parse", "--show-toplevel")) !== packageRoot)
+      throw new Error("not vlmcar's checkout");
     const commit = git("rev-parse", "HEAD");
     // Untracked files are left out: run folders and scratch files should not mark the code as changed.
     const dirty = git("status", "--porcelain", "--untracked-files=no") !== "";
@@ -36,5 +37,7 @@ export function codeVersion(): CodeVersion {
 /** `vlmcar --version`: the package version, and the commit (marked dirty) when running from a checkout. */
 export function versionLine(): string {
   const { commit, dirty } = codeVersion();
-  return commit ? `vlmcar ${VERSION} (git ${commit.slice(0, 12)}${dirty ? ", dirty" : ""})` : `vlmcar ${VERSION}`;
+  return commit
+    ? `vlmcar ${VERSION} (git ${commit.slice(0, 12)}${dirty ? ", dirty" : ""})`
+    : `vlmcar ${VERSION}`;
 }

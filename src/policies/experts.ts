@@ -9,8 +9,9 @@
  * (dist/) and a CLI running from the sources (tsx) then register into, and read from, the same table.
  */
 import { type Env, EnvError, unwrap } from "../env/core.ts";
-import { FAMILIES } from "./minigrid/families.ts";
+import { processWide } from "../env/process-wide.ts";
 import { familyOf, expertFor as miniGridExpertFor } from "./minigrid/expert.ts";
+import { FAMILIES } from "./minigrid/families.ts";
 import type { Policy } from "./policy.ts";
 
 /** Makes a fresh expert for one env id (an expert may keep per-episode state; each caller gets its own). */
@@ -21,13 +22,14 @@ interface ExpertEntry {
   readonly factory: ExpertFactory;
 }
 
-const REGISTRY_KEY = Symbol.for("vlmcar.experts/1");
-const registry: ExpertEntry[] = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= []) as ExpertEntry[];
+const registry = processWide("vlmcar.experts/1", (): ExpertEntry[] => []);
 
 /** Registers the expert for an env id, or for every id a pattern matches. Later registrations win. */
 export function registerExpert(ids: string | RegExp, factory: ExpertFactory): void {
   if (typeof factory !== "function") {
-    throw new EnvError(`registerExpert(${String(ids)}, factory): factory must be a function (envId) => Policy`);
+    throw new EnvError(
+      `registerExpert(${String(ids)}, factory): factory must be a function (envId) => Policy`,
+    );
   }
   registry.unshift({ ids, factory });
 }
