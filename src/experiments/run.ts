@@ -6,6 +6,8 @@
  *                                the agent is paid) and per evaluation ("eval": the env's own return)
  *   <run folder>/checkpoint.bin  PPO's checkpoint, every `checkpointEvery` updates and at the end
  *   <run folder>/final.json      written last: the final evaluation; its presence means "finished"
+ *   <run folder>/metrics.csv, eval.csv, tb/events.out.tfevents.*   the same log for spreadsheets and
+ *                                TensorBoard (run-logs.ts), rewritten from metrics.jsonl when a run resumes
  *
  * A run started again on the same folder continues: a finished run returns its final.json, an unfinished one
  * resumes from its checkpoint (PPO cuts the metrics log back to it, so nothing is logged twice).
@@ -15,7 +17,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import "../env/minigrid/index.ts";
 import { type EvalStats, Ppo, type PpoConfig, type UpdateStats } from "../rl/ppo.ts";
+import { RewardComponentsMeter } from "./reward-components.ts";
 import { type RewardSetting, resolveReward, rewardLabel, trainingEnvs } from "./reward-modes.ts";
+import { RunLogs } from "./run-logs.ts";
 import { type CodeVersion, codeVersion } from "./version.ts";
 
 /** When and how the true env return is measured. */
@@ -76,6 +80,11 @@ export interface RunConfig {
 export interface RunManifest {
   runId: string;
   config: RunConfig;
+  /**
+   * Every PPO setting the run trains with, defaults included (`config.ppo` holds only the overrides, and
+   * the run id hashes `config` alone). Written once PPO is set up; absent in folders of older versions.
+   */
+  hyperparameters?: Hyperparameters;
   programHash: string | null;
   codeVersion: CodeVersion;
   createdAt: string;
@@ -113,6 +122,14 @@ export const RUN_FILES = {
   final: "final.json",
   time: "time.json",
 } as const;
+
+/** PPO's full configuration as a run records it: everything but the file paths of this machine. */
+export type Hyperparameters = Omit<PpoConfig, "checkpointPath" | "logPath">;
+
+export function hyperparameters(config: PpoConfig): Hyperparameters {
+  const { checkpointPath: _checkpoint, logPath: _log, ...rest } = config;
+  return rest;
+}
 
 /** A readable, stable id: env, reward, seed, and a hash of everything else in the config. */
 export function runId(config: RunConfig): string {
@@ -191,12 +208,21 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
 
   const numEnvs = config.ppo.numEnvs ?? 16;
   const envs = trainingEnvs(config.envId, reward, numEnvs);
+  const meter = new RewardComponentsMeter();
+  const makeEnv = (index: number) =>
+    index < numEnvs ? meter.wrap(envs.makeEnv(index)) : envs.makeEnv(index);
+  const logs = new RunLogs(dir);
   const ppoHooks = {
     onUpdate: (stats: UpdateStats) => {
       writeFileSync(timePath, JSON.stringify({ wallSeconds: elapsed() }));
+      logs.update(stats);
       hooks.onUpdate?.(stats);
     },
-    onEval: hooks.onEval,
+    onEval: (stats: EvalStats) => {
+      logs.evaluation(stats);
+      hooks.onEval?.(stats);
+    },
+    rewardComponents: () => meter.drain(),
   };
   const files = {
     totalFrames: config.frames,
@@ -206,9 +232,9 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
   };
   const resumed = existsSync(checkpointPath);
   const ppo = resumed
-    ? await Ppo.resume(checkpointPath, { makeEnv: envs.makeEnv, hooks: ppoHooks, config: files })
+    ? await Ppo.resume(checkpointPath, { makeEnv, hooks: ppoHooks, config: files })
     : await Ppo.create({
-        makeEnv: envs.makeEnv,
+        makeEnv,
         hooks: ppoHooks,
         config: {
           ...config.ppo,
@@ -220,6 +246,12 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
         },
       });
   try {
+    // PPO has cut metrics.jsonl back to the checkpoint (or emptied it): the derived logs follow it.
+    logs.rebuild(logPath);
+    if (manifest.hyperparameters === undefined) {
+      manifest = { ...manifest, hyperparameters: hyperparameters(ppo.config) };
+      writeFileSync(configPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    }
     hooks.onStart?.({ resumed, frames: ppo.frames, manifest });
     while (ppo.frames < config.frames) {
       ppo.step();

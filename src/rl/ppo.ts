@@ -113,6 +113,18 @@ export interface UpdateStats {
   value: number;
   /** Where the update's time went, in milliseconds. */
   time: { env: number; policy: number; learn: number };
+  /** What the finished episodes' returns were made of, when a hook measures it (reward programs). */
+  rewardComponents?: RewardComponents;
+}
+
+/** Means over the episodes that finished during an update. */
+export interface RewardComponents {
+  /** The env's own return. */
+  envReturn: number;
+  /** The reward program's bonus paid. */
+  programBonus: number;
+  /** Sub-tasks completed by the episode's end. */
+  subtasks: number;
 }
 
 export interface EvalStats {
@@ -128,6 +140,8 @@ export interface EvalStats {
 export interface PpoHooks {
   onUpdate?: (stats: UpdateStats) => void;
   onEval?: (stats: EvalStats) => void;
+  /** Asked after each rollout; its answer is logged with the update (see RewardComponentsMeter). */
+  rewardComponents?: () => RewardComponents | undefined;
 }
 
 /** Counters and generator states: with params and Adam's moments, all a checkpoint holds. */
@@ -485,6 +499,8 @@ export class Ppo {
       value: mean(this.buffer.values),
       time: { env: rollout.envMs, policy: rollout.policyMs, learn: finished - learnStart },
     };
+    const components = this.hooks.rewardComponents?.();
+    if (components) stats.rewardComponents = components;
     this.log(stats);
     this.hooks.onUpdate?.(stats);
 
