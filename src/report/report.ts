@@ -28,6 +28,7 @@ import {
 } from "./cost.ts";
 import { type Curve, curvesSvg, type FinalRow, finalTable, learningCurves, runEvals } from "./curves.ts";
 import { type ExampleEpisode, exampleEpisode } from "./examples.ts";
+import { hyperparameterSets } from "./hyperparameters.ts";
 import { escapeXml as esc } from "./svg.ts";
 
 export interface ReportOptions {
@@ -110,6 +111,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
         db,
         curves: Object.fromEntries([...curves].map(([k, v]) => [k, v])),
         finals,
+        hyperparameters: hyperparameterSets(runs),
         programs: programs.map(({ program: _p, example, ...rest }) => ({
           ...rest,
           example: example && { ...example, frames: example.frames.map(({ frame: _f, ...f }) => f) },
@@ -328,6 +330,24 @@ function renderHtml(input: HtmlInput): string {
   parts.push("<h2>Cost</h2>");
   parts.push(costHtml(input.programs));
 
+  const sets = hyperparameterSets(input.runs);
+  if (sets.length > 0) {
+    parts.push("<h2>Hyperparameters</h2>");
+    parts.push(
+      "<p>Every PPO setting of the runs (defaults included); runs that differ only in seed share a column." +
+        (sets.every((s) => s.recorded)
+          ? ""
+          : " Columns marked * come from runs of an older version, rebuilt from their overrides and this version's defaults.") +
+        "</p>",
+    );
+    const keys = Object.keys(sets[0].settings) as (keyof (typeof sets)[number]["settings"])[];
+    parts.push(
+      table(
+        ["setting", ...sets.map((s) => `${s.usedBy.join(", ")}${s.recorded ? "" : " *"}`)],
+        keys.map((k) => [`<code>${esc(k)}</code>`, ...sets.map((s) => num(String(s.settings[k])))]),
+      ),
+    );
+  }
   parts.push("<h2>Runs</h2>");
   parts.push(
     table(

@@ -153,6 +153,10 @@ test("the HTML report shows curves, finals, the program with its verification an
   assert.match(html, /data:image\/png;base64,/, "example frames inline");
   assert.match(html, /pick up key latched/);
   assert.match(html, /µs per reward call/);
+  // Every PPO setting, defaults included (these run folders predate recorded hyperparameters: rebuilt, marked *).
+  assert.match(html, /<h2>Hyperparameters<\/h2>/);
+  assert.match(html, /<code>lr<\/code><\/td><td class="num">0\.001<\/td>/);
+  assert.match(html, /<code>clipEps<\/code><\/td><td class="num">0\.2<\/td>/);
   assert.match(html, /\$0\.0100/, "the generation's dollars from the transcript");
   assert.match(html, /estimate: 2,048 steps/);
   const json = JSON.parse(readFileSync(report.json, "utf8"));
