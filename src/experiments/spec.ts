@@ -99,6 +99,11 @@ export class SpecError extends Error {
 }
 
 export function parseExperimentSpec(value: unknown, source?: string): ExperimentSpec {
+  // "$schema" names the file's JSON Schema (docs/schemas/) for editors; it is not a setting.
+  if (value && typeof value === "object" && !Array.isArray(value) && "$schema" in value) {
+    const { $schema: _schema, ...rest } = value as Record<string, unknown>;
+    value = rest;
+  }
   const result = experimentSpecSchema.safeParse(value);
   if (!result.success) {
     throw new SpecError(

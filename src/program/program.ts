@@ -43,7 +43,7 @@ const provenanceSchema = z.object({
   notes: z.string().optional(),
 });
 
-const programSchema = z.object({
+export const programSchema = z.object({
   format: z.literal(PROGRAM_FORMAT, { error: `must be "${PROGRAM_FORMAT}"` }),
   task: z.object({ envId: z.string().optional(), description: z.string().optional() }),
   helpers: z.string({ error: "must be a string of JavaScript (may be empty)" }),
