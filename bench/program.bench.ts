@@ -11,6 +11,7 @@
  *
  * Times are CPU time of this process (process.cpuUsage), which is what "on one core" means on a shared
  * machine; wall-clock throughput is printed too, and equals CPU throughput only on an idle machine.
+ * Each case (throughput, per-step, each env's training reward) runs in a fresh process (cases.ts).
  */
 import { loadavg } from "node:os";
 import "../src/env/minigrid/index.ts";
@@ -26,6 +27,7 @@ import { DOORKEY_REFERENCE } from "../src/program/reference/doorkey.ts";
 import { RewardWrapper } from "../src/program/reward-wrapper.ts";
 import { ProgramSandbox } from "../src/program/sandbox.ts";
 import { SubtaskTracker } from "../src/program/tracker.ts";
+import { measureCases } from "./cases.ts";
 
 const ENV_ID = "MiniGrid-DoorKey-8x8-v0";
 const EPISODES = 12;
@@ -122,14 +124,29 @@ function perStep(sandbox: ProgramSandbox, steps: number): { envMs: number; rewar
   return { envMs: envMs / done, rewardMs: rewardMs / done };
 }
 
-const episodes = collect();
-const frameCount = episodes.reduce((n, e) => n + e.frames.length, 0);
-const sandbox = new ProgramSandbox(DOORKEY_REFERENCE);
-throughput(sandbox, episodes, 0.5); // warm-up: compile the prelude's hot loops
-const framesPerS = throughput(sandbox, episodes, 3);
-perStep(sandbox, 300);
-const { envMs, rewardMs } = perStep(sandbox, 2000);
-sandbox.dispose();
+/** Batched throughput over the collected episodes (case "throughput"). */
+function measureThroughput() {
+  const episodes = collect();
+  const sandbox = new ProgramSandbox(DOORKEY_REFERENCE);
+  throughput(sandbox, episodes, 0.5); // warm-up: compile the prelude's hot loops
+  const rate = throughput(sandbox, episodes, 3);
+  sandbox.dispose();
+  return {
+    ...rate,
+    frameCount: episodes.reduce((n, e) => n + e.frames.length, 0),
+    episodes: episodes.length,
+    size: `${episodes[0].first.width}x${episodes[0].first.height}`,
+  };
+}
+
+/** Env vs reward cost per step (case "per-step"). */
+function measurePerStep() {
+  const sandbox = new ProgramSandbox(DOORKEY_REFERENCE);
+  perStep(sandbox, 300);
+  const result = perStep(sandbox, 2000);
+  sandbox.dispose();
+  return result;
+}
 
 /**
  * The reward as training pays for it, per env step in CPU µs: the RewardWrapper (which runs only the checks
@@ -170,16 +187,33 @@ function trainingReward(envId: string, program: RewardProgram, steps: number) {
   return { all, wrapper };
 }
 
-const training = [
+const TRAINING_ENVS = [
   "MiniGrid-DoorKey-6x6-v0",
   "MiniGrid-DoorKey-8x8-v0",
   "MiniGrid-Unlock-v0",
   "MiniGrid-UnlockPickup-v0",
-].map((envId) => ({ envId, ...trainingReward(envId, loadRewardProgram(`zoo/${envId}/program.json`), 3000) }));
+];
+
+// Every case in a fresh process of its own (cases.ts): no case's figure depends on what ran before it.
+const results = measureCases(
+  ["throughput", "per-step", ...TRAINING_ENVS.map((e) => `training:${e}`)],
+  (name) => {
+    if (name === "throughput") return measureThroughput();
+    if (name === "per-step") return measurePerStep();
+    const envId = name.slice("training:".length);
+    return trainingReward(envId, loadRewardProgram(`zoo/${envId}/program.json`), 3000);
+  },
+);
+const framesPerS = results.get("throughput") as ReturnType<typeof measureThroughput>;
+const { envMs, rewardMs } = results.get("per-step") as ReturnType<typeof measurePerStep>;
+const training = TRAINING_ENVS.map((envId) => ({
+  envId,
+  ...(results.get(`training:${envId}`) as ReturnType<typeof trainingReward>),
+}));
 
 const ratio = rewardMs / envMs;
-console.log(`reward program bench: ${ENV_ID}, ${episodes[0].first.width}x${episodes[0].first.height} frames`);
-console.log(`  frames collected            ${frameCount} in ${episodes.length} episodes`);
+console.log(`reward program bench: ${ENV_ID}, ${framesPerS.size} frames`);
+console.log(`  frames collected            ${framesPerS.frameCount} in ${framesPerS.episodes} episodes`);
 console.log(`  batched throughput          ${Math.round(framesPerS.cpu)} frames/CPU-s  (target >= 20000)`);
 console.log(
   `    wall clock                ${Math.round(framesPerS.wall)} frames/s (load average ${loadavg()[0].toFixed(1)})`,
