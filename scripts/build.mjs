@@ -12,8 +12,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(root, "src");
 const dist = join(root, "dist");
 
+let tsc;
+try {
+  tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+} catch {
+  // `npm install --omit=dev` in a checkout: no compiler, and no need for one (the bin runs src/ through tsx).
+  if (process.env.npm_lifecycle_event === "prepare") {
+    console.error("vlmcar build: typescript is not installed (dev dependencies omitted); dist/ not built");
+    process.exit(0);
+  }
+  console.error("vlmcar build: typescript is not installed; run `npm install` first");
+  process.exit(1);
+}
 rmSync(dist, { recursive: true, force: true });
-const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const result = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
   stdio: "inherit",
 });
