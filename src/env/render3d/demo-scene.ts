@@ -80,13 +80,13 @@ export function pandaLikeDynamic(phase = 0): SceneGeom[] {
   const hand = at(0.6, 0.16);
   const geoms: SceneGeom[] = [
     segment("capsule", at(0, 0.06), shoulder, 0.06, WHITE),
-    segment("cylinder", at(-0.07, 0.333), at(0.07, 0.333), 0.065, DARK),
+    segment("cylinder", at(-0.07, 0.333), at(0.07, 0.333), 0.068, DARK),
     segment("capsule", shoulder, elbow, 0.055, WHITE),
-    segment("cylinder", at(0.25, 0.6), [elbow[0] - 0.07 * s, elbow[1] + 0.07 * c, 0.6], 0.06, DARK),
+    segment("cylinder", at(0.25, 0.6), [elbow[0] - 0.07 * s, elbow[1] + 0.07 * c, 0.6], 0.062, DARK),
     segment("capsule", elbow, wrist, 0.05, WHITE),
-    segment("cylinder", at(0.5, 0.42), [wrist[0] - 0.06 * s, wrist[1] + 0.06 * c, 0.42], 0.05, DARK),
+    segment("cylinder", at(0.5, 0.42), [wrist[0] - 0.06 * s, wrist[1] + 0.06 * c, 0.42], 0.053, DARK),
     segment("capsule", wrist, flange, 0.045, WHITE),
-    segment("cylinder", at(0.6, 0.33), at(0.6, 0.27), 0.045, DARK),
+    segment("cylinder", at(0.6, 0.33), at(0.6, 0.27), 0.05, DARK),
     segment("capsule", flange, at(0.6, 0.2), 0.04, WHITE),
     { kind: "box", size: [0.02, 0.1, 0.025], pos: hand, mat: rotationAboutZ(swing), rgba: WHITE },
     {

@@ -23,9 +23,9 @@ export interface RasterizerOptions extends RenderOptions {
   /** Shadow map resolution (texels per side), default 1024. */
   readonly shadowMapSize?: number;
   /**
-   * World box (min and max corners) whose casters and receivers get shadows. Default: the static casters
-   * (planes excluded) widened by half their extent on each side, or this frame's casters when there is no
-   * static layer.
+   * World box (min and max corners) whose casters and receivers get shadows. Default: the bounding box of the
+   * static casters (of this frame's casters when there is no static layer), planes and a ground under everything
+   * left out, widened sideways by 0.3 m or a quarter of its size.
    */
   readonly shadowBounds?: { readonly min: Vec3; readonly max: Vec3 };
   /** Tessellation of curved primitives, default 16 slices, 4 stacks per hemisphere. */
@@ -120,6 +120,8 @@ export class Rasterizer {
   private cg = 0;
   private cb = 0;
   private bias = 0;
+  /** Whether the triangle being drawn faces the light: surfaces turned away are at ambient and take no shadow. */
+  private receives = true;
 
   constructor(options: RasterizerOptions) {
     const { width, height } = options;
@@ -296,49 +298,79 @@ export class Rasterizer {
     const map = this.shadowMap!;
     if (this.staticShadowReady) return;
     map.clear();
-    this.fitShadowMap(this.staticGeoms, 0.5);
+    this.fitShadowMap(this.staticGeoms);
     this.drawShadowCasters(this.staticGeoms);
     map.saveBase();
     this.staticShadowReady = true;
   }
 
-  /** Sets the shadow map's rectangle from the options, or from these casters' bounds (widened by `widen`). */
-  private fitShadowMap(geoms: readonly SceneGeom[], widen = 0.05): void {
+  /**
+   * Sets the shadow map's rectangle: the option's box, or the casters' bounding box widened by 0.3 m (or a quarter
+   * of its size) sideways, so shadows falling beside the casters are covered. A ground (a caster under all others
+   * whose footprint covers theirs, like panda-gym's 6x6 m floor box) is left out of the box: it only receives, and
+   * would spread the texels thin.
+   */
+  private fitShadowMap(geoms: readonly SceneGeom[]): void {
     const map = this.shadowMap!;
-    const bounds = this.shadowBounds;
+    const box = this.shadowBounds ?? this.casterBounds(geoms);
     const corners: number[] = [];
-    if (bounds) {
-      for (let k = 0; k < 8; k++) {
-        corners.push(
-          k & 1 ? bounds.max[0] : bounds.min[0],
-          k & 2 ? bounds.max[1] : bounds.min[1],
-          k & 4 ? bounds.max[2] : bounds.min[2],
-        );
-      }
-      map.fitTo(corners);
-      return;
+    for (let k = 0; k < 8; k++) {
+      corners.push(
+        k & 1 ? box.max[0] : box.min[0],
+        k & 2 ? box.max[1] : box.min[1],
+        k & 4 ? box.max[2] : box.min[2],
+      );
     }
-    for (const g of geoms) {
+    map.fitTo(corners);
+  }
+
+  private casterBounds(geoms: readonly SceneGeom[]): { min: Vec3; max: Vec3 } {
+    const boxes: number[][] = [];
+    for (let gi = 0; gi < geoms.length; gi++) {
+      const g = geoms[gi];
       if (g.kind === "plane" || g.castShadow === false) continue;
+      checkFinite(gi, g, "pos", 3);
+      checkFinite(gi, g, "mat", 9);
       const local = tessellate(g, this.detail);
       if (!local) continue;
       const p = local.positions;
       const m = g.mat;
+      const bb = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
       for (let i = 0; i < p.length; i += 3) {
-        corners.push(
-          m[0] * p[i] + m[1] * p[i + 1] + m[2] * p[i + 2] + g.pos[0],
-          m[3] * p[i] + m[4] * p[i + 1] + m[5] * p[i + 2] + g.pos[1],
-          m[6] * p[i] + m[7] * p[i + 1] + m[8] * p[i + 2] + g.pos[2],
-        );
+        for (let r = 0; r < 3; r++) {
+          const w = m[r * 3] * p[i] + m[r * 3 + 1] * p[i + 1] + m[r * 3 + 2] * p[i + 2] + g.pos[r];
+          if (w < bb[r]) bb[r] = w;
+          if (w > bb[r + 3]) bb[r + 3] = w;
+        }
+      }
+      boxes.push(bb);
+    }
+    const isGround = (ground: number[]) =>
+      boxes.length > 1 &&
+      boxes.every(
+        (o) =>
+          o === ground ||
+          (ground[5] <= o[2] + 1e-3 &&
+            ground[0] <= o[0] &&
+            ground[1] <= o[1] &&
+            ground[3] >= o[3] &&
+            ground[4] >= o[4]),
+      );
+    const kept = boxes.filter((b) => !isGround(b));
+    const min = [Infinity, Infinity, Infinity];
+    const max = [-Infinity, -Infinity, -Infinity];
+    for (const b of kept.length > 0 ? kept : boxes) {
+      for (let r = 0; r < 3; r++) {
+        min[r] = Math.min(min[r], b[r]);
+        max[r] = Math.max(max[r], b[r + 3]);
       }
     }
-    map.fitTo(corners);
-    if (widen > 0) {
-      const extent = map.size / map.scale;
-      map.u0 -= extent * widen;
-      map.v0 -= extent * widen;
-      map.scale = map.size / (extent * (1 + 2 * widen));
-    }
+    if (!(max[0] >= min[0])) return { min: [-1, -1, -1], max: [1, 1, 1] };
+    const margin = Math.max(0.3, 0.25 * Math.max(max[0] - min[0], max[1] - min[1]));
+    return {
+      min: [min[0] - margin, min[1] - margin, min[2]],
+      max: [max[0] + margin, max[1] + margin, max[2]],
+    };
   }
 
   /** Static pixels lit in the cached layer that a moving geom's shadow now covers get their shadow colour. */
@@ -596,6 +628,7 @@ export class Rasterizer {
       } else {
         ia = ib = ic = AMBIENT + (cosLight > 0 ? Math.min(DIFFUSE * cosLight, 1 - AMBIENT) : 0);
       }
+      this.receives = cosLight > 0;
       if (shadowed) {
         // Slope-scaled bias: a texel spans more light-space depth on surfaces at a grazing angle to the light.
         const cosAbs = Math.max(Math.abs(cosLight), 0.1);
@@ -696,7 +729,9 @@ export class Rasterizer {
     const cr = this.cr;
     const cg = this.cg;
     const cb = this.cb;
-    if (mode === SHADOW_NONE && !smooth) {
+    // A face turned away from the light takes no shadow (TinyRenderer: such a cube side reads 0.6 × colour).
+    const testShadow = mode !== SHADOW_NONE && this.receives;
+    if (!smooth && (mode === SHADOW_NONE || (mode === SHADOW_TEST && !testShadow))) {
       const i0 = TI[0];
       const r = (cr * i0) | 0;
       const g = (cg * i0) | 0;
@@ -742,7 +777,7 @@ export class Rasterizer {
     let size = 0;
     let depth: Float32Array | null = null;
     const bias = this.bias;
-    if (mode !== SHADOW_NONE) {
+    if (testShadow) {
       dudx = ((TSU[1] - TSU[0]) * dy2 - (TSU[2] - TSU[0]) * dy1) * inv;
       dudy = ((TSU[2] - TSU[0]) * dx1 - (TSU[1] - TSU[0]) * dx2) * inv;
       dvdx = ((TSV[1] - TSV[0]) * dy2 - (TSV[2] - TSV[0]) * dy1) * inv;
