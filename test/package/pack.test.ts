@@ -188,7 +188,21 @@ export const used = [
 
 test("the installed bin runs the compiled CLI and imports a plugin", () => {
   const bin = join(installed, "bin", "vlmcar.mjs");
-  assert.match(node([bin, "--version"]), new RegExp(`^vlmcar ${manifest.version.replaceAll(".", "\\.")}\\n`));
+  // The consumer's own repository is not vlmcar's: its commit must not be reported as vlmcar's version.
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: consumer, stdio: "ignore" });
+  git("init", "-q");
+  git(
+    "-c",
+    "user.name=t",
+    "-c",
+    "user.email=t@example.com",
+    "commit",
+    "-q",
+    "--allow-empty",
+    "-m",
+    "consumer",
+  );
+  assert.equal(node([bin, "--version"]), `vlmcar ${manifest.version}\n`);
   cpSync(join(repo, "examples", "custom-env"), join(consumer, "custom-env"), { recursive: true });
   const out = node([bin, "--import", "./custom-env/switch-room.mjs", "envs", "--json"]).trim().split("\n");
   const ids = (JSON.parse(out.at(-1) ?? "{}") as { envs: string[] }).envs;
