@@ -7,7 +7,7 @@
  * Importing this module registers the env with `make()` and its expert with `expertFor()`; plain JavaScript,
  * so it runs from any Node project that installed vlmcar, and from this repository.
  */
-import { BaseEnv, createFrame, Discrete, register } from "vlmcar/env";
+import { BaseEnv, Box, createFrame, Discrete, register } from "vlmcar/env";
 import { registerExpert } from "vlmcar/policies";
 
 const SIZE = 7;
@@ -43,8 +43,11 @@ function generator(seed) {
 export class SwitchRoomEnv extends BaseEnv {
   id = "SwitchRoom-v0";
   actionSpace = new Discrete(ACTIONS.length);
-  /** Observations are the agent's, switch's and goal's cells and whether the switch is pressed. */
-  observationSpace = new Discrete(SIZE ** 6 * 2);
+  /**
+   * A symbolic 7×7×3 image, like MiniGrid's, so vlmcar's PPO can train on it: channel 0 holds what is in each
+   * cell (1 floor, 2 agent, 3 switch, 4 goal), channel 1 whether the switch is pressed.
+   */
+  observationSpace = new Box(0, 255, [SIZE, SIZE, 3], "uint8");
   metadata = { tileSize: TILE };
 
   constructor(options = {}) {
@@ -104,12 +107,18 @@ export class SwitchRoomEnv extends BaseEnv {
   }
 
   observe() {
-    const [ax, ay] = this.agent;
-    const [sx, sy] = this.switchAt;
-    const [gx, gy] = this.goal;
-    return (
-      ((((ax * SIZE + ay) * SIZE + sx) * SIZE + sy) * SIZE + gx) * SIZE * 2 + gy * 2 + (this.pressed ? 1 : 0)
-    );
+    const image = new Uint8Array(SIZE * SIZE * 3);
+    for (let i = 0; i < SIZE * SIZE; i++) {
+      image[i * 3] = 1;
+      image[i * 3 + 1] = this.pressed ? 1 : 0;
+    }
+    const put = ([x, y], code) => {
+      image[(y * SIZE + x) * 3] = code;
+    };
+    put(this.switchAt, 3);
+    put(this.goal, 4);
+    put(this.agent, 2);
+    return image;
   }
 }
 

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const IMPORT_VARIABLE = "VLMCAR_IMPORT";
 export const CONFIG_FILE = "vlmcar.config.json";
@@ -72,10 +72,15 @@ export async function importPlugins(specifiers: readonly string[], cwd = process
   return resolved;
 }
 
-/** A path relative to `base` becomes absolute; a package name is resolved from `base` when possible. */
+/**
+ * A path relative to `base` becomes absolute (`examples/x.mjs` too, when that file exists: people type paths
+ * without "./"); anything else is a package name, resolved from `base` when possible.
+ */
 function resolveSpecifier(specifier: string, base: string): string {
-  if (specifier.startsWith("file:")) return new URL(specifier).pathname;
-  if (specifier.startsWith(".") || isAbsolute(specifier)) return resolve(base, specifier);
+  if (specifier.startsWith("file:")) return fileURLToPath(specifier);
+  if (specifier.startsWith(".") || isAbsolute(specifier) || existsSync(resolve(base, specifier))) {
+    return resolve(base, specifier);
+  }
   try {
     return createRequire(join(base, "noop.js")).resolve(specifier);
   } catch {

@@ -11,6 +11,20 @@ export interface Space<T> {
   describe(): string;
 }
 
+/**
+ * Type tests by `kind` rather than `instanceof`: a plugin's env built on the installed package (dist/) has
+ * spaces of another copy of these classes than a CLI running from the sources (docs/PLUGINS.md).
+ */
+export function isBox(space: unknown): space is Box {
+  return (space as Space<unknown> | null)?.kind === "box";
+}
+export function isDiscrete(space: unknown): space is Discrete {
+  return (space as Space<unknown> | null)?.kind === "discrete";
+}
+export function isDictSpace(space: unknown): space is DictSpace<Record<string, unknown>> {
+  return (space as Space<unknown> | null)?.kind === "dict";
+}
+
 /** Integers 0..n-1 (plus `start`). MiniGrid's 7 actions, any discrete choice. */
 export class Discrete implements Space<number> {
   readonly kind = "discrete";

@@ -8,7 +8,7 @@
  * Like rl-starter-files' ACModel, only the image is used (no direction, no mission).
  */
 
-import { Box, DictSpace, type Space } from "../env/spaces.ts";
+import { type Box, isBox, isDictSpace, type Space } from "../env/spaces.ts";
 import { isFrame } from "../image/frame.ts";
 import type { ImageShape } from "./nets.ts";
 
@@ -28,9 +28,9 @@ export interface ObservationEncoder {
 export function observationEncoder(space: Space<unknown>): ObservationEncoder {
   let box: Box | undefined;
   let fromDict = false;
-  if (space instanceof Box) box = space;
-  else if (space instanceof DictSpace && (space.spaces as Record<string, unknown>).image instanceof Box) {
-    box = (space.spaces as Record<string, Box>).image;
+  if (isBox(space)) box = space;
+  else if (isDictSpace(space) && isBox(space.spaces.image)) {
+    box = space.spaces.image;
     fromDict = true;
   }
   if (box === undefined || box.shape.length !== 3) {

@@ -19,7 +19,7 @@ import { appendFileSync, existsSync, mkdirSync, statSync, truncateSync } from "n
 import { dirname } from "node:path";
 import { jit, nn, numpy as np, valueAndGrad } from "@jax-js/jax";
 import type { Env } from "../env/core.ts";
-import { Discrete } from "../env/spaces.ts";
+import { isDiscrete } from "../env/spaces.ts";
 import { SyncVectorEnv } from "../env/vector.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
@@ -370,7 +370,7 @@ export class Ppo {
 
     this.envs = new SyncVectorEnv(options.makeEnv, c.numEnvs);
     const actionSpace = this.envs.actionSpace;
-    if (!(actionSpace instanceof Discrete) || actionSpace.start !== 0) {
+    if (!isDiscrete(actionSpace) || actionSpace.start !== 0) {
       throw new TypeError(
         `PPO here handles Discrete(n) actions starting at 0; got ${actionSpace.describe()}`,
       );

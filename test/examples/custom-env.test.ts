@@ -2,12 +2,13 @@
  * examples/custom-env: a plugin registers a custom env and its expert, then the CLI collects, verifies and
  * lists it, with the plugin named by --import, by VLMCAR_IMPORT and by vlmcar.config.json.
  *
- * The CLI runs from the sources (tsx), and node's `vlmcar-source` condition points the plugin's
- * `import "vlmcar/env"` at the sources too, so the test needs no build and always checks the current code.
+ * The CLI runs from the sources (tsx), and node's `vlmcar-source` condition (in NODE_OPTIONS, so experiment
+ * workers get it too) points the plugin's `import "vlmcar/env"` at the sources as well: the test needs no
+ * build and always checks the current code.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
@@ -112,6 +113,57 @@ test("without the plugin the env is unknown; with --import the CLI collects and 
   ]);
   assert.equal(live.status, 0, live.stderr);
   assert.equal(live.json.accepted, true);
+});
+
+test("train and experiment (on worker processes) run on the plugin's env, with its reward program", () => {
+  const train = vlmcar([
+    "--import",
+    plugin,
+    "train",
+    "--env",
+    "SwitchRoom-v0",
+    "--reward",
+    "vlmcar",
+    "--program",
+    program,
+    "--frames",
+    "1024",
+    "--num-envs",
+    "4",
+    "--eval-every",
+    "0",
+    "--final-episodes",
+    "2",
+    "--out",
+    join(out, "train"),
+    "--json",
+  ]);
+  assert.equal(train.status, 0, train.stderr);
+  assert.equal(train.json.frames, 1024);
+  const csv = readFileSync(join(out, "train", "metrics.csv"), "utf8")
+    .trim()
+    .split("\n");
+  assert.equal(csv.length, 1 + 2, "two updates of 4 envs × 128 steps");
+
+  const experiment = vlmcar([
+    "--import",
+    plugin,
+    "experiment",
+    "--envs",
+    "SwitchRoom-v0",
+    "--rewards",
+    "sparse",
+    "--seeds",
+    "0,",
+    "--frames",
+    "512",
+    "--out",
+    join(out, "experiment"),
+    "--json",
+  ]);
+  assert.equal(experiment.status, 0, experiment.stderr);
+  assert.equal(experiment.json.done, 1, JSON.stringify(experiment.json));
+  assert.deepEqual(experiment.json.failed, []);
 });
 
 test("the plugin can come from VLMCAR_IMPORT or vlmcar.config.json", () => {
