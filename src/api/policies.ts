@@ -1,6 +1,6 @@
 /**
- * `vlmcar/policies`: the policy contract, the demonstrators verification uses (expert, random, noisy expert),
- * and the expert registry that lets a custom env bring its own expert.
+ * `vlmcar/policies`: the policy contract, the demonstrators verification uses (expert, random, noisy expert,
+ * recorded demonstrations), and the expert registry that lets a custom env bring its own expert.
  *
  *   import { expertFor, registerExpert, RandomPolicy } from "vlmcar/policies";
  */
@@ -9,3 +9,4 @@ export { MiniGridExpert } from "../policies/minigrid/expert.ts";
 export { NOISE_PRESETS, type NoisePreset, NoisyPolicy } from "../policies/noisy.ts";
 export type { Policy } from "../policies/policy.ts";
 export { RandomPolicy } from "../policies/random.ts";
+export { RecordedPolicy } from "../policies/recorded.ts";

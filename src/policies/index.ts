@@ -5,3 +5,4 @@ export * from "./minigrid/index.ts";
 export { NOISE_PRESETS, type NoisePreset, NoisyPolicy } from "./noisy.ts";
 export type { Policy } from "./policy.ts";
 export { RandomPolicy } from "./random.ts";
+export { RecordedPolicy } from "./recorded.ts";
