@@ -77,13 +77,20 @@ export function buildFeedback(
     });
   }
 
-  // Expert misses: per check, the experts where it is the first check that did not latch.
+  // Expert misses, each check judged on its own: a check is flagged when it never returns true after the
+  // first frame in some expert trajectory, whatever the checks before it did (so every failing check is seen
+  // in one round, not only the first along the chain), or when it is the first check that did not count
+  // although it fired (it fired only before the check listed before it was done).
   const subtaskCount = names.length - 1;
   for (let c = 0; c < names.length; c++) {
-    const missed = input.experts.filter((a) => firstUnlatched(a, subtaskCount) === c);
+    const never = input.experts.filter((a) => a.firstFire[c] === null);
+    const onlyAtStart = input.experts.filter((a) => firedOnlyAtStart(a, c));
+    const tooEarly = input.experts.filter(
+      (a) => firstUnlatched(a, subtaskCount) === c && a.firstFire[c] !== null && !firedOnlyAtStart(a, c),
+    );
+    const missed = [...never, ...onlyAtStart, ...tooEarly];
     if (missed.length === 0) continue;
-    const neverFired = missed.filter((a) => a.firstFire[c] === null);
-    const examples = (neverFired.length > 0 ? neverFired : missed).slice(0, maxExamples);
+    const examples = missed.slice(0, maxExamples);
     const frames: FeedbackFrame[] = [];
     const stories: string[] = [];
     for (const a of examples) {
@@ -92,7 +99,7 @@ export function buildFeedback(
       const how =
         fired === null
           ? "the check returned false on every frame"
-          : fired === 0 && (a.latchedAt[c] ?? null) === null && a.firedFrames[c] === 1
+          : firedOnlyAtStart(a, c)
             ? "the check was true only on the first frame, which does not count"
             : `the check first returned true at step ${fired}, but ${c > 0 ? `before ${label(c - 1)} was done` : "not in a way the tracker counted"}`;
       stories.push(
@@ -112,12 +119,19 @@ export function buildFeedback(
         );
       }
     }
+    const parts = [
+      ...(never.length > 0 ? [`it never returned true in ${never.length}`] : []),
+      ...(onlyAtStart.length > 0 ? [`it was true only on the first frame in ${onlyAtStart.length}`] : []),
+      ...(tooEarly.length > 0
+        ? [`it was true only before ${label(c - 1)} was done in ${tooEarly.length}`]
+        : []),
+    ];
     items.push({
       kind: "expert-miss",
       check: names[c],
       message:
-        `${capitalize(label(c))} was not completed in ${missed.length} of ${input.experts.length} expert trajectories ` +
-        `(never true in ${neverFired.length}). ${stories.join(" ")} The check must return true on frames like these.`,
+        `${capitalize(label(c))} did not count in ${missed.length} of ${input.experts.length} expert trajectories: ` +
+        `${joinAnd(parts)}. ${stories.join(" ")} The check must return true on frames like these.`,
       frames,
     });
   }
@@ -218,6 +232,16 @@ export function buildFeedback(
           })
           .join("\n");
   return { text, items: kept };
+}
+
+/** The check returned true on the first frame and on no other, so the tracker (frames 1..T) never saw it. */
+function firedOnlyAtStart(a: EpisodeAnalysis, c: number): boolean {
+  return a.firstFire[c] === 0 && a.firedFrames[c] === 1;
+}
+
+/** "a", "a and b", "a, b and c". */
+function joinAnd(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
 }
 
 /** Index of the first check (sub-tasks, then goal) that did not latch; -1 when everything did. */

@@ -355,27 +355,41 @@ function judge(input: {
   const rules: RuleResult[] = [
     { rule: "compiles", passed: true, message: "the program compiles in the sandbox" },
   ];
+  // A failed rule's message counts what failed (issue 13: "[FAIL] in 19 of 20 ..." read as 19 failures).
   const n = experts.length;
   const completed = experts.filter((a) => a.completed).length;
+  const completionPassed = n > 0 && completed / n >= criteria.minExpertCompletion;
   rules.push({
     rule: "expert-completion",
-    passed: n > 0 && completed / n >= criteria.minExpertCompletion,
-    message: `${completed} of ${n} expert trajectories (${pct(completed, n)}) complete every sub-task and the goal (need ${pct(criteria.minExpertCompletion, 1)})`,
+    passed: completionPassed,
+    message: completionPassed
+      ? `${completed} of ${n} expert trajectories (${pct(completed, n)}) complete every sub-task and the goal (need ${pct(criteria.minExpertCompletion, 1)})`
+      : `${n - completed} of ${n} expert trajectories do not complete every sub-task and the goal; ${completed} (${pct(completed, n)}) do, and ${pct(criteria.minExpertCompletion, 1)} must`,
   });
-  const ordered = experts.filter((a) => a.orderViolations.length === 0).length;
+  const disordered = experts.filter((a) => a.orderViolations.length > 0).length;
   rules.push({
     rule: "order",
-    passed: ordered === n,
-    message: `in ${ordered} of ${n} expert trajectories the checks first fire in the listed order`,
+    passed: disordered === 0,
+    message:
+      disordered === 0
+        ? `in all ${n} expert trajectories the checks first fire in the listed order`
+        : `in ${disordered} of ${n} expert trajectories a check first fires before the check listed before it`,
   });
   if (criteria.requireGoalNearEnd) {
-    const nearEnd = experts.filter((a) => goalNearEnd(a)).length;
+    const window = `the last max(${criteria.nearEndMinSteps}, ${pct(criteria.nearEndFraction, 1)}) of the steps`;
+    const never = experts.filter((a) => a.firstFire.at(-1) === null).length;
+    const early = experts.filter((a) => !goalNearEnd(a) && a.firstFire.at(-1) !== null).length;
+    const parts = [
+      ...(never > 0 ? [`never fires in ${never}`] : []),
+      ...(early > 0 ? [`first fires before ${window} in ${early}`] : []),
+    ];
     rules.push({
       rule: "goal-near-end",
-      passed: nearEnd === n,
+      passed: never + early === 0,
       message:
-        `in ${nearEnd} of ${n} expert trajectories the goal check first fires only in the last ` +
-        `max(${criteria.nearEndMinSteps}, ${pct(criteria.nearEndFraction, 1)}) of the steps`,
+        never + early === 0
+          ? `in all ${n} expert trajectories the goal check first fires only in ${window}`
+          : `in ${never + early} of ${n} expert trajectories the goal check ${never > 0 && early > 0 ? `misses ${window}: it ${parts.join(", and ")}` : never > 0 ? "never fires" : `first fires before ${window}`}`,
     });
   }
   const reached = random.filter((a) => a.completed).length;

@@ -89,13 +89,38 @@ describe("verifyProgram", () => {
     assert.ok(failed(v).includes("expert-completion"));
     const miss = v.report.feedback.items.find((i) => i.kind === "expert-miss");
     assert.equal(miss?.check, "key picked up");
-    assert.match(miss?.message ?? "", /not completed in 3 of 3 expert trajectories \(never true in 3\)/);
+    assert.match(miss?.message ?? "", /did not count in 3 of 3 expert trajectories: it never returned true in 3/);
     const last = experts.episodes[0].actions.length;
     assert.deepEqual(
       miss?.frames.map((f) => f.step),
       [last - 1, last],
     );
     for (const f of miss?.frames ?? []) assert.equal(v.frames.get(f.file)?.width, 352);
+  });
+
+  it("issue 13 (8): every failing check is flagged on its own, not only the first along the chain", () => {
+    const v = verify({ "key picked up": "() => false" }, "() => false");
+    const misses = v.report.feedback.items.filter((i) => i.kind === "expert-miss");
+    assert.deepEqual(
+      misses.map((i) => i.check),
+      ["key picked up", "goal"],
+    );
+    // Issue 13 (4): the count is over all expert trajectories, and says what happened.
+    assert.match(misses[1].message, /did not count in 3 of 3 expert trajectories: it never returned true in 3\./);
+  });
+
+  it("issue 13 (5): a failed rule's message counts the failures, not the passes", () => {
+    const v = verify({ "key picked up": KEY_CHECK }, "() => false");
+    const rule = (name: string) => v.report.verdict.rules.find((r) => r.rule === name);
+    assert.equal(rule("goal-near-end")?.passed, false);
+    assert.match(rule("goal-near-end")?.message ?? "", /^in 3 of 3 expert trajectories the goal check never fires/);
+    assert.match(rule("expert-completion")?.message ?? "", /^3 of 3 expert trajectories do not complete/);
+    assert.match(formatSummary(v.report), /\[FAIL\] in 3 of 3 expert trajectories the goal check never fires/);
+    const good = verifyProgram(UNLOCK_PROGRAM, { envId: ENV, experts, random, progress: false });
+    assert.match(
+      good.report.verdict.rules.find((r) => r.rule === "goal-near-end")?.message ?? "",
+      /^in all 3 expert trajectories the goal check first fires only in the last/,
+    );
   });
 
   it("rejects sub-tasks listed in the wrong order", () => {
