@@ -46,7 +46,7 @@ import {
 import { functionNameFor, type PlannedSubtask, shiftLines } from "./parse.ts";
 import { flaggedChecks, nextStreaks, planRefinement, type RefinePlan } from "./refine.ts";
 import { buildScene, type Scene } from "./scene.ts";
-import { renderTemplate } from "./templates.ts";
+import { renderTemplate, renderText } from "./templates.ts";
 
 export const GENERATION_FORMAT = "vlmcar.generation/1";
 
@@ -196,7 +196,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   const rounds: RoundRecord[] = [];
   let draft: Draft | null = null;
   let attempt = 0;
-  let restartNote: { failures: number; problems: string } | null = null;
+  let restartNote: RestartNote | null = null;
   let last: { program: RewardProgram; verification: Verification } | null = null;
   let nextPlan: RefinePlan | null = null;
   let streaks = new Map<string, number>();
@@ -263,7 +263,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         });
         log(`  ${error.message}`);
         writeProgress();
-        restartNote = { failures: 1, problems: `- ${error.message}` };
+        restartNote = { failures: 1, problems: `- ${error.message}`, feedback: "- (none: no program was made)" };
         draft = null;
         attempt++;
         continue;
@@ -313,7 +313,11 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
       }
       if (nextPlan.restart) {
         const attemptStart = rounds.findLast((r) => r.action === "chain")?.round ?? 1;
-        restartNote = { failures: round - attemptStart + 1, problems: failedRuleLines(report) };
+        restartNote = {
+          failures: round - attemptStart + 1,
+          problems: failedRuleLines(report),
+          feedback: report.feedback.items.map((item) => `- ${item.message}`).join("\n") || "- (none)",
+        };
         draft = null;
         attempt++;
         streaks = new Map();
@@ -338,21 +342,30 @@ interface Context {
   chatSettings: (attempt: number) => ChatSettings;
 }
 
+/** What the restarted chain is told about the attempt that failed: the rules and the feedback behind them. */
+interface RestartNote {
+  failures: number;
+  problems: string;
+  feedback: string;
+}
+
 async function runChain(
   ctx: Context,
   attempt: number,
-  restartNote: { failures: number; problems: string } | null,
+  restartNote: RestartNote | null,
   turns: Turn[],
 ): Promise<Draft> {
   const { scene } = ctx;
   const conversation = new Conversation(ctx.vlm, ctx.chatSettings(attempt), ctx.system, turns);
+  // A paragraph of its own: a blank line parts it from the question that follows.
   const note = restartNote
-    ? renderTemplate("restart-note", {
+    ? `${renderText("restart-note", {
         attempt: attempt + 1,
         failures: restartNote.failures,
         problems: restartNote.problems,
-      })
-    : [];
+        feedback: restartNote.feedback,
+      })}\n`
+    : "";
   const goalReply = await conversation.ask(
     renderTemplate("1-goal", {
       task: scene.task,
