@@ -32,6 +32,7 @@ import type { FeedbackItem, Verification, VerificationReport } from "../verify/r
 import { writeVerification } from "../verify/report.ts";
 import { verifyProgram } from "../verify/verify.ts";
 import { VlmClient } from "../vlm/client.ts";
+import { VlmError } from "../vlm/errors.ts";
 import type { ContentPart, Vlm } from "../vlm/types.ts";
 import {
   askForCheck,
@@ -106,8 +107,11 @@ export interface GenerationSummary {
   readonly env: string;
   readonly task: string;
   readonly vlm: string;
-  /** "running" while rounds are still to come (the summary is rewritten after every round). */
-  readonly verdict: "accepted" | "rejected" | "failed" | "running";
+  /**
+   * "running" while rounds are still to come (the summary is rewritten after every round); "waiting" when a
+   * `manual` reply did not come in time: no verdict yet, and rerunning the command resumes.
+   */
+  readonly verdict: "accepted" | "rejected" | "failed" | "running" | "waiting";
   /** Why the run stopped early (a VLM error, the budget, no experts). */
   readonly error?: string;
   readonly program: string | null;
@@ -201,6 +205,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   let nextPlan: RefinePlan | null = null;
   let streaks = new Map<string, number>();
   let stopError: string | undefined;
+  let waiting = false;
 
   // The summary is rewritten after every round, so a run cut short still shows how far it got.
   const writeProgress = (): void => {
@@ -220,7 +225,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   const finish = (): GenerationResult => {
     const accepted = last?.verification.report.verdict.accepted ?? false;
     let program: RewardProgram | null = null;
-    if (last) {
+    if (last && !waiting) {
       const r = rounds.filter((x) => x.program).at(-1)?.round;
       program = withNotes(last.program, `verification: ${accepted ? "accepted" : "rejected"} in round ${r}`);
       saveRewardProgram(join(dir, "program.json"), program);
@@ -235,6 +240,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
       started,
       previous,
       settings,
+      waiting,
     });
     writeJson(join(dir, "summary.json"), summary);
     return { dir, summary, program };
@@ -327,7 +333,12 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
     // A VLM error that retries could not fix (auth, budget, a provider down): stop, keeping all that was
     // paid for; running again into this folder resumes from the transcript.
     stopError = error instanceof Error ? error.message : String(error);
-    log(`stopped: ${stopError}`);
+    if (error instanceof VlmError && error.kind === "manual-timeout") {
+      // Nobody answered yet: that is no verdict on the program, only a pause.
+      waiting = true;
+      stopError = `waiting for a manual reply: ${stopError.replace(/ and run again.*$/, "")}, then run the same command again to resume (every answered request is kept; wait longer with VLMCAR_MANUAL_TIMEOUT_S)`;
+    }
+    log(`${waiting ? "paused" : "stopped"}: ${stopError}`);
   }
   return finish();
 }
@@ -714,6 +725,7 @@ function summarize(s: {
   previous: GenerationSummary | null;
   settings: Record<string, unknown>;
   running?: boolean;
+  waiting?: boolean;
 }): GenerationSummary {
   const finished = new Date();
   const wallSeconds = (finished.getTime() - s.started.getTime()) / 1000;
@@ -742,7 +754,15 @@ function summarize(s: {
     env: s.scene.envId,
     task: s.scene.task,
     vlm: s.options.vlmSpec,
-    verdict: s.running ? "running" : s.program === null ? "failed" : s.accepted ? "accepted" : "rejected",
+    verdict: s.running
+      ? "running"
+      : s.waiting
+        ? "waiting"
+        : s.program === null
+          ? "failed"
+          : s.accepted
+            ? "accepted"
+            : "rejected",
     ...(s.error ? { error: s.error } : {}),
     program: s.program ? "program.json" : null,
     programHash: s.program ? programHash(s.program) : null,

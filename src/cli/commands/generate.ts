@@ -97,11 +97,12 @@ export function registerGenerate(program: Command): void {
       const { summary } = result;
       const money = `$${summary.costUsd.toFixed(4)}`;
       out.say(
-        `${summary.verdict}${summary.programHash ? ` program ${summary.programHash.slice(0, 12)}` : ""} after ` +
+        `${summary.verdict === "waiting" ? "no verdict yet (waiting)" : summary.verdict}${summary.programHash ? ` program ${summary.programHash.slice(0, 12)}` : ""} after ` +
           `${summary.rounds.length} round(s): ${summary.calls.total} calls (${summary.calls.paid} paid, ` +
           `${summary.calls.cached} from the transcript), ${summary.tokens.input + summary.tokens.output} tokens, ${money}`,
       );
-      if (summary.error) out.say(`stopped: ${summary.error}; run the same command again to resume`);
+      if (summary.verdict === "waiting") out.say(summary.error ?? "waiting for a manual reply");
+      else if (summary.error) out.say(`stopped: ${summary.error}; run the same command again to resume`);
       if (result.program) out.say(`wrote ${resolve(dir, "program.json")}`);
       out.result({
         dir,
