@@ -13,11 +13,21 @@ import {
   shiftLines,
 } from "./parse.ts";
 import { describeProblems, probeCheck } from "./probe.ts";
+import { frameDescription } from "./families.ts";
 import type { Scene } from "./scene.ts";
 import { renderTemplate, renderText } from "./templates.ts";
 
 /** The most sub-tasks the VLM may list (the RewardProgram limit). */
 export { MAX_SUBTASKS } from "../program/program.ts";
+
+/**
+ * How a generation asks and assembles. 1: two images and the seed's mission (the zoo's recordings); 2: the
+ * initial frames of several episodes, a task text true of every episode, the env family's frame description,
+ * and checks kept exactly as written. A folder keeps the revision it was started with, so it resumes and
+ * replays to the same requests.
+ */
+export type GenerationRevision = 1 | 2;
+export const CURRENT_REVISION: GenerationRevision = 2;
 
 export interface ChatSettings {
   temperature?: number;
@@ -85,10 +95,16 @@ export class Conversation {
   }
 }
 
-/** The system prompt: the program contract, the frame format and the prelude API, verbatim. */
-export function systemPrompt(scene: Scene): string {
+/**
+ * The system prompt: the program contract, the frame format and the prelude API, verbatim. Revision 2 adds
+ * what the env family's renderer draws and what varies between episodes (families.ts); revision 1 is the
+ * text recorded generations were asked with.
+ */
+export function systemPrompt(scene: Scene, revision: GenerationRevision = CURRENT_REVISION): string {
   const { width, height } = scene.initial;
-  return renderText("system", {
+  const frames = revision >= 2 ? { frames: frameDescription(scene.envId, scene.render) } : {};
+  return renderText(revision >= 2 ? "system" : "system-v1", {
+    ...frames,
     width,
     height,
     tile_line:
@@ -110,12 +126,15 @@ export async function askForCheck(
   question: ContentPart[],
   check: string,
   scene: Scene,
-  options: { maxRepairs: number; stage: Turn["stage"] },
+  options: { maxRepairs: number; stage: Turn["stage"]; revision?: GenerationRevision },
 ): Promise<CheckDraft> {
   const fn = functionNameFor(check === "goal" ? "goal_reached" : check);
   let reply = await conversation.ask(question, options.stage, check);
   for (let repair = 0; ; repair++) {
-    const parsed = parseCheckReply(reply.text, fn, { truncated: reply.finishReason === "length" });
+    const parsed = parseCheckReply(reply.text, fn, {
+      truncated: reply.finishReason === "length",
+      legacy: (options.revision ?? CURRENT_REVISION) < 2,
+    });
     let problem: string;
     if (parsed.ok) {
       const errors = probeCheck(check, parsed.value.code, scene);
@@ -148,11 +167,13 @@ export async function askForCheck(
 export async function askForPlan(
   conversation: Conversation,
   question: ContentPart[],
-  options: { maxRepairs: number; maxSubtasks: number; stage: Turn["stage"] },
+  options: { maxRepairs: number; maxSubtasks: number; stage: Turn["stage"]; revision?: GenerationRevision },
 ): Promise<PlannedSubtask[]> {
   let reply = await conversation.ask(question, options.stage);
   for (let repair = 0; ; repair++) {
-    const parsed = parseSubtaskList(reply.text, options.maxSubtasks);
+    const parsed = parseSubtaskList(reply.text, options.maxSubtasks, {
+      legacy: (options.revision ?? CURRENT_REVISION) < 2,
+    });
     if (parsed.ok) return parsed.value;
     conversation.flagLast(parsed.problem);
     if (repair >= options.maxRepairs) {

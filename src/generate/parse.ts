@@ -327,8 +327,16 @@ export interface PlannedSubtask {
 }
 
 /** Reads the sub-task list from a reply: a JSON list, or the last numbered list (1., 2., ... or 1), 2), ...). */
-export function parseSubtaskList(text: string, maxSubtasks: number): ParseResult<PlannedSubtask[]> {
-  const items = jsonItems(text) ?? numberedItems(text);
+export function parseSubtaskList(
+  text: string,
+  maxSubtasks: number,
+  options: {
+    /** Revision 1's reading, which dropped a description's closing parenthesis (kept for replays). */
+    legacy?: boolean;
+  } = {},
+): ParseResult<PlannedSubtask[]> {
+  const split = (line: string) => splitItem(line, options.legacy ?? false);
+  const items = jsonItems(text, split) ?? numberedItems(text, split);
   if (items === null || items.length === 0) {
     return {
       ok: false,
@@ -359,7 +367,7 @@ interface RawItem {
   description: string;
 }
 
-function jsonItems(text: string): RawItem[] | null {
+function jsonItems(text: string, split: (line: string) => RawItem): RawItem[] | null {
   const candidates = [
     ...codeBlocks(text)
       .filter((b) => b.lang === "json" || /^\s*[[{]/.test(b.code))
@@ -378,7 +386,7 @@ function jsonItems(text: string): RawItem[] | null {
     }
     if (!Array.isArray(value)) continue;
     const items = value.map((v): RawItem | null => {
-      if (typeof v === "string") return splitItem(v);
+      if (typeof v === "string") return split(v);
       if (v && typeof v === "object") {
         const o = v as Record<string, unknown>;
         const name = typeof o.name === "string" ? o.name : "";
@@ -393,7 +401,7 @@ function jsonItems(text: string): RawItem[] | null {
 }
 
 /** The last run of lines numbered 1, 2, 3, ... in the text (earlier runs are usually drafts or reasoning). */
-function numberedItems(text: string): RawItem[] | null {
+function numberedItems(text: string, split: (line: string) => RawItem): RawItem[] | null {
   const runs: string[][] = [];
   let current: string[] | null = null;
   for (const line of text.split(/\r?\n/)) {
@@ -406,16 +414,19 @@ function numberedItems(text: string): RawItem[] | null {
     } else if (current && n === current.length + 1) current.push(m[2]);
   }
   const last = runs.at(-1);
-  return last ? last.map(splitItem) : null;
+  return last ? last.map(split) : null;
 }
 
 /** "`pick_up_key`: the key is gone" / "**Pick up key** - ..." / "Pick up the key" → name and description. */
-function splitItem(line: string): RawItem {
+function splitItem(line: string, legacy: boolean): RawItem {
   const plain = line.trim();
   const m =
     /^[`*_"]*([A-Za-z][\w -]{0,62}?)[`*_"]*\s*(?::|\s[-–—]\s)\s*(.+)$/.exec(plain) ??
     /^[`*]+([A-Za-z][\w -]{0,62}?)[`*]+\s*(.*)$/.exec(plain);
-  if (m) return { name: m[1].trim(), description: unwrapParens(m[2]).trim() || m[1].trim() };
+  if (m) {
+    const description = legacy ? m[2].replace(/^[(]|[)]$/g, "") : unwrapParens(m[2]);
+    return { name: m[1].trim(), description: description.trim() || m[1].trim() };
+  }
   return { name: plain.split(/\s+/).slice(0, 5).join(" "), description: plain };
 }
 
