@@ -45,6 +45,8 @@ export interface Turn {
   readonly source: ChatReply["source"];
   /** What was wrong with the reply, when it could not be used. */
   readonly problem?: string;
+  /** Which of the candidates asked for the same check this turn belongs to (best of K; absent for the first). */
+  readonly candidate?: number;
 }
 
 /** A usable check: its assembled code, and what wrote it. */
@@ -67,11 +69,19 @@ export class Conversation {
 
   constructor(
     private readonly vlm: Vlm,
-    private readonly settings: ChatSettings,
-    system: string,
+    readonly settings: ChatSettings,
+    private readonly system: string,
     private readonly turns: Turn[],
+    private readonly candidate?: number,
   ) {
     this.messages.push({ role: "system", content: [system] });
+  }
+
+  /** A new conversation with the same messages so far, which goes on apart from this one. */
+  branch(settings: ChatSettings, turns: Turn[], candidate?: number): Conversation {
+    const copy = new Conversation(this.vlm, settings, this.system, turns, candidate);
+    copy.messages.push(...this.messages.slice(1));
+    return copy;
   }
 
   /** Sends `content` as the next user turn; the reply joins the conversation. */
@@ -84,7 +94,13 @@ export class Conversation {
       ...(this.settings.seed === undefined ? {} : { seed: this.settings.seed }),
     });
     this.messages.push({ role: "assistant", content: [reply.text] });
-    this.turns.push({ stage, ...(check ? { check } : {}), callId: reply.callId, source: reply.source });
+    this.turns.push({
+      stage,
+      ...(check ? { check } : {}),
+      callId: reply.callId,
+      source: reply.source,
+      ...(this.candidate ? { candidate: this.candidate } : {}),
+    });
     return reply;
   }
 
@@ -102,7 +118,8 @@ export class Conversation {
  */
 export function systemPrompt(scene: Scene, revision: GenerationRevision = CURRENT_REVISION): string {
   const { width, height } = scene.initial;
-  const frames = revision >= 2 ? { frames: frameDescription(scene.envId, scene.render) } : {};
+  const frames: Record<string, string> =
+    revision >= 2 ? { frames: frameDescription(scene.envId, scene.render) } : {};
   return renderText(revision >= 2 ? "system" : "system-v1", {
     ...frames,
     width,

@@ -15,7 +15,7 @@
  * back to the VLM (a bounded number of repair turns).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Frame } from "../image/frame.ts";
 import { decodePng, encodePng } from "../image/png.ts";
 import {
@@ -39,7 +39,9 @@ import {
   askForPlan,
   type ChatSettings,
   type CheckDraft,
+  CURRENT_REVISION,
   Conversation,
+  type GenerationRevision,
   systemPrompt,
   type Turn,
   UnusableReplyError,
@@ -76,6 +78,19 @@ export interface GenerateOptions {
   temperature?: number;
   maxTokens?: number;
   criteria?: Partial<VerifyCriteria>;
+  /**
+   * Candidates asked for each check (default 1). With K > 1 every check question is asked K times (sampling
+   * seeds differ), each candidate's fire pattern is scored once on the verification trajectories, and the best
+   * combination is kept (checks are independent until the tracker); the round records pass rates per stage.
+   */
+  candidates?: number;
+  /** Initial frames shown in the chain's first turn, of as many episodes (default 3; revision 2 only). */
+  initialFrames?: number;
+  /**
+   * How the generation asks (see GenerationRevision); default: the folder's own revision when resuming, the
+   * recording's when replaying a transcript whose folder names one, else the current one.
+   */
+  revision?: GenerationRevision;
   /** How provenance labels the program: "vlm", or "fixture" for replies scripted by tests. */
   provenanceSource?: "vlm" | "fixture";
   /** Progress lines for people (default: none). */
@@ -158,6 +173,8 @@ interface Draft {
   goal: string;
   plan: PlannedSubtask[];
   checks: Map<string, CheckDraft>;
+  /** This round's candidates per check, when more than one was asked (best of K); the first is in `checks`. */
+  alternatives: Map<string, CheckDraft[]>;
 }
 
 export async function generateProgram(options: GenerateOptions): Promise<GenerationResult> {
@@ -171,7 +188,13 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   const seed = options.seed ?? 0;
   const criteria = resolveCriteria(options.criteria);
   const log = options.log ?? (() => {});
+  const revision = resolveRevision(options, dir);
+  const initialFrames = revision >= 2 ? positive("initialFrames", options.initialFrames ?? 3) : 1;
+  const candidates = positive("candidates", options.candidates ?? 1);
   const settings = {
+    revision,
+    ...(revision >= 2 ? { initialFrames } : {}),
+    ...(candidates > 1 ? { candidates } : {}),
     maxRounds,
     experts,
     random,
@@ -185,17 +208,24 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   };
 
   mkdirSync(dir, { recursive: true });
-  const scene = buildScene({ envId: options.envId, task: options.task, render: options.render, seed });
+  const scene = buildScene({
+    envId: options.envId,
+    task: options.task,
+    render: options.render,
+    seed,
+    examples: initialFrames,
+    taskText: revision >= 2 ? "family" : "mission",
+  });
   claimFolder(dir, scene, options.vlmSpec, settings);
   const previous = readJson<GenerationSummary>(join(dir, "summary.json"));
 
-  const system = systemPrompt(scene);
+  const system = systemPrompt(scene, revision);
   const chatSettings = (attempt: number): ChatSettings => ({
     temperature: settings.temperature,
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     ...(attempt > 0 ? { seed: attempt } : {}),
   });
-  const ctx = { scene, vlm: options.vlm, system, maxRepairs, chatSettings };
+  const ctx: Context = { scene, vlm: options.vlm, system, maxRepairs, chatSettings, revision, candidates };
 
   const rounds: RoundRecord[] = [];
   let draft: Draft | null = null;
@@ -351,6 +381,56 @@ interface Context {
   system: string;
   maxRepairs: number;
   chatSettings: (attempt: number) => ChatSettings;
+  revision: GenerationRevision;
+  /** Candidates asked per check (best of K). */
+  candidates: number;
+}
+
+/** Which revision this generation asks with (see GenerateOptions.revision). */
+function resolveRevision(options: GenerateOptions, dir: string): GenerationRevision {
+  if (options.revision !== undefined) return options.revision;
+  const recorded = (path: string): GenerationRevision | null => {
+    const task = readJson<{ settings?: { revision?: unknown } }>(path);
+    if (task === null) return null;
+    // A folder from before revisions were recorded asked as revision 1 does.
+    return task.settings?.revision === 2 ? 2 : 1;
+  };
+  const own = recorded(join(dir, "task.json"));
+  if (own !== null) return own;
+  if (options.vlmSpec.startsWith("replay:")) {
+    const replayed = recorded(join(dirname(options.vlmSpec.slice("replay:".length)), "task.json"));
+    if (replayed !== null) return replayed;
+  }
+  return CURRENT_REVISION;
+}
+
+/** The images of the chain's first turn (and of every refine turn): each example's initial frame, captioned. */
+function exampleImages(scene: Scene): ContentPart[] {
+  return scene.examples.flatMap((e, k) => [
+    `Image ${k + 1}, episode seed ${e.seed}${e.mission ? `, mission "${e.mission}"` : ""}:\n`,
+    { type: "image" as const, image: e.initial },
+  ]);
+}
+
+/** The first turn's text and images, as the generation's revision asks it. */
+function openingQuestion(ctx: Context, note: string): ContentPart[] {
+  const { scene } = ctx;
+  if (ctx.revision < 2) {
+    return renderTemplate("1-goal-v1", {
+      task: scene.task,
+      "image:initial": [{ type: "image", image: scene.initial }],
+      "image:goal": [{ type: "image", image: scene.goal }],
+      restart_note: note,
+    });
+  }
+  return renderTemplate("1-goal", {
+    task: scene.task,
+    count: scene.examples.length,
+    goal_index: scene.examples.length + 1,
+    "image:initials": exampleImages(scene),
+    "image:goal": [{ type: "image", image: scene.goal }],
+    restart_note: note,
+  });
 }
 
 /** What the restarted chain is told about the attempt that failed: the rules and the feedback behind them. */
@@ -377,22 +457,20 @@ async function runChain(
         feedback: restartNote.feedback,
       })}\n`
     : "";
-  const goalReply = await conversation.ask(
-    renderTemplate("1-goal", {
-      task: scene.task,
-      "image:initial": [{ type: "image", image: scene.initial }],
-      "image:goal": [{ type: "image", image: scene.goal }],
-      restart_note: note,
-    }),
-    "goal",
-  );
+  const goalReply = await conversation.ask(openingQuestion(ctx, note), "goal");
   const goal = goalReply.text.trim();
   const plan = await askForPlan(conversation, renderTemplate("2-subtasks", { max_subtasks: MAX_SUBTASKS }), {
     maxRepairs: ctx.maxRepairs,
     maxSubtasks: MAX_SUBTASKS,
     stage: "subtasks",
+    revision: ctx.revision,
   });
   const checks = new Map<string, CheckDraft>();
+  const alternatives = new Map<string, CheckDraft[]>();
+  const keep = (name: string, candidates: CheckDraft[]): void => {
+    checks.set(name, candidates[0]);
+    if (candidates.length > 1) alternatives.set(name, candidates);
+  };
   for (const [k, subtask] of plan.entries()) {
     const question = renderTemplate("3-subtask-check", {
       index: k + 1,
@@ -401,23 +479,11 @@ async function runChain(
       description: subtask.description,
       function: functionNameFor(subtask.name),
     });
-    checks.set(
-      subtask.name,
-      await askForCheck(conversation, question, subtask.name, scene, {
-        maxRepairs: ctx.maxRepairs,
-        stage: "check",
-      }),
-    );
+    keep(subtask.name, await askCandidates(ctx, conversation, question, subtask.name, "check", turns));
   }
   const goalQuestion = renderTemplate("4-goal-check", { function: functionNameFor("goal_reached") });
-  checks.set(
-    "goal",
-    await askForCheck(conversation, goalQuestion, "goal", scene, {
-      maxRepairs: ctx.maxRepairs,
-      stage: "check",
-    }),
-  );
-  return { attempt, goal, plan, checks };
+  keep("goal", await askCandidates(ctx, conversation, goalQuestion, "goal", "check", turns));
+  return { attempt, goal, plan, checks, alternatives };
 }
 
 // ---- refinement ----
@@ -433,7 +499,7 @@ async function refineDraft(
 ): Promise<void> {
   const { scene } = ctx;
   const report = last.verification.report;
-  const context = refineContext(scene, draft, last.program, report, criteria);
+  const context = refineContext(scene, draft, last.program, report, criteria, flaggedChecks(report));
   const settings = ctx.chatSettings(draft.attempt);
   const toRewrite = new Map(plan.checks);
 
@@ -451,6 +517,7 @@ async function refineDraft(
       maxRepairs: ctx.maxRepairs,
       maxSubtasks: MAX_SUBTASKS,
       stage: "order",
+      revision: ctx.revision,
     });
     const before = draft.plan.map((s) => s.name);
     const after = revised.map((s) => s.name);
@@ -470,45 +537,85 @@ async function refineDraft(
           description: subtask.description,
           function: functionNameFor(subtask.name),
         });
-        draft.checks.set(
-          subtask.name,
-          await askForCheck(conversation, question, subtask.name, scene, {
-            maxRepairs: ctx.maxRepairs,
-            stage: "check",
-          }),
-        );
+        const candidates = await askCandidates(ctx, conversation, question, subtask.name, "check", turns);
+        draft.checks.set(subtask.name, candidates[0]);
+        if (candidates.length > 1) draft.alternatives.set(subtask.name, candidates);
         toRewrite.delete(subtask.name);
       }
-      for (const name of before) if (!after.includes(name)) draft.checks.delete(name);
+      for (const name of before) {
+        if (after.includes(name)) continue;
+        draft.checks.delete(name);
+        draft.alternatives.delete(name);
+      }
       draft.plan = revised;
     }
   }
 
+  // Every failing check is rewritten on its own, in its own conversation, all at once (the client bounds how
+  // many calls run together). Each question carries the whole program and where every check stands.
   const ordered = [...draft.plan.map((s) => s.name), "goal"].filter((c) => toRewrite.has(c));
-  for (const check of ordered) {
-    const items = toRewrite.get(check) ?? [];
-    const current = draft.checks.get(check);
-    if (!current) continue;
-    const subtask = draft.plan.find((s) => s.name === check);
-    const conversation = new Conversation(ctx.vlm, settings, ctx.system, turns);
-    const question = joinParts(
-      context,
-      renderTemplate("refine-check", {
-        label: check === "goal" ? "the goal check" : `the check of sub-task "${check}"`,
-        description: subtask ? subtask.description : draft.goal,
-        feedback: feedbackText(items, draft),
-        frames: feedbackFrames(items, last.verification),
-        function: current.functionName || functionNameFor(check === "goal" ? "goal_reached" : check),
-      }),
-    );
-    draft.checks.set(
-      check,
-      await askForCheck(conversation, question, check, scene, {
-        maxRepairs: ctx.maxRepairs,
-        stage: "refine",
-      }),
-    );
+  const rewrites = await Promise.all(
+    ordered.map(async (check) => {
+      const own: Turn[] = [];
+      const items = toRewrite.get(check) ?? [];
+      const current = draft.checks.get(check);
+      if (!current) return { check, own, candidates: [] as CheckDraft[] };
+      const subtask = draft.plan.find((s) => s.name === check);
+      const conversation = new Conversation(ctx.vlm, settings, ctx.system, own);
+      const question = joinParts(
+        context,
+        renderTemplate("refine-check", {
+          label: check === "goal" ? "the goal check" : `the check of sub-task "${check}"`,
+          description: subtask ? subtask.description : draft.goal,
+          feedback: feedbackText(items, draft),
+          frames: feedbackFrames(items, last.verification),
+          function: current.functionName || functionNameFor(check === "goal" ? "goal_reached" : check),
+        }),
+      );
+      const candidates = await askCandidates(ctx, conversation, question, check, "refine", own);
+      return { check, own, candidates };
+    }),
+  );
+  for (const { check, own, candidates } of rewrites) {
+    turns.push(...own);
+    if (candidates.length === 0) continue;
+    draft.checks.set(check, candidates[0]);
+    if (candidates.length > 1) draft.alternatives.set(check, candidates);
   }
+}
+
+/**
+ * Asks `question` for `ctx.candidates` candidate checks: the first in `conversation` (which goes on with it),
+ * the others in branches of it, each with its own sampling seed so that neither the provider nor the cache
+ * hands back the same reply. A branch whose reply stays unusable is dropped; the first candidate's failure
+ * is the chain's (UnusableReplyError).
+ */
+async function askCandidates(
+  ctx: Context,
+  conversation: Conversation,
+  question: ContentPart[],
+  check: string,
+  stage: Turn["stage"],
+  turns: Turn[],
+): Promise<CheckDraft[]> {
+  const options = { maxRepairs: ctx.maxRepairs, stage, revision: ctx.revision };
+  const branches = Array.from({ length: ctx.candidates - 1 }, (_, k) => {
+    const own: Turn[] = [];
+    const seed = (conversation.settings.seed ?? 0) + 1000 * (k + 1);
+    const branch = conversation.branch({ ...conversation.settings, seed }, own, k + 1);
+    return { own, asked: askForCheck(branch, question, check, ctx.scene, options) };
+  });
+  const first = askForCheck(conversation, question, check, ctx.scene, options);
+  const settled = await Promise.allSettled([first, ...branches.map((b) => b.asked)]);
+  for (const b of branches) turns.push(...b.own);
+  const head = settled[0];
+  if (head.status === "rejected") throw head.reason;
+  const out: CheckDraft[] = [head.value];
+  for (const r of settled.slice(1)) {
+    if (r.status === "fulfilled") out.push(r.value);
+    else if (!(r.reason instanceof UnusableReplyError)) throw r.reason;
+  }
+  return out;
 }
 
 /** The opening of every refine turn: images, goal, plan, the program as it stands, and why it was rejected. */
@@ -518,6 +625,7 @@ function refineContext(
   program: RewardProgram,
   report: VerificationReport,
   criteria: VerifyCriteria,
+  flagged: ReadonlySet<string>,
 ): ContentPart[] {
   const checks = [
     ...program.subtasks.map((s, k) => ({
@@ -528,7 +636,9 @@ function refineContext(
   ];
   return renderTemplate("refine-context", {
     task: scene.task,
-    "image:initial": [{ type: "image", image: scene.initial }],
+    count: scene.examples.length,
+    goal_index: scene.examples.length + 1,
+    "image:initials": exampleImages(scene),
     "image:goal": [{ type: "image", image: scene.goal }],
     goal: draft.goal,
     plan: draft.plan.map((s, k) => `${k + 1}. ${s.name}: ${s.description}`).join("\n"),
@@ -537,7 +647,33 @@ function refineContext(
     random: report.random.count,
     random_limit: `${Math.round(criteria.maxRandomGoalRate * 100)}%`,
     rules: failedRuleLines(report),
+    state: programState(report, flagged),
   });
+}
+
+/**
+ * Where each check stands, so the question about one check shows the whole program's state: how often it
+ * fires on expert and random trajectories (each check on its own), how often the tracker counted it, and
+ * whether verification flagged it (it is then being rewritten in this round too).
+ */
+export function programState(report: VerificationReport, flagged: ReadonlySet<string>): string {
+  const share = (x: number, n: number): string => `${Math.round(x * n)} of ${n}`;
+  return report.checks
+    .map((c) => {
+      const title = c.role === "goal" ? "The goal check" : `Sub-task ${c.position}, ${c.name}`;
+      const firstAt =
+        c.expert.meanFirstFireFraction === null
+          ? ""
+          : `, first true on average ${Math.round(c.expert.meanFirstFireFraction * 100)}% into the episode`;
+      return (
+        `- ${title}: true in ${share(c.expert.fireRate, c.expert.trajectories)} expert trajectories${firstAt}; ` +
+        `counted by the tracker in ${share(c.expert.latchRate, c.expert.trajectories)}; true in ` +
+        `${share(c.random.fireRate, c.random.trajectories)} random trajectories; ` +
+        `${c.errorFrames > 0 ? `erred on ${c.errorFrames} frames; ` : ""}` +
+        (flagged.has(c.name) ? "flagged by verification" : "no problem found")
+      );
+    })
+    .join("\n");
 }
 
 function failedRuleLines(report: VerificationReport): string {
