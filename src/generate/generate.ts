@@ -27,6 +27,7 @@ import {
   saveRewardProgram,
 } from "../program/program.ts";
 import type { RenderSpec } from "../trajectories/render-spec.ts";
+import { combineCandidates, type StageScore } from "../verify/combine.ts";
 import { resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
 import type { FeedbackItem, Verification, VerificationReport } from "../verify/report.ts";
 import { writeVerification } from "../verify/report.ts";
@@ -114,7 +115,18 @@ export interface RoundRecord {
   readonly failedRules: readonly string[];
   /** Set when the round produced no program (a reply stayed unusable). */
   readonly error?: string;
+  /** Best of K: how the candidates were scored, and each stage's pass rate (absent when K = 1). */
+  readonly candidates?: CandidateSelection;
   readonly turns: readonly Turn[];
+}
+
+/** The outcome of scoring a round's candidate checks (see src/verify/combine.ts). */
+export interface CandidateSelection {
+  readonly combinations: number;
+  readonly searched: "exhaustive" | "greedy";
+  /** Whether the combination kept passed every rule when scored (its full verification is the round's). */
+  readonly accepted: boolean;
+  readonly stages: readonly StageScore[];
 }
 
 export interface GenerationSummary {
@@ -305,6 +317,20 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         continue;
       }
 
+      let selection: CandidateSelection | undefined;
+      if (draft.alternatives.size > 0) {
+        selection = chooseCandidates(draft, scene, options.provenanceSource ?? "vlm", dir, {
+          experts,
+          random,
+          seed,
+          criteria,
+        });
+        log(
+          `  best of ${candidates}: ${selection.combinations} combinations scored; pass rate per stage: ${selection.stages
+            .map((st) => `${st.check} ${st.passing}/${st.candidates}`)
+            .join(", ")}`,
+        );
+      }
       const program = assemble(draft, scene, options.provenanceSource ?? "vlm", dir);
       const programFile = `program_round${round}.json`;
       saveRewardProgram(join(dir, programFile), program);
@@ -330,6 +356,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         verification: `verify_round${round}/report.json`,
         accepted: report.verdict.accepted,
         failedRules,
+        ...(selection ? { candidates: selection } : {}),
         turns,
       });
       log(
@@ -755,6 +782,50 @@ function assemble(draft: Draft, scene: Scene, source: "vlm" | "fixture", dir: st
       notes: `written by transcript calls ${names.map((n, k) => `${n}: ${drafts[k].callId}`).join(", ")}`,
     },
   });
+}
+
+/**
+ * Best of K: scores every combination of this round's candidates on the verification trajectories and puts
+ * the best one in the draft (see src/verify/combine.ts). Checks with one candidate keep it.
+ */
+function chooseCandidates(
+  draft: Draft,
+  scene: Scene,
+  source: "vlm" | "fixture",
+  dir: string,
+  v: { experts: number; random: number; seed: number; criteria: VerifyCriteria },
+): CandidateSelection {
+  const names = checkNamesOf(draft);
+  const lists = names.map((name) => {
+    const current = draft.checks.get(name);
+    if (!current) throw new Error(`internal: no check for "${name}" in the draft`);
+    return draft.alternatives.get(name) ?? [current];
+  });
+  const counts = lists.map((l) => l.length);
+  const columns = Array.from({ length: Math.max(...counts) }, (_, k) =>
+    assemble(
+      { ...draft, checks: new Map(names.map((name, c) => [name, lists[c][Math.min(k, counts[c] - 1)]])) },
+      scene,
+      source,
+      dir,
+    ),
+  );
+  const result = combineCandidates(columns, counts, {
+    envId: scene.envId,
+    render: scene.render,
+    experts: v.experts,
+    random: v.random,
+    seed: v.seed,
+    criteria: v.criteria,
+  });
+  for (const [c, name] of names.entries()) draft.checks.set(name, lists[c][result.choice[c]]);
+  draft.alternatives.clear();
+  return {
+    combinations: result.combinations,
+    searched: result.searched,
+    accepted: result.accepted,
+    stages: result.stages,
+  };
 }
 
 function withNotes(program: RewardProgram, note: string): RewardProgram {

@@ -334,7 +334,8 @@ function partialSet(group: Group, evaluator: ProgramEvaluator, run: GroupRun): T
   };
 }
 
-function judge(input: {
+/** The acceptance rules for analysed episodes (exported for scoring combinations of candidate checks). */
+export function judge(input: {
   compileErrors: readonly CheckError[];
   experts: readonly EpisodeAnalysis[];
   random: readonly EpisodeAnalysis[];

@@ -15,6 +15,8 @@ interface GenerateCliOptions {
   experts: string;
   random: string;
   seed: string;
+  candidates: string;
+  initialFrames: string;
   budget?: string;
   out?: string;
   json?: boolean;
@@ -45,6 +47,12 @@ export function registerGenerate(program: Command): void {
       "seed of the goal frame's expert episode and of the first verification episodes",
       "0",
     )
+    .option(
+      "--candidates <k>",
+      "candidate checks asked per check; the best combination is kept (scored once per candidate)",
+      "1",
+    )
+    .option("--initial-frames <n>", "initial frames of as many episodes shown in the first question", "3")
     .option("--budget <usd>", "dollars this generation may spend on VLM calls (default VLMCAR_BUDGET_USD)")
     .option(
       "--out <dir>",
@@ -57,6 +65,8 @@ export function registerGenerate(program: Command): void {
       const experts = integer("--experts", opts.experts, 1);
       const random = integer("--random", opts.random, 0);
       const seed = integer("--seed", opts.seed, 0);
+      const candidates = integer("--candidates", opts.candidates, 1);
+      const initialFrames = integer("--initial-frames", opts.initialFrames, 1);
       const budgetUsd = opts.budget === undefined ? undefined : Number(opts.budget);
       if (budgetUsd !== undefined && !(budgetUsd >= 0))
         throw new UserError(`--budget must be a non-negative number of dollars, got ${opts.budget}`);
@@ -87,6 +97,8 @@ export function registerGenerate(program: Command): void {
           experts,
           random,
           seed,
+          candidates,
+          initialFrames,
           log: (line) => out.say(line),
           progress: opts.json ? false : "auto",
         });
