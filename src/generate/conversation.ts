@@ -5,6 +5,7 @@
  */
 import { PRELUDE_API } from "../program/prelude/index.ts";
 import type { ChatReply, ContentPart, Message, Vlm } from "../vlm/types.ts";
+import { frameDescription } from "./families.ts";
 import {
   functionNameFor,
   type PlannedSubtask,
@@ -13,7 +14,6 @@ import {
   shiftLines,
 } from "./parse.ts";
 import { describeProblems, probeCheck } from "./probe.ts";
-import { frameDescription } from "./families.ts";
 import type { Scene } from "./scene.ts";
 import { renderTemplate, renderText } from "./templates.ts";
 
@@ -118,8 +118,9 @@ export class Conversation {
  */
 export function systemPrompt(scene: Scene, revision: GenerationRevision = CURRENT_REVISION): string {
   const { width, height } = scene.initial;
+  const described = revision >= 2 ? frameDescription(scene.envId, scene.render) : "";
   const frames: Record<string, string> =
-    revision >= 2 ? { frames: frameDescription(scene.envId, scene.render) } : {};
+    revision >= 2 ? { frames: described ? `How the frames are drawn:\n\n${described}\n` : "" } : {};
   return renderText(revision >= 2 ? "system" : "system-v1", {
     ...frames,
     width,

@@ -21,7 +21,8 @@ const FAMILIES: readonly Family[] = [
       if (render.mode === "agent-view") return frameText("minigrid-agent-view");
       if (render.mode === "custom") return "";
       const lit = render.highlight === false ? "" : `${frameText("minigrid-highlight")}\n`;
-      return frameText("minigrid").replace("{{highlight_line}}\n", lit);
+      // The formatter may indent the placeholder as a list continuation; the line goes whole.
+      return frameText("minigrid").replace(/^[ \t]*\{\{highlight_line\}\}\n/m, lit);
     },
   },
   {

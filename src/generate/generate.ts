@@ -40,8 +40,8 @@ import {
   askForPlan,
   type ChatSettings,
   type CheckDraft,
-  CURRENT_REVISION,
   Conversation,
+  CURRENT_REVISION,
   type GenerationRevision,
   systemPrompt,
   type Turn,
@@ -311,7 +311,11 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         });
         log(`  ${error.message}`);
         writeProgress();
-        restartNote = { failures: 1, problems: `- ${error.message}`, feedback: "- (none: no program was made)" };
+        restartNote = {
+          failures: 1,
+          problems: `- ${error.message}`,
+          feedback: "- (none: no program was made)",
+        };
         draft = null;
         attempt++;
         continue;
@@ -473,7 +477,6 @@ async function runChain(
   restartNote: RestartNote | null,
   turns: Turn[],
 ): Promise<Draft> {
-  const { scene } = ctx;
   const conversation = new Conversation(ctx.vlm, ctx.chatSettings(attempt), ctx.system, turns);
   // A paragraph of its own: a blank line parts it from the question that follows.
   const note = restartNote

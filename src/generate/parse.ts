@@ -284,7 +284,11 @@ export function parseCheckReply(
  * Only a bare arrow standing for the check changes: it becomes `const check = <arrow>;`. `legacy` reproduces
  * revision 1's assembly, which trimmed each statement's trailing semicolons and leading blank lines.
  */
-export function assembleCheck(statements: readonly Statement[], main: Statement, legacy = false): ParsedCheck {
+export function assembleCheck(
+  statements: readonly Statement[],
+  main: Statement,
+  legacy = false,
+): ParsedCheck {
   // A trailing semicolon is not part of a function expression, so a lone one may lose it.
   const clean = (s: string) => s.replace(/[\s;]+$/, "");
   if (statements.length === 1 && (main.bare || /^\s*function\b/.test(main.text))) {

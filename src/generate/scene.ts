@@ -105,7 +105,11 @@ export function buildScene(options: SceneOptions): Scene {
       const { obs } = env.reset({ seed: exampleSeed });
       const mission = missionOf(obs);
       // The kept expert episode's own first frame is the first example, byte for byte.
-      examples.push({ seed: exampleSeed, initial: k === 0 ? first : env.render(), ...(mission ? { mission } : {}) });
+      examples.push({
+        seed: exampleSeed,
+        initial: k === 0 ? first : env.render(),
+        ...(mission ? { mission } : {}),
+      });
     }
     const task =
       options.task?.trim() ||

@@ -11,6 +11,7 @@ import type { CheckError } from "../program/errors.ts";
 import type { EpisodeAnalysis } from "./analyze.ts";
 import type { VerifyCriteria } from "./criteria.ts";
 import type { EpisodeCheckError, Group } from "./evaluate.ts";
+import type { NegativesReport } from "./negatives.ts";
 import type { CheckReport, FeedbackFrame, FeedbackItem } from "./report.ts";
 
 export interface FeedbackOptions {
@@ -29,6 +30,8 @@ export interface FeedbackInput {
   readonly criteria: VerifyCriteria;
   /** Why evaluation stopped early or had nothing to judge, if it did. */
   readonly evaluationProblem?: string;
+  /** The harder negatives; they become feedback only when their criteria make them rules. */
+  readonly negatives?: NegativesReport;
 }
 
 /** The problems found, most fundamental first, and the text that lists them. */
@@ -200,6 +203,41 @@ export function buildFeedback(
         frame("random", a, step, `step ${step}: the goal counted`),
         frame("random", a, 0, "the episode's first frame"),
       ],
+    });
+  }
+
+  // Harder negatives, when they are acceptance rules.
+  const negatives = input.negatives;
+  if (negatives && input.criteria.rejectTruncatedFires) {
+    for (const t of negatives.truncated.checks) {
+      const c = names.indexOf(t.check);
+      if (t.fired === 0 || t.example === undefined || c < 0) continue;
+      const e = t.example;
+      items.push({
+        kind: "truncated-fires",
+        check: t.check,
+        message:
+          `${capitalize(label(c))} already returns true before ${c === names.length - 1 ? "the task is done" : "its sub-task happens"} ` +
+          `in ${t.fired} of ${t.trajectories} expert trajectories: in expert trajectory ${e.episode} (seed ${e.seed}) it fires ` +
+          `at step ${e.firedAt}, but ${t.event === "task done" ? "the task is done" : `"${t.event}" happens`} only at step ${e.cut}. ` +
+          "The check must see the sub-task done, not the approach to it.",
+        frames: [
+          frame("expert", { index: e.episode }, e.firedAt, `step ${e.firedAt}: the check fires`),
+          frame("expert", { index: e.episode }, e.cut, `step ${e.cut}: the sub-task happens`),
+        ],
+      });
+    }
+  }
+  if (negatives && input.criteria.rejectReversedCompletion && !negatives.reversed.passed) {
+    const r = negatives.reversed;
+    items.push({
+      kind: "reversed-completes",
+      check: "goal",
+      message:
+        `Played backwards (the last frame as the first), ${r.completed} of ${r.trajectories} expert trajectories still ` +
+        `complete every sub-task and the goal${r.example ? `, e.g. expert trajectory ${r.example.episode} (seed ${r.example.seed})` : ""}. ` +
+        "Each check must detect its sub-task done, which undoing it in reverse does not show.",
+      frames: [],
     });
   }
 

@@ -32,6 +32,13 @@ import { resolveCriteria, type VerifyCriteria } from "./criteria.ts";
 import { type EpisodeEvaluation, type Group, ProgramEvaluator } from "./evaluate.ts";
 import { buildFeedback, type FeedbackOptions } from "./feedback.ts";
 import {
+  describeNegatives,
+  type NegativesReport,
+  negativesReport,
+  reversedExperts,
+  truncatedNegatives,
+} from "./negatives.ts";
+import {
   type CheckReport,
   type GroupCheckStats,
   REPORT_FORMAT,
@@ -94,6 +101,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   }
 
   const sets: Record<Group, TrajectorySet | null> = { expert: null, random: null };
+  let reversed: EpisodeAnalysis[] = [];
   let evaluator: ProgramEvaluator | null = null;
   if (sandbox !== null) {
     evaluator = new ProgramEvaluator(sandbox, {
@@ -117,6 +125,9 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
         policy: options.randomPolicy ?? policyFor("random", options.envId, seed),
         onlySuccesses: false,
       });
+      if (!evaluator.aborted && sets.expert !== null && !sets.expert.frameOf) {
+        reversed = reversedExperts(sets.expert, sandbox, subtaskNames, criteria);
+      }
     } finally {
       sandbox.dispose();
     }
@@ -134,6 +145,18 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
     names.length,
   );
   const errors = evaluations.flatMap((e) => e.errors);
+  const negatives =
+    sandbox === null
+      ? undefined
+      : negativesReport(
+          truncatedNegatives(
+            evaluations.filter((_, i) => isExpert[i]),
+            experts,
+            names,
+            expertAgreement,
+          ),
+          reversed,
+        );
 
   const checks: CheckReport[] = names.map((name, c) => ({
     name,
@@ -156,11 +179,11 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   } else if (sandbox !== null && experts.length === 0) {
     evaluationProblem = `No successful expert trajectory was available for ${options.envId}, so the program could not be judged.`;
   }
-  const rules = judge({ compileErrors, experts, random, errors, criteria, evaluationProblem });
+  const rules = judge({ compileErrors, experts, random, errors, criteria, evaluationProblem, negatives });
   const feedback = rules.every((r) => r.passed)
     ? { text: "No problems found.", items: [] }
     : buildFeedback(
-        { checks, experts, random, errors, compileErrors, criteria, evaluationProblem },
+        { checks, experts, random, errors, compileErrors, criteria, evaluationProblem, negatives },
         options.feedback,
       );
 
@@ -239,6 +262,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
       framesNotRun: a.framesNotRun,
     })),
     feedback,
+    ...(negatives ? { negatives } : {}),
     timing: {
       seconds,
       frames: framesSeen,
@@ -342,6 +366,7 @@ export function judge(input: {
   errors: readonly { check: string }[];
   criteria: VerifyCriteria;
   evaluationProblem?: string;
+  negatives?: NegativesReport;
 }): RuleResult[] {
   const { compileErrors, experts, random, criteria } = input;
   if (compileErrors.length > 0) {
@@ -413,6 +438,24 @@ export function judge(input: {
     passed: input.evaluationProblem === undefined,
     message: input.evaluationProblem ?? "every frame was evaluated",
   });
+  // The harder negatives judge only when asked to; the report carries them either way.
+  if (input.negatives) {
+    const words = describeNegatives(input.negatives);
+    if (criteria.rejectTruncatedFires) {
+      rules.push({
+        rule: "truncated-negatives",
+        passed: input.negatives.truncated.passed,
+        message: words.truncated,
+      });
+    }
+    if (criteria.rejectReversedCompletion) {
+      rules.push({
+        rule: "reversed-negatives",
+        passed: input.negatives.reversed.passed,
+        message: words.reversed,
+      });
+    }
+  }
   return rules;
 }
 

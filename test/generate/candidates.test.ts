@@ -10,10 +10,13 @@ import { generateProgram } from "../../src/generate/generate.ts";
 import type { ChatReply, ChatRequest, Vlm } from "../../src/vlm/types.ts";
 import * as F from "./fixtures.ts";
 
-const NEVER = (fn: string) => `(fixture reply)\n\`\`\`javascript\nfunction ${fn}(frame, first) {\n  return false;\n}\n\`\`\``;
+const NEVER = (fn: string) =>
+  `(fixture reply)\n\`\`\`javascript\nfunction ${fn}(frame, first) {\n  return false;\n}\n\`\`\``;
 
 /** A FIXTURE VLM that answers by what is asked and by the sampling seed (candidates come concurrently). */
-function keyed(answer: (question: string, seed: number | undefined) => string): Vlm & { requests: ChatRequest[] } {
+function keyed(
+  answer: (question: string, seed: number | undefined) => string,
+): Vlm & { requests: ChatRequest[] } {
   const requests: ChatRequest[] = [];
   return {
     requests,

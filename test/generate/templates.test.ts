@@ -63,7 +63,14 @@ test("issue 13 (1, 2): the first turn shows several episodes; the system prompt 
     task: "open the box",
     count: 3,
     goal_index: 4,
-    "image:initials": ["Image 1, episode seed 0:\n", image, "Image 2, episode seed 1:\n", image, "Image 3:\n", image],
+    "image:initials": [
+      "Image 1, episode seed 0:\n",
+      image,
+      "Image 2, episode seed 1:\n",
+      image,
+      "Image 3:\n",
+      image,
+    ],
     "image:goal": [image],
     restart_note: "",
   });
@@ -77,10 +84,16 @@ test("issue 13 (1, 2): the first turn shows several episodes; the system prompt 
     tileSize: 32,
   } as unknown as Scene;
   const text = systemPrompt(scene, 2);
-  assert.match(text, /drawn lighter: every colour channel c of a pixel there becomes c \+ 0\.3 x \(255 - c\)/);
+  assert.match(
+    text,
+    /drawn lighter: every colour channel c of a pixel there becomes c \+ 0\.3 x \(255 - c\)/,
+  );
   assert.match(text, /An object the agent carries is not drawn anywhere/);
   assert.match(text, /never depend on a position or a colour that only the examples have/);
-  const plain = systemPrompt({ ...scene, render: { mode: "full", tileSize: 32, highlight: false } } as Scene, 2);
+  const plain = systemPrompt(
+    { ...scene, render: { mode: "full", tileSize: 32, highlight: false } } as Scene,
+    2,
+  );
   assert.doesNotMatch(plain, /drawn lighter/);
   assert.match(plain, /not drawn anywhere/);
   const robot = systemPrompt({ ...scene, envId: "PandaPickAndPlace-v3", tileSize: undefined } as Scene, 2);

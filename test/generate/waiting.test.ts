@@ -21,7 +21,13 @@ test("a manual reply that times out mid-refinement: verdict waiting, no program.
     manual: { dir: manualDir, pollMs: 20, timeoutMs: 200, onWaiting: () => {} },
   });
   // Round 1's FIXTURE replies come in-process; the refine round's question goes to the manual folder.
-  const chain = [F.GOAL_REPLY, F.PLAN_REPLY, F.PICK_UP_KEY_REPLY, F.OPEN_DOOR_REPLY, F.ALWAYS_TRUE_GOAL_REPLY];
+  const chain = [
+    F.GOAL_REPLY,
+    F.PLAN_REPLY,
+    F.PICK_UP_KEY_REPLY,
+    F.OPEN_DOOR_REPLY,
+    F.ALWAYS_TRUE_GOAL_REPLY,
+  ];
   let asked = 0;
   const vlm: Vlm = {
     async chat(request: ChatRequest) {

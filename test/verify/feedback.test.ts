@@ -126,8 +126,14 @@ describe("buildFeedback", () => {
     });
     const goal = items.find((i) => i.check === "goal" && i.kind === "expert-miss");
     assert.ok(goal, "the goal check is flagged although the tracker never reached it in three trajectories");
-    assert.match(goal.message, /The goal check did not count in 4 of 4 expert trajectories: it never returned true in 4\./);
+    assert.match(
+      goal.message,
+      /The goal check did not count in 4 of 4 expert trajectories: it never returned true in 4\./,
+    );
     const key = items.find((i) => i.check === "key picked up");
-    assert.match(key?.message ?? "", /did not count in 3 of 4 expert trajectories: it never returned true in 3\./);
+    assert.match(
+      key?.message ?? "",
+      /did not count in 3 of 4 expert trajectories: it never returned true in 3\./,
+    );
   });
 });

@@ -18,6 +18,8 @@ interface GenerateCliOptions {
   candidates: string;
   initialFrames: string;
   budget?: string;
+  rejectTruncated?: boolean;
+  rejectReversed?: boolean;
   out?: string;
   json?: boolean;
 }
@@ -53,6 +55,14 @@ export function registerGenerate(program: Command): void {
       "1",
     )
     .option("--initial-frames <n>", "initial frames of as many episodes shown in the first question", "3")
+    .option(
+      "--reject-truncated",
+      "reject a program whose check fires in an expert trajectory cut just before its sub-task (always reported)",
+    )
+    .option(
+      "--reject-reversed",
+      "reject a program that expert trajectories played backwards complete (always reported)",
+    )
     .option("--budget <usd>", "dollars this generation may spend on VLM calls (default VLMCAR_BUDGET_USD)")
     .option(
       "--out <dir>",
@@ -99,6 +109,14 @@ export function registerGenerate(program: Command): void {
           seed,
           candidates,
           initialFrames,
+          ...(opts.rejectTruncated || opts.rejectReversed
+            ? {
+                criteria: {
+                  ...(opts.rejectTruncated ? { rejectTruncatedFires: true } : {}),
+                  ...(opts.rejectReversed ? { rejectReversedCompletion: true } : {}),
+                },
+              }
+            : {}),
           log: (line) => out.say(line),
           progress: opts.json ? false : "auto",
         });
