@@ -7,49 +7,20 @@ import { join } from "node:path";
 import { test } from "node:test";
 import "../../src/env/minigrid/index.ts";
 import { generateProgram } from "../../src/generate/generate.ts";
-import type { ChatReply, ChatRequest, Vlm } from "../../src/vlm/types.ts";
 import * as F from "./fixtures.ts";
-
-const NEVER = (fn: string) =>
-  `(fixture reply)\n\`\`\`javascript\nfunction ${fn}(frame, first) {\n  return false;\n}\n\`\`\``;
-
-/** A FIXTURE VLM that answers by what is asked and by the sampling seed (candidates come concurrently). */
-function keyed(
-  answer: (question: string, seed: number | undefined) => string,
-): Vlm & { requests: ChatRequest[] } {
-  const requests: ChatRequest[] = [];
-  return {
-    requests,
-    async chat(request: ChatRequest): Promise<ChatReply> {
-      requests.push(request);
-      const last = request.messages.at(-1);
-      const question = (last?.content ?? []).filter((p) => typeof p === "string").join("");
-      return {
-        text: answer(question, request.seed),
-        usage: { inputTokens: 1, outputTokens: 1 },
-        model: F.FIXTURE_MODEL,
-        provider: "fixture",
-        source: "network",
-        finishReason: "stop",
-        latencyMs: 0,
-        costUsd: 0,
-        callId: `fixture-${requests.length}`,
-      };
-    },
-  };
-}
 
 test("K = 3 candidates with one good one per check: the best combination is accepted in round one", async (t) => {
   // The right candidate is the third for the key, the first for the door, the second for the goal.
   const good = { pick_up_key: 2000, open_door: undefined, goal: 1000 } as Record<string, number | undefined>;
-  const vlm = keyed((question, seed) => {
+  const vlm = F.keyedVlm((question, seed) => {
     if (/final goal is\?/.test(question)) return F.GOAL_REPLY;
     if (/What tasks must the agent complete/.test(question)) return F.PLAN_REPLY;
     if (/pick_up_key/.test(question))
-      return seed === good.pick_up_key ? F.PICK_UP_KEY_REPLY : NEVER("pickUpKey");
-    if (/open_door/.test(question)) return seed === good.open_door ? F.OPEN_DOOR_REPLY : NEVER("openDoor");
+      return seed === good.pick_up_key ? F.PICK_UP_KEY_REPLY : F.neverReply("pickUpKey");
+    if (/open_door/.test(question))
+      return seed === good.open_door ? F.OPEN_DOOR_REPLY : F.neverReply("openDoor");
     if (/final goal is completed/.test(question))
-      return seed === good.goal ? F.GOAL_CHECK_REPLY : NEVER("goalReached");
+      return seed === good.goal ? F.GOAL_CHECK_REPLY : F.neverReply("goalReached");
     throw new Error(`fixture VLM: unexpected question ${question.slice(0, 80)}`);
   });
   const lines: string[] = [];

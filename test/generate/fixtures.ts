@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVlmClient, type VlmClient } from "../../src/vlm/client.ts";
+import type { ChatReply, ChatRequest, Vlm } from "../../src/vlm/types.ts";
 import type { Wire } from "../vlm/fixture-server.ts";
 import { envFor } from "../vlm/helpers.ts";
 
@@ -274,6 +275,37 @@ function goalReached(frame, first) {
 export const KC_CHAIN = [KC_GOAL_REPLY, KC_PLAN_REPLY, KC_KEY_REPLY, KC_DOOR_REPLY, KC_GOAL_CHECK_REPLY].map(
   (reply) => ({ reply }),
 );
+
+/** A FIXTURE check that is never true, declared as `fn`. */
+export function neverReply(fn: string): string {
+  return `(fixture reply)\n\`\`\`javascript\nfunction ${fn}(frame, first) {\n  return false;\n}\n\`\`\``;
+}
+
+/** A FIXTURE VLM that answers by what is asked and by the sampling seed (candidates come concurrently). */
+export function keyedVlm(
+  answer: (question: string, seed: number | undefined) => string,
+): Vlm & { requests: ChatRequest[] } {
+  const requests: ChatRequest[] = [];
+  return {
+    requests,
+    async chat(request: ChatRequest): Promise<ChatReply> {
+      requests.push(request);
+      const last = request.messages.at(-1);
+      const question = (last?.content ?? []).filter((p) => typeof p === "string").join("");
+      return {
+        text: answer(question, request.seed),
+        usage: { inputTokens: 1, outputTokens: 1 },
+        model: FIXTURE_MODEL,
+        provider: "fixture",
+        source: "network",
+        finishReason: "stop",
+        latencyMs: 0,
+        costUsd: 0,
+        callId: `fixture-${requests.length}`,
+      };
+    },
+  };
+}
 
 /** A fresh folder, removed when the test ends. */
 export function tempDir(t: { after(fn: () => void): void }): string {
