@@ -922,6 +922,9 @@ function claimFolder(dir: string, scene: Scene, vlm: string, settings: Record<st
   mkdirSync(join(dir, "frames"), { recursive: true });
   writeFileSync(join(dir, "frames", "initial.png"), encodePng(scene.initial));
   writeFileSync(join(dir, "frames", "goal.png"), encodePng(scene.goal));
+  for (const example of scene.examples.slice(1)) {
+    writeFileSync(join(dir, "frames", `initial-seed${example.seed}.png`), encodePng(example.initial));
+  }
 }
 
 function summarize(s: {
