@@ -120,7 +120,7 @@ export function systemPrompt(scene: Scene, revision: GenerationRevision = CURREN
   const { width, height } = scene.initial;
   const described = revision >= 2 ? frameDescription(scene.envId, scene.render) : "";
   const frames: Record<string, string> =
-    revision >= 2 ? { frames: described ? `How the frames are drawn:\n\n${described}\n` : "" } : {};
+    revision >= 2 ? { frames: described ? `How the frames are drawn:\n\n${described}` : "" } : {};
   return renderText(revision >= 2 ? "system" : "system-v1", {
     ...frames,
     width,

@@ -32,11 +32,6 @@ const FAMILIES: readonly Family[] = [
   },
 ];
 
-/** The family an env id belongs to, or undefined for envs no family describes. */
-export function familyOf(envId: string): string | undefined {
-  return FAMILIES.find((f) => f.matches(envId))?.name;
-}
-
 /**
  * The frame description for `envId` rendered as `render`: bullet lines, or "" when no family describes the
  * env (or the frames are the caller's own).

@@ -86,7 +86,7 @@ test("issue 13 (1, 2): the first turn shows several episodes; the system prompt 
   const text = systemPrompt(scene, 2);
   assert.match(
     text,
-    /drawn lighter: every colour channel c of a pixel there becomes c \+ 0\.3 x \(255 - c\)/,
+    /drawn lighter: every colour channel c of a pixel there becomes\s+c \+ 0\.3 x \(255 - c\)/,
   );
   assert.match(text, /An object the agent carries is not drawn anywhere/);
   assert.match(text, /never depend on a position or a colour that only the examples have/);
