@@ -50,7 +50,7 @@ import {
 import { functionNameFor, type PlannedSubtask, shiftLines } from "./parse.ts";
 import { flaggedChecks, nextStreaks, planRefinement, type RefinePlan } from "./refine.ts";
 import { buildScene, type Scene } from "./scene.ts";
-import { renderTemplate, renderText } from "./templates.ts";
+import { renderTemplate, renderText, type TemplateValue } from "./templates.ts";
 
 export const GENERATION_FORMAT = "vlmcar.generation/1";
 
@@ -346,6 +346,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         random,
         seed,
         criteria,
+        wording: revision < 2 ? 1 : 2,
       });
       const report = verification.report;
       last = { program, verification };
@@ -444,7 +445,7 @@ function exampleImages(scene: Scene): ContentPart[] {
 }
 
 /** The first turn's text and images, as the generation's revision asks it. */
-function openingQuestion(ctx: Context, note: string): ContentPart[] {
+function openingQuestion(ctx: Context, note: TemplateValue): ContentPart[] {
   const { scene } = ctx;
   if (ctx.revision < 2) {
     return renderTemplate("1-goal-v1", {
@@ -479,14 +480,22 @@ async function runChain(
 ): Promise<Draft> {
   const conversation = new Conversation(ctx.vlm, ctx.chatSettings(attempt), ctx.system, turns);
   // A paragraph of its own: a blank line parts it from the question that follows.
-  const note = restartNote
-    ? `${renderText("restart-note", {
-        attempt: attempt + 1,
-        failures: restartNote.failures,
-        problems: restartNote.problems,
-        feedback: restartNote.feedback,
-      })}\n`
-    : "";
+  let note: TemplateValue = "";
+  if (restartNote && ctx.revision < 2) {
+    // Revision 1's note, exactly as recorded runs asked it (no feedback, and glued to the next line).
+    note = renderTemplate("restart-note-v1", {
+      attempt: attempt + 1,
+      failures: restartNote.failures,
+      problems: restartNote.problems,
+    });
+  } else if (restartNote) {
+    note = `${renderText("restart-note", {
+      attempt: attempt + 1,
+      failures: restartNote.failures,
+      problems: restartNote.problems,
+      feedback: restartNote.feedback,
+    })}\n`;
+  }
   const goalReply = await conversation.ask(openingQuestion(ctx, note), "goal");
   const goal = goalReply.text.trim();
   const plan = await askForPlan(conversation, renderTemplate("2-subtasks", { max_subtasks: MAX_SUBTASKS }), {
@@ -529,7 +538,15 @@ async function refineDraft(
 ): Promise<void> {
   const { scene } = ctx;
   const report = last.verification.report;
-  const context = refineContext(scene, draft, last.program, report, criteria, flaggedChecks(report));
+  const context = refineContext(
+    scene,
+    draft,
+    last.program,
+    report,
+    criteria,
+    flaggedChecks(report),
+    ctx.revision,
+  );
   const settings = ctx.chatSettings(draft.attempt);
   const toRewrite = new Map(plan.checks);
 
@@ -656,6 +673,7 @@ function refineContext(
   report: VerificationReport,
   criteria: VerifyCriteria,
   flagged: ReadonlySet<string>,
+  revision: GenerationRevision,
 ): ContentPart[] {
   const checks = [
     ...program.subtasks.map((s, k) => ({
@@ -664,6 +682,20 @@ function refineContext(
     })),
     { title: "The goal check", code: program.goal.code },
   ];
+  if (revision < 2) {
+    return renderTemplate("refine-context-v1", {
+      task: scene.task,
+      "image:initial": [{ type: "image", image: scene.initial }],
+      "image:goal": [{ type: "image", image: scene.goal }],
+      goal: draft.goal,
+      plan: draft.plan.map((s, k) => `${k + 1}. ${s.name}: ${s.description}`).join("\n"),
+      program: checks.map((c) => `${c.title}:\n\`\`\`javascript\n${c.code}\n\`\`\``).join("\n\n"),
+      experts: report.experts.count,
+      random: report.random.count,
+      random_limit: `${Math.round(criteria.maxRandomGoalRate * 100)}%`,
+      rules: failedRuleLines(report),
+    });
+  }
   return renderTemplate("refine-context", {
     task: scene.task,
     count: scene.examples.length,
@@ -859,6 +891,8 @@ function verifyOrReuse(
     random: number;
     seed: number;
     criteria: VerifyCriteria;
+    /** Revision 1 generations quote feedback in its old words (see VerifyOptions.wording). */
+    wording: 1 | 2;
   },
 ): Verification {
   const stored = readJson<VerificationReport>(join(verifyDir, "report.json"));
@@ -888,6 +922,7 @@ function verifyOrReuse(
     seed: v.seed,
     criteria: v.criteria,
     progress: v.options.progress ?? false,
+    wording: v.wording,
   });
   writeVerification(verifyDir, verification);
   return verification;

@@ -32,6 +32,11 @@ export interface FeedbackInput {
   readonly evaluationProblem?: string;
   /** The harder negatives; they become feedback only when their criteria make them rules. */
   readonly negatives?: NegativesReport;
+  /**
+   * 2 (default): every check judged on its own. 1: revision 1's expert misses (only the first check along the
+   * chain that did not count, in its words), so recorded generations replay their refine rounds.
+   */
+  readonly wording?: 1 | 2;
 }
 
 /** The problems found, most fundamental first, and the text that lists them. */
@@ -80,12 +85,13 @@ export function buildFeedback(
     });
   }
 
+  if (input.wording === 1) legacyExpertMisses(input, items, frame, ref, label, maxExamples);
   // Expert misses, each check judged on its own: a check is flagged when it never returns true after the
   // first frame in some expert trajectory, whatever the checks before it did (so every failing check is seen
   // in one round, not only the first along the chain), or when it is the first check that did not count
   // although it fired (it fired only before the check listed before it was done).
   const subtaskCount = names.length - 1;
-  for (let c = 0; c < names.length; c++) {
+  for (let c = 0; c < names.length && input.wording !== 1; c++) {
     const never = input.experts.filter((a) => a.firstFire[c] === null);
     const onlyAtStart = input.experts.filter((a) => firedOnlyAtStart(a, c));
     const tooEarly = input.experts.filter(
@@ -270,6 +276,61 @@ export function buildFeedback(
           })
           .join("\n");
   return { text, items: kept };
+}
+
+/** Revision 1's expert misses, verbatim: per check, the experts where it is the first check that did not latch. */
+function legacyExpertMisses(
+  input: FeedbackInput,
+  items: FeedbackItem[],
+  frame: (group: Group, a: { index: number }, step: number, caption: string) => FeedbackFrame,
+  ref: (a: EpisodeAnalysis) => string,
+  label: (c: number) => string,
+  maxExamples: number,
+): void {
+  const names = input.checks.map((c) => c.name);
+  const subtaskCount = names.length - 1;
+  for (let c = 0; c < names.length; c++) {
+    const missed = input.experts.filter((a) => firstUnlatched(a, subtaskCount) === c);
+    if (missed.length === 0) continue;
+    const neverFired = missed.filter((a) => a.firstFire[c] === null);
+    const examples = (neverFired.length > 0 ? neverFired : missed).slice(0, maxExamples);
+    const frames: FeedbackFrame[] = [];
+    const stories: string[] = [];
+    for (const a of examples) {
+      const truth = truthOf(input.checks[c], a);
+      const fired = a.firstFire[c];
+      const how =
+        fired === null
+          ? "the check returned false on every frame"
+          : fired === 0 && (a.latchedAt[c] ?? null) === null && a.firedFrames[c] === 1
+            ? "the check was true only on the first frame, which does not count"
+            : `the check first returned true at step ${fired}, but ${c > 0 ? `before ${label(c - 1)} was done` : "not in a way the tracker counted"}`;
+      stories.push(
+        truth
+          ? `In ${ref(a)}, ${truth.text} at step ${truth.frame}, but ${how}.`
+          : `In ${ref(a)}, ${how}; the expert completed the task at step ${a.steps}.`,
+      );
+      const around = truth ? [truth.frame - 1, truth.frame, truth.frame + 1] : [a.steps - 1, a.steps];
+      for (const t of around.filter((t) => t >= 0 && t <= a.steps)) {
+        frames.push(
+          frame(
+            "expert",
+            a,
+            t,
+            truth && t === truth.frame ? `step ${t}: ${truth.text}` : `step ${t} of ${a.steps}`,
+          ),
+        );
+      }
+    }
+    items.push({
+      kind: "expert-miss",
+      check: names[c],
+      message:
+        `${capitalize(label(c))} was not completed in ${missed.length} of ${input.experts.length} expert trajectories ` +
+        `(never true in ${neverFired.length}). ${stories.join(" ")} The check must return true on frames like these.`,
+      frames,
+    });
+  }
 }
 
 /** The check returned true on the first frame and on no other, so the tracker (frames 1..T) never saw it. */

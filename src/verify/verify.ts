@@ -42,6 +42,7 @@ import {
   type CheckReport,
   type GroupCheckStats,
   REPORT_FORMAT,
+  type Rule,
   type RuleResult,
   type Verification,
   type VerificationReport,
@@ -74,6 +75,11 @@ export interface VerifyOptions {
   feedback?: FeedbackOptions;
   /** Progress bars on stderr: true, false or "auto" (when stderr is a terminal; the default). */
   progress?: boolean | "auto";
+  /**
+   * How rules and feedback are worded: 2 (default), or 1 as before issue 13, so that generations recorded
+   * then (revision 1) replay their refine rounds, which quote this text.
+   */
+  wording?: 1 | 2;
 }
 
 /** Verifies `program`; never throws for a fault of the program (compile errors are part of the report). */
@@ -179,11 +185,21 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   } else if (sandbox !== null && experts.length === 0) {
     evaluationProblem = `No successful expert trajectory was available for ${options.envId}, so the program could not be judged.`;
   }
-  const rules = judge({ compileErrors, experts, random, errors, criteria, evaluationProblem, negatives });
+  const wording = options.wording ?? 2;
+  const rules = judge({
+    compileErrors,
+    experts,
+    random,
+    errors,
+    criteria,
+    evaluationProblem,
+    negatives,
+    wording,
+  });
   const feedback = rules.every((r) => r.passed)
     ? { text: "No problems found.", items: [] }
     : buildFeedback(
-        { checks, experts, random, errors, compileErrors, criteria, evaluationProblem, negatives },
+        { checks, experts, random, errors, compileErrors, criteria, evaluationProblem, negatives, wording },
         options.feedback,
       );
 
@@ -367,6 +383,7 @@ export function judge(input: {
   criteria: VerifyCriteria;
   evaluationProblem?: string;
   negatives?: NegativesReport;
+  wording?: 1 | 2;
 }): RuleResult[] {
   const { compileErrors, experts, random, criteria } = input;
   if (compileErrors.length > 0) {
@@ -401,6 +418,15 @@ export function judge(input: {
         ? `in all ${n} expert trajectories the checks first fire in the listed order`
         : `in ${disordered} of ${n} expert trajectories a check first fires before the check listed before it`,
   });
+  if (input.wording === 1) {
+    // Revision 1's words (which stated the passing count, also for a failed rule).
+    const ordered = experts.filter((a) => a.orderViolations.length === 0).length;
+    const legacy: Partial<Record<Rule, string>> = {
+      "expert-completion": `${completed} of ${n} expert trajectories (${pct(completed, n)}) complete every sub-task and the goal (need ${pct(criteria.minExpertCompletion, 1)})`,
+      order: `in ${ordered} of ${n} expert trajectories the checks first fire in the listed order`,
+    };
+    for (const [k, r] of rules.entries()) rules[k] = { ...r, message: legacy[r.rule] ?? r.message };
+  }
   if (criteria.requireGoalNearEnd) {
     const window = `the last max(${criteria.nearEndMinSteps}, ${pct(criteria.nearEndFraction, 1)}) of the steps`;
     const never = experts.filter((a) => a.firstFire.at(-1) === null).length;
@@ -409,13 +435,16 @@ export function judge(input: {
       ...(never > 0 ? [`never fires in ${never}`] : []),
       ...(early > 0 ? [`first fires before ${window} in ${early}`] : []),
     ];
+    const nearEnd = n - never - early;
     rules.push({
       rule: "goal-near-end",
       passed: never + early === 0,
       message:
-        never + early === 0
-          ? `in all ${n} expert trajectories the goal check first fires only in ${window}`
-          : `in ${never + early} of ${n} expert trajectories the goal check ${never > 0 && early > 0 ? `misses ${window}: it ${parts.join(", and ")}` : never > 0 ? "never fires" : `first fires before ${window}`}`,
+        input.wording === 1
+          ? `in ${nearEnd} of ${n} expert trajectories the goal check first fires only in ${window}`
+          : never + early === 0
+            ? `in all ${n} expert trajectories the goal check first fires only in ${window}`
+            : `in ${never + early} of ${n} expert trajectories the goal check ${never > 0 && early > 0 ? `misses ${window}: it ${parts.join(", and ")}` : never > 0 ? "never fires" : `first fires before ${window}`}`,
     });
   }
   const reached = random.filter((a) => a.completed).length;

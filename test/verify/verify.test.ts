@@ -115,6 +115,19 @@ describe("verifyProgram", () => {
     );
   });
 
+  it("wording 1 (revision-1 generations replay their refine rounds): the old words and the old choice of checks", () => {
+    const v = verify({ "key picked up": "() => false" }, "() => false", { wording: 1 });
+    const misses = v.report.feedback.items.filter((i) => i.kind === "expert-miss");
+    assert.deepEqual(
+      misses.map((i) => i.check),
+      ["key picked up"],
+    );
+    assert.match(misses[0].message, /was not completed in 3 of 3 expert trajectories \(never true in 3\)/);
+    const rule = (name: string) => v.report.verdict.rules.find((r) => r.rule === name)?.message ?? "";
+    assert.match(rule("expert-completion"), /^0 of 3 expert trajectories \(0%\) complete every sub-task/);
+    assert.match(rule("goal-near-end"), /^in 0 of 3 expert trajectories the goal check first fires only in/);
+  });
+
   it("issue 13 (5): a failed rule's message counts the failures, not the passes", () => {
     const v = verify({ "key picked up": KEY_CHECK }, "() => false");
     const rule = (name: string) => v.report.verdict.rules.find((r) => r.rule === name);
