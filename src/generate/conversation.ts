@@ -155,7 +155,11 @@ export async function askForCheck(
     });
     let problem: string;
     if (parsed.ok) {
-      const errors = probeCheck(check, parsed.value.code, scene);
+      const errors = probeCheck(check, parsed.value.code, {
+        initial: scene.initial,
+        goal: scene.goal,
+        others: (scene.examples ?? []).slice(1).map((e) => e.initial),
+      });
       if (errors.length === 0) {
         return {
           code: parsed.value.code,
@@ -166,7 +170,10 @@ export async function askForCheck(
           model: reply.model,
         };
       }
-      problem = shiftLines(describeProblems(errors), parsed.value.lineOffset);
+      problem = shiftLines(
+        describeProblems(errors, (scene.examples?.length ?? 1) + 1),
+        parsed.value.lineOffset,
+      );
     } else {
       problem = parsed.problem;
     }

@@ -9,7 +9,7 @@ import {
   shiftLines,
   topLevelStatements,
 } from "../../src/generate/parse.ts";
-import { probeCheck } from "../../src/generate/probe.ts";
+import { describeProblems, probeCheck } from "../../src/generate/probe.ts";
 import { createFrame } from "../../src/image/frame.ts";
 
 const frames = { initial: createFrame(8, 8), goal: createFrame(8, 8) };
@@ -226,4 +226,24 @@ test("issue 13 (6): a description ending in ')' keeps it; one wrapped whole in p
     parsed.value.map((s) => s.description),
     ["the key is gone (carried by the agent)", "the door is open"],
   );
+});
+
+test("the probe also tries the other episodes' initial frames, and names the image a problem was on", () => {
+  const other = createFrame(8, 8);
+  other.data[0] = 7;
+  const code =
+    "(frame, first) => { if (first.data[0] === 7) throw new Error('another layout'); return false; }";
+  assert.deepEqual(probeCheck("task", code, frames), [], "fine on the two frames of revision 1");
+  const [threw] = probeCheck("task", code, { ...frames, others: [createFrame(8, 8), other] });
+  assert.equal(threw.kind, "threw");
+  assert.match(threw.message, /on the initial frame of image 3/);
+  const [nonBoolean] = probeCheck("task", "(frame, first) => 1", frames);
+  assert.match(describeProblems([nonBoolean], 4), /initial frame \(image 1\)/);
+  const goal = createFrame(8, 8);
+  goal.data[0] = 9;
+  const goalOnly = probeCheck("goal", "(frame, first) => (frame.data[0] === 9 ? 1 : false)", {
+    ...frames,
+    goal,
+  });
+  assert.match(describeProblems(goalOnly, 4), /goal frame \(image 4\)/);
 });
