@@ -31,11 +31,15 @@ const subtaskSchema = z.object({
     })
     .refine((name) => !RESERVED_NAMES.has(name), { message: 'must not be "goal" or "helpers"' }),
   description: z.string({ error: "must be a string" }),
-  code: codeField,
+  code: codeField.meta({
+    description: "JavaScript: one function (frame, first) => boolean, true once the sub-task is done",
+  }),
 });
 
 const provenanceSchema = z.object({
-  source: z.enum(["vlm", "hand-written", "fixture"], { error: 'must be "vlm", "hand-written" or "fixture"' }),
+  source: z
+    .enum(["vlm", "hand-written", "fixture"], { error: 'must be "vlm", "hand-written" or "fixture"' })
+    .meta({ description: "who wrote the code; never label hand-written code as a VLM's" }),
   provider: z.string().optional(),
   model: z.string().optional(),
   transcriptId: z.string().optional(),
@@ -46,16 +50,21 @@ const provenanceSchema = z.object({
 export const programSchema = z.object({
   format: z.literal(PROGRAM_FORMAT, { error: `must be "${PROGRAM_FORMAT}"` }),
   task: z.object({ envId: z.string().optional(), description: z.string().optional() }),
-  helpers: z.string({ error: "must be a string of JavaScript (may be empty)" }),
+  helpers: z
+    .string({ error: "must be a string of JavaScript (may be empty)" })
+    .meta({ description: "JavaScript shared by every check (functions, constants); may be empty" }),
   subtasks: z
     .array(subtaskSchema, { error: "must be a list of { name, description, code }" })
+    .meta({ description: `the sub-tasks in the order they must be done (1 to ${MAX_SUBTASKS})` })
     .min(1, { message: "needs at least one sub-task" })
     .max(MAX_SUBTASKS, { message: `may have at most ${MAX_SUBTASKS} sub-tasks` })
     .refine((list) => new Set(list.map((s) => s.name)).size === list.length, {
       message: "names must be unique",
     }),
-  goal: z.object({ description: z.string({ error: "must be a string" }), code: codeField }),
-  provenance: provenanceSchema,
+  goal: z
+    .object({ description: z.string({ error: "must be a string" }), code: codeField })
+    .meta({ description: "the final check: (frame, first) => true when the task is solved" }),
+  provenance: provenanceSchema.meta({ description: "where the program came from" }),
 });
 
 /** One sub-task: a name used in reports and errors, what it means, and its completion check. */
