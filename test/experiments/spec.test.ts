@@ -15,6 +15,46 @@ test("reward labels tell apart settings that train differently, and keep the pla
   assert.equal(rewardLabel({ kind: "reference", subtaskBonus: 0.1 }), "reference-bonus0.1");
   assert.equal(rewardLabel({ kind: "vlmcar", shaping: "code", subtaskBonus: 0.5 }), "vlmcar-code-bonus0.5");
   assert.equal(rewardLabel({ kind: "vlmcar", subtaskBonus: 0.5, label: "mine" }), "mine");
+  assert.equal(rewardLabel({ kind: "vlmcar", bonusForm: "potential" }), "vlmcar-potential");
+  assert.equal(rewardLabel({ kind: "vlmcar", bonusForm: "one-time" }), "vlmcar");
+  assert.equal(
+    rewardLabel({ kind: "reference", bonusForm: "potential", subtaskBonus: 0.1 }),
+    "reference-potential-bonus0.1",
+  );
+});
+
+test("a spec selects the potential bonus form per reward entry, and rejects an unknown form", () => {
+  const spec = parseExperimentSpec({
+    envs: ["MiniGrid-Unlock-v0"],
+    rewards: [
+      "reference",
+      { kind: "reference", bonusForm: "potential" },
+      { kind: "reference", bonusForm: "one-time", subtaskBonus: 0.1 },
+    ],
+    seeds: 1,
+    frames: 1000,
+  });
+  const runs = expandSpec(spec);
+  assert.deepEqual(
+    runs.map((r) => rewardLabel(r.reward)),
+    ["reference", "reference-potential", "reference-bonus0.1"],
+  );
+  assert.equal(runs[1].reward.bonusForm, "potential");
+  assert.equal(
+    runs[2].reward.bonusForm,
+    undefined,
+    "the default form is not written, so run ids stay as before",
+  );
+  assert.throws(
+    () =>
+      parseExperimentSpec({
+        envs: ["MiniGrid-Unlock-v0"],
+        rewards: [{ kind: "reference", bonusForm: "twice" }],
+        seeds: 1,
+        frames: 1000,
+      }),
+    (e: unknown) => e instanceof SpecError && /rewards\.0/.test(e.message),
+  );
 });
 
 test("a spec comparing bonuses gets one label, and one run id, per setting", () => {
