@@ -15,17 +15,20 @@
  * counting as a terminal state (Gymnasium's semantics); advantage normalisation is available (off by
  * default: torch-ac does not normalise advantages).
  */
-import { appendFileSync, existsSync, mkdirSync, statSync, truncateSync } from "node:fs";
-import { dirname } from "node:path";
-import { jit, nn, numpy as np, valueAndGrad } from "@jax-js/jax";
+import { jit, nn, numpy as np } from "@jax-js/jax";
 import type { Env } from "../env/core.ts";
 import { Discrete } from "../env/spaces.ts";
 import { SyncVectorEnv } from "../env/vector.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
+import { computeGae } from "./gae.ts";
+import { appendLogEntry, logSize, rewindLog } from "./metrics-log.ts";
 import { ActorCritic, type ActorCriticSpec, minigridNet, pixelNet } from "./nets.ts";
 import { type ObservationEncoder, observationEncoder } from "./observations.ts";
+import { adamScalars, makeClippedAdamStep } from "./optimizer.ts";
 import { Rng, type RngState } from "./rng.ts";
+
+export { computeGae, type GaeInput } from "./gae.ts";
 
 // ───────────────────────────────────────────── 1. config ─────────────────────────────────────────────
 
@@ -217,87 +220,18 @@ export function ppoLoss(
 }
 
 /**
- * Builds the jitted update step: gradient of the loss, global-norm clipping (torch's clip_grad_norm_:
- * scale = min(1, maxNorm / (norm + 1e-6))), then Adam as torch implements it. `adamScalars` holds
- * [lr / (1 − β1^t), √(1 − β2^t)], computed on the host so the compiled step does not change with t.
- * Returns [params, m, v, stats] where stats = [loss, ...LOSS_STATS, gradNorm].
+ * The jitted update step (src/rl/optimizer.ts): gradient of the loss, global-norm clipping, then Adam as
+ * torch implements it. Returns [params, m, v, stats] where stats = [loss, ...LOSS_STATS, gradNorm].
  */
 function makeUpdateStep(net: ActorCritic, config: PpoConfig) {
-  const [beta1, beta2] = [0.9, 0.999];
-  const lossAndGrad = valueAndGrad(
+  return makeClippedAdamStep(
     (params: np.Array, batch: Minibatch) => ppoLoss(net, config, params, batch),
-    {
-      hasAux: true,
-    },
+    config,
   );
-  return jit((params: np.Array, m: np.Array, v: np.Array, adamScalars: np.Array, batch: Minibatch) => {
-    const [[loss, lossStats], grad] = lossAndGrad(params.ref, batch);
-    const gradNorm = np.sqrt(np.square(grad.ref).sum());
-    const clipScale = np.minimum(np.divide(config.maxGradNorm, gradNorm.ref.add(1e-6)), 1);
-    const g = grad.mul(clipScale);
-    const m2 = m.mul(beta1).add(g.ref.mul(1 - beta1));
-    const v2 = v.mul(beta2).add(np.square(g).mul(1 - beta2));
-    const stepSize = adamScalars.ref.slice([0, 1]);
-    const sqrtBias2 = adamScalars.slice([1, 2]);
-    const denominator = np.sqrt(v2.ref).div(sqrtBias2).add(config.adamEps);
-    const params2 = params.sub(m2.ref.mul(stepSize).div(denominator));
-    const stats = np.concatenate([loss.reshape([1]), lossStats, gradNorm.reshape([1])]);
-    return [params2, m2, v2, stats] as [np.Array, np.Array, np.Array, np.Array];
-  });
 }
 
 // ───────────────────────────────────────────── 4. GAE ─────────────────────────────────────────────
-
-export interface GaeInput {
-  numSteps: number;
-  numEnvs: number;
-  /** All [numSteps × numEnvs], index t · numEnvs + i. */
-  rewards: ArrayLike<number>;
-  values: ArrayLike<number>;
-  /** The episode ended at step t because the MDP terminated: no bootstrap. */
-  terminated: ArrayLike<number>;
-  /** The episode was cut at step t (time limit): bootstrap from `finalValues`. */
-  truncated: ArrayLike<number>;
-  /** V(final observation) where truncated (ignored elsewhere). */
-  finalValues: ArrayLike<number>;
-  /** V(observation after the last step), per env. */
-  lastValues: ArrayLike<number>;
-  gamma: number;
-  lambda: number;
-}
-
-/**
- * Generalized Advantage Estimation (Schulman et al., 2016):
- *   δ_t = r_t + γ·V(s_{t+1}) − V(s_t),   A_t = δ_t + γλ·A_{t+1}   (the sum restarts at each episode end)
- * where V(s_{t+1}) is 0 after termination and V(final obs) after truncation. Returns = A + V.
- */
-export function computeGae(input: GaeInput): { advantages: Float32Array; returns: Float32Array } {
-  const { numSteps: T, numEnvs: N, rewards, values, terminated, truncated, gamma, lambda } = input;
-  const advantages = new Float32Array(T * N);
-  const returns = new Float32Array(T * N);
-  for (let i = 0; i < N; i++) {
-    let nextAdvantage = 0;
-    for (let t = T - 1; t >= 0; t--) {
-      const k = t * N + i;
-      let nextValue: number;
-      let continues = 1;
-      if (terminated[k]) {
-        nextValue = 0;
-        continues = 0;
-      } else if (truncated[k]) {
-        nextValue = input.finalValues[k];
-        continues = 0;
-      } else {
-        nextValue = t === T - 1 ? input.lastValues[i] : values[k + N];
-      }
-      const delta = rewards[k] + gamma * nextValue - values[k];
-      nextAdvantage = delta + gamma * lambda * continues * nextAdvantage;
-      advantages[k] = nextAdvantage;
-      returns[k] = nextAdvantage + values[k];
-    }
-  }
-  return { advantages, returns };
-}
+// computeGae (src/rl/gae.ts), shared with the continuous PPO.
 
 // ───────────────────────────────────────────── the trainer ─────────────────────────────────────────────
 
@@ -412,7 +346,7 @@ export class Ppo {
     await initJax();
     const ppo = new Ppo(options);
     const { logPath, checkpointEvery, checkpointPath } = ppo.config;
-    if (logPath && existsSync(logPath)) truncateSync(logPath, 0);
+    rewindLog(logPath, 0);
     if (checkpointEvery > 0 && checkpointPath) ppo.saveCheckpoint(checkpointPath);
     return ppo;
   }
@@ -432,13 +366,7 @@ export class Ppo {
     await initJax();
     const restored = readCheckpoint<CheckpointHeader>(path);
     const config = { ...restored.header.config, checkpointPath: path, ...options.config };
-    if (
-      config.logPath &&
-      existsSync(config.logPath) &&
-      statSync(config.logPath).size > restored.header.logBytes
-    ) {
-      truncateSync(config.logPath, restored.header.logBytes);
-    }
+    rewindLog(config.logPath, restored.header.logBytes);
     return new Ppo({ ...options, config }, restored);
   }
 
@@ -636,8 +564,6 @@ export class Ppo {
         const n = Math.min(c.batchSize, total - start);
         mb.gather(b, order, start, n);
         this.state.adamStep += 1;
-        const t = this.state.adamStep;
-        const adamScalars = np.array(new Float32Array([c.lr / (1 - 0.9 ** t), Math.sqrt(1 - 0.999 ** t)]));
         const batch: Minibatch = {
           input: np.array(mb.input.subarray(0, n * this.net.inputSize)).reshape([n, ...this.net.inputShape]),
           actions: np.array(mb.actions.subarray(0, n), { dtype: np.int32 }),
@@ -650,7 +576,7 @@ export class Ppo {
           this.params,
           this.adamM,
           this.adamV,
-          adamScalars,
+          adamScalars(c.lr, this.state.adamStep),
           batch,
         );
         this.params = params;
@@ -725,7 +651,7 @@ export class Ppo {
   /** Saves params, Adam's moments, RNG state and counters, then restarts the envs' episodes (see startEpisodes). */
   saveCheckpoint(path: string): void {
     const c = this.config;
-    const logBytes = c.logPath && existsSync(c.logPath) ? statSync(c.logPath).size : 0;
+    const logBytes = logSize(c.logPath);
     this.state.rng = this.rng.state();
     writeCheckpoint<CheckpointHeader>(path, {
       header: { config: c, net: this.net.spec, state: this.state, logBytes },
@@ -739,10 +665,7 @@ export class Ppo {
   }
 
   private log(entry: UpdateStats | EvalStats): void {
-    const path = this.config.logPath;
-    if (!path) return;
-    mkdirSync(dirname(path), { recursive: true });
-    appendFileSync(path, `${JSON.stringify(entry)}\n`);
+    appendLogEntry(this.config.logPath, entry);
   }
 
   /** Frees the device arrays and closes the envs. */
