@@ -365,6 +365,12 @@ export class Ppo {
   ): Promise<Ppo> {
     await initJax();
     const restored = readCheckpoint<CheckpointHeader>(path);
+    const algorithm = (restored.header as { algorithm?: string }).algorithm;
+    if (algorithm !== undefined) {
+      throw new TypeError(
+        `${path} is a "${algorithm}" checkpoint, not a discrete PPO one; resume it with its own trainer`,
+      );
+    }
     const config = { ...restored.header.config, checkpointPath: path, ...options.config };
     rewindLog(config.logPath, restored.header.logBytes);
     return new Ppo({ ...options, config }, restored);
