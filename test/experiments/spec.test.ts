@@ -3,7 +3,12 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { rewardLabel } from "../../src/experiments/reward-modes.ts";
 import { runId } from "../../src/experiments/run.ts";
-import { expandSpec, parseExperimentSpec, SpecError } from "../../src/experiments/spec.ts";
+import {
+  expandSpec,
+  loadExperimentSpec,
+  parseExperimentSpec,
+  SpecError,
+} from "../../src/experiments/spec.ts";
 
 const PROGRAM = fileURLToPath(new URL("../../zoo/MiniGrid-Unlock-v0/program.json", import.meta.url));
 
@@ -117,4 +122,12 @@ test("two reward entries that would share a label are a spec error that says to 
       }),
     /label/,
   );
+});
+
+test("the potential-bonus grid documented in docs/BENCHMARKS.md loads: 3 envs × 3 seeds, vlmcar-potential", () => {
+  const file = fileURLToPath(new URL("../../docs/results/potential/spec.json", import.meta.url));
+  const runs = expandSpec(loadExperimentSpec(file));
+  assert.equal(runs.length, 9);
+  assert.deepEqual([...new Set(runs.map((r) => rewardLabel(r.reward)))], ["vlmcar-potential"]);
+  assert.ok(runs.every((r) => r.frames === 1_000_000 && r.reward.bonusForm === "potential"));
 });
