@@ -158,7 +158,7 @@ interface TrainerState {
   update: number;
   frames: number;
   adamStep: number;
-  /** The update count lr anneals over, fixed when the run is created. */
+  /** The update count lr anneals over, fixed when the run is created (0: lr stays constant). */
   annealUpdates: number;
   nextEvalAt: number;
   evalCount: number;
@@ -382,7 +382,10 @@ export class ContinuousPpo {
         update: 0,
         frames: 0,
         adamStep: 0,
-        annealUpdates: Math.max(1, Math.ceil(c.totalFrames / framesPerUpdate)),
+        // 0: no schedule (an endless run, e.g. a benchmark; JSON could not store Infinity anyway).
+        annealUpdates: Number.isFinite(c.totalFrames)
+          ? Math.max(1, Math.ceil(c.totalFrames / framesPerUpdate))
+          : 0,
         nextEvalAt: c.evalEvery,
         evalCount: 0,
         rng: this.rng.state(),
@@ -524,7 +527,7 @@ export class ContinuousPpo {
   /** CleanRL's schedule: lr · (1 − update / updates), update counted from 0. */
   private learningRate(): number {
     const c = this.config;
-    if (!c.annealLr) return c.lr;
+    if (!c.annealLr || this.state.annealUpdates === 0) return c.lr;
     return c.lr * Math.max(0, 1 - this.state.update / this.state.annealUpdates);
   }
 
