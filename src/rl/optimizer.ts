@@ -54,3 +54,30 @@ export function adamScalars(lr: number, t: number): np.Array {
   const [beta1, beta2] = ADAM_BETAS;
   return np.array(new Float32Array([lr / (1 - beta1 ** t), Math.sqrt(1 - beta2 ** t)]));
 }
+
+/**
+ * Averages the steps' statistics over a learning phase: each step's stats vector is [loss, ...the loss's
+ * statistics named by `names`, gradNorm]; `mean()` returns the named ones and gradNorm.
+ */
+export class StepStatsMean<Name extends string> {
+  private readonly sums: Float64Array;
+  private count = 0;
+
+  constructor(private readonly names: readonly Name[]) {
+    this.sums = new Float64Array(names.length + 2);
+  }
+
+  add(stats: ArrayLike<number>): void {
+    for (let j = 0; j < this.sums.length; j++) this.sums[j] += stats[j];
+    this.count += 1;
+  }
+
+  mean(): Record<Name | "gradNorm", number> {
+    const out = {} as Record<Name | "gradNorm", number>;
+    this.names.forEach((name, j) => {
+      out[name] = this.sums[j + 1] / this.count;
+    });
+    out.gradNorm = this.sums[this.names.length + 1] / this.count;
+    return out;
+  }
+}

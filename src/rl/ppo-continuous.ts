@@ -30,9 +30,10 @@ import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
 import { computeGae } from "./gae.ts";
 import { appendLogEntry, logSize, rewindLog } from "./metrics-log.ts";
+import { Minibatches } from "./minibatches.ts";
 import { GaussianActorCritic, type GaussianMlpSpec } from "./mlp.ts";
 import { type VectorObservationEncoder, vectorObservationEncoder } from "./observations.ts";
-import { adamScalars, makeClippedAdamStep } from "./optimizer.ts";
+import { adamScalars, makeClippedAdamStep, StepStatsMean } from "./optimizer.ts";
 import type { EvalStats, UpdateStats } from "./ppo.ts";
 import { Rng, type RngState } from "./rng.ts";
 import { RunningMeanStd, type RunningStatsState } from "./running-stats.ts";
@@ -741,60 +742,55 @@ export class ContinuousPpo {
     const A = this.net.spec.actionSize;
     const total = c.numSteps * c.numEnvs;
     const size = Math.max(1, Math.floor(total / c.numMinibatches));
-    const order = new Int32Array(total);
-    const mb = new MinibatchBuffer(size, D, A);
-    const sums = new Float64Array(LOSS_STATS.length + 2);
-    let count = 0;
+    const rollout = {
+      inputs: b.inputs,
+      actions: b.actions,
+      logProbs: b.logProbs,
+      values: b.values,
+      advantages: b.advantages,
+      returns: b.returns,
+    };
+    const widths = { inputs: D, actions: A, logProbs: 1, values: 1, advantages: 1, returns: 1 };
+    const stats = new StepStatsMean(LOSS_STATS);
 
-    for (let epoch = 0; epoch < c.epochs; epoch++) {
-      this.rng.permutation(total, order);
-      for (let start = 0; start < total; start += size) {
-        const n = Math.min(size, total - start);
-        mb.gather(b, order, start, n);
-        this.state.adamStep += 1;
-        const batch: ContinuousMinibatch = {
-          input: np.array(mb.inputs.subarray(0, n * D)).reshape([n, D]),
-          actions: np.array(mb.actions.subarray(0, n * A)).reshape([n, A]),
-          oldLogProbs: np.array(mb.logProbs.subarray(0, n)),
-          advantages: np.array(mb.advantages.subarray(0, n)),
-          returns: np.array(mb.returns.subarray(0, n)),
-          oldValues: np.array(mb.values.subarray(0, n)),
-        };
-        const [params, m, v, stats] = this.updateStep(
-          this.params,
-          this.adamM,
-          this.adamV,
-          adamScalars(lr, this.state.adamStep),
-          batch,
+    for (const { epoch, index, n, columns: mb } of new Minibatches(rollout, widths, total, size).passes(
+      this.rng,
+      c.epochs,
+    )) {
+      this.state.adamStep += 1;
+      const batch: ContinuousMinibatch = {
+        input: np.array(mb.inputs.subarray(0, n * D)).reshape([n, D]),
+        actions: np.array(mb.actions.subarray(0, n * A)).reshape([n, A]),
+        oldLogProbs: np.array(mb.logProbs.subarray(0, n)),
+        advantages: np.array(mb.advantages.subarray(0, n)),
+        returns: np.array(mb.returns.subarray(0, n)),
+        oldValues: np.array(mb.values.subarray(0, n)),
+      };
+      const [params, m, v, stepStats] = this.updateStep(
+        this.params,
+        this.adamM,
+        this.adamV,
+        adamScalars(lr, this.state.adamStep),
+        batch,
+      );
+      this.params = params;
+      this.adamM = m;
+      this.adamV = v;
+      const values = stepStats.dataSync() as Float32Array;
+      if (!values.every((x) => Number.isFinite(x))) {
+        throw new TrainingDivergedError(
+          this.name,
+          this.state.update + 1,
+          `the loss is not finite in epoch ${epoch + 1}, minibatch ${index + 1} ` +
+            `(loss ${values[0]}, gradient norm ${values[values.length - 1]})`,
+          this.lastCheckpoint,
         );
-        this.params = params;
-        this.adamM = m;
-        this.adamV = v;
-        const values = stats.dataSync() as Float32Array;
-        if (!values.every((x) => Number.isFinite(x))) {
-          throw new TrainingDivergedError(
-            this.name,
-            this.state.update + 1,
-            `the loss is not finite in epoch ${epoch + 1}, minibatch ${start / size + 1} ` +
-              `(loss ${values[0]}, gradient norm ${values[values.length - 1]})`,
-            this.lastCheckpoint,
-          );
-        }
-        for (let j = 0; j < sums.length; j++) sums[j] += values[j];
-        count += 1;
       }
+      stats.add(values);
     }
     this.state.rng = this.rng.state();
     this.logStd = this.readLogStd();
-    // stats layout: [loss, ...LOSS_STATS, gradNorm]
-    return {
-      policyLoss: sums[1] / count,
-      valueLoss: sums[2] / count,
-      entropy: sums[3] / count,
-      approxKl: sums[4] / count,
-      clipFraction: sums[5] / count,
-      gradNorm: sums[6] / count,
-    };
+    return stats.mean();
   }
 
   // ───────────────────────────────────────── 6. evaluation ─────────────────────────────────────────
@@ -922,41 +918,6 @@ class RolloutBuffer {
     this.finalValues = new Float32Array(n);
     this.advantages = new Float32Array(n);
     this.returns = new Float32Array(n);
-  }
-}
-
-/** Host-side staging for one minibatch, reused across minibatches. */
-class MinibatchBuffer {
-  readonly inputs: Float32Array;
-  readonly actions: Float32Array;
-  readonly logProbs: Float32Array;
-  readonly values: Float32Array;
-  readonly advantages: Float32Array;
-  readonly returns: Float32Array;
-  constructor(
-    capacity: number,
-    private readonly inputSize: number,
-    private readonly actionSize: number,
-  ) {
-    this.inputs = new Float32Array(capacity * inputSize);
-    this.actions = new Float32Array(capacity * actionSize);
-    this.logProbs = new Float32Array(capacity);
-    this.values = new Float32Array(capacity);
-    this.advantages = new Float32Array(capacity);
-    this.returns = new Float32Array(capacity);
-  }
-  gather(from: RolloutBuffer, order: Int32Array, start: number, n: number): void {
-    const D = this.inputSize;
-    const A = this.actionSize;
-    for (let j = 0; j < n; j++) {
-      const k = order[start + j];
-      this.inputs.set(from.inputs.subarray(k * D, (k + 1) * D), j * D);
-      this.actions.set(from.actions.subarray(k * A, (k + 1) * A), j * A);
-      this.logProbs[j] = from.logProbs[k];
-      this.values[j] = from.values[k];
-      this.advantages[j] = from.advantages[k];
-      this.returns[j] = from.returns[k];
-    }
   }
 }
 

@@ -23,9 +23,10 @@ import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
 import { computeGae } from "./gae.ts";
 import { appendLogEntry, logSize, rewindLog } from "./metrics-log.ts";
+import { Minibatches } from "./minibatches.ts";
 import { ActorCritic, type ActorCriticSpec, minigridNet, pixelNet } from "./nets.ts";
 import { type ObservationEncoder, observationEncoder } from "./observations.ts";
-import { adamScalars, makeClippedAdamStep } from "./optimizer.ts";
+import { adamScalars, makeClippedAdamStep, StepStatsMean } from "./optimizer.ts";
 import { Rng, type RngState } from "./rng.ts";
 
 export { computeGae, type GaeInput } from "./gae.ts";
@@ -558,51 +559,46 @@ export class Ppo {
   private learn() {
     const c = this.config;
     const b = this.buffer;
+    const size = this.net.inputSize;
     const total = c.numSteps * c.numEnvs;
-    const order = new Int32Array(total);
-    const mb = new MinibatchBuffer(Math.min(c.batchSize, total), this.net.inputSize);
-    const sums = new Float64Array(LOSS_STATS.length + 2);
-    let count = 0;
+    const rollout = {
+      input: b.inputs,
+      actions: b.actions,
+      logProbs: b.logProbs,
+      values: b.values,
+      advantages: b.advantages,
+      returns: b.returns,
+    };
+    const widths = { input: size, actions: 1, logProbs: 1, values: 1, advantages: 1, returns: 1 };
+    const stats = new StepStatsMean(LOSS_STATS);
 
-    for (let epoch = 0; epoch < c.epochs; epoch++) {
-      this.rng.permutation(total, order);
-      for (let start = 0; start < total; start += c.batchSize) {
-        const n = Math.min(c.batchSize, total - start);
-        mb.gather(b, order, start, n);
-        this.state.adamStep += 1;
-        const batch: Minibatch = {
-          input: np.array(mb.input.subarray(0, n * this.net.inputSize)).reshape([n, ...this.net.inputShape]),
-          actions: np.array(mb.actions.subarray(0, n), { dtype: np.int32 }),
-          oldLogProbs: np.array(mb.logProbs.subarray(0, n)),
-          advantages: np.array(mb.advantages.subarray(0, n)),
-          returns: np.array(mb.returns.subarray(0, n)),
-          oldValues: np.array(mb.values.subarray(0, n)),
-        };
-        const [params, m, v, stats] = this.updateStep(
-          this.params,
-          this.adamM,
-          this.adamV,
-          adamScalars(c.lr, this.state.adamStep),
-          batch,
-        );
-        this.params = params;
-        this.adamM = m;
-        this.adamV = v;
-        const values = stats.dataSync();
-        for (let j = 0; j < sums.length; j++) sums[j] += values[j];
-        count += 1;
-      }
+    for (const { n, columns: mb } of new Minibatches(rollout, widths, total, c.batchSize).passes(
+      this.rng,
+      c.epochs,
+    )) {
+      this.state.adamStep += 1;
+      const batch: Minibatch = {
+        input: np.array(mb.input.subarray(0, n * size)).reshape([n, ...this.net.inputShape]),
+        actions: np.array(mb.actions.subarray(0, n), { dtype: np.int32 }),
+        oldLogProbs: np.array(mb.logProbs.subarray(0, n)),
+        advantages: np.array(mb.advantages.subarray(0, n)),
+        returns: np.array(mb.returns.subarray(0, n)),
+        oldValues: np.array(mb.values.subarray(0, n)),
+      };
+      const [params, m, v, stepStats] = this.updateStep(
+        this.params,
+        this.adamM,
+        this.adamV,
+        adamScalars(c.lr, this.state.adamStep),
+        batch,
+      );
+      this.params = params;
+      this.adamM = m;
+      this.adamV = v;
+      stats.add(stepStats.dataSync());
     }
     this.state.rng = this.rng.state();
-    // stats layout: [loss, ...LOSS_STATS, gradNorm]
-    return {
-      policyLoss: sums[1] / count,
-      valueLoss: sums[2] / count,
-      entropy: sums[3] / count,
-      approxKl: sums[4] / count,
-      clipFraction: sums[5] / count,
-      gradNorm: sums[6] / count,
-    };
+    return stats.mean();
   }
 
   // ───────────────────────────────────────── 6. evaluation ─────────────────────────────────────────
@@ -711,39 +707,6 @@ class RolloutBuffer {
     this.finalValues = new Float32Array(n);
     this.advantages = new Float32Array(n);
     this.returns = new Float32Array(n);
-  }
-}
-
-/** Host-side staging for one minibatch, reused across minibatches. */
-class MinibatchBuffer {
-  readonly input: Float32Array;
-  readonly actions: Int32Array;
-  readonly logProbs: Float32Array;
-  readonly values: Float32Array;
-  readonly advantages: Float32Array;
-  readonly returns: Float32Array;
-  constructor(
-    capacity: number,
-    private readonly inputSize: number,
-  ) {
-    this.input = new Float32Array(capacity * inputSize);
-    this.actions = new Int32Array(capacity);
-    this.logProbs = new Float32Array(capacity);
-    this.values = new Float32Array(capacity);
-    this.advantages = new Float32Array(capacity);
-    this.returns = new Float32Array(capacity);
-  }
-  gather(from: RolloutBuffer, order: Int32Array, start: number, n: number): void {
-    const size = this.inputSize;
-    for (let j = 0; j < n; j++) {
-      const k = order[start + j];
-      this.input.set(from.inputs.subarray(k * size, (k + 1) * size), j * size);
-      this.actions[j] = from.actions[k];
-      this.logProbs[j] = from.logProbs[k];
-      this.values[j] = from.values[k];
-      this.advantages[j] = from.advantages[k];
-      this.returns[j] = from.returns[k];
-    }
   }
 }
 
