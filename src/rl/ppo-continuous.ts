@@ -9,7 +9,7 @@
  *   3. rollouts         numEnvs × numSteps transitions; actions sampled from N(μ, σ²) and clipped to the
  *                       space for the env (the unclipped sample is what the loss scores); observations
  *                       normalised by running statistics, rewards optionally by the return's spread
- *   4. GAE              src/rl/gae.ts, shared with the discrete PPO
+ *   4. GAE              src/rl/gae.ts through src/rl/rollout.ts, shared with the discrete PPO
  *   5. learning         epochs × shuffled minibatches, per-minibatch advantage normalisation
  *   6. evaluation       the true env return (and success rate, when the env reports `is_success`)
  *   7. checkpoints      params + Adam + RNG + normalisers + counters; resume continues bit for bit
@@ -28,7 +28,6 @@ import { Box, type BoxArray } from "../env/spaces.ts";
 import { SyncVectorEnv } from "../env/vector.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
-import { computeGae } from "./gae.ts";
 import { appendLogEntry, logSize, rewindLog } from "./metrics-log.ts";
 import { Minibatches } from "./minibatches.ts";
 import { GaussianActorCritic, type GaussianMlpSpec } from "./mlp.ts";
@@ -36,6 +35,7 @@ import { type VectorObservationEncoder, vectorObservationEncoder } from "./obser
 import { adamScalars, makeClippedAdamStep, StepStatsMean } from "./optimizer.ts";
 import type { EvalStats, UpdateStats } from "./ppo.ts";
 import { Rng, type RngState } from "./rng.ts";
+import { EpisodeTracker, RolloutBuffer } from "./rollout.ts";
 import { RunningMeanStd, type RunningStatsState } from "./running-stats.ts";
 
 // ───────────────────────────────────────────── 1. config ─────────────────────────────────────────────
@@ -321,14 +321,13 @@ export class ContinuousPpo {
   private readonly rawObs: Float32Array;
   /** The same, normalised: the policy's input. */
   private readonly currentObs: Float32Array;
-  private readonly episodeReturn: Float64Array;
-  private readonly episodeLength: Int32Array;
+  private readonly episodes: EpisodeTracker;
   /** Each env's discounted return so far in its episode, for the reward normaliser. */
   private readonly discountedReturn: Float64Array;
 
   private readonly policyStep: (params: np.Array, input: np.Array) => np.Array;
   private readonly updateStep: ReturnType<typeof makeClippedAdamStep<ContinuousMinibatch>>;
-  private readonly buffer: RolloutBuffer;
+  private readonly buffer: VectorRollout;
 
   /** Use `ContinuousPpo.create` (which starts jax-js) or `ContinuousPpo.resume`. */
   private constructor(
@@ -409,12 +408,11 @@ export class ContinuousPpo {
       (params: np.Array, batch: ContinuousMinibatch) => continuousPpoLoss(net, c, params, batch),
       c,
     );
-    this.buffer = new RolloutBuffer(c.numSteps, c.numEnvs, this.encoder.size, spec.actionSize);
+    this.buffer = new VectorRollout(c.numSteps, c.numEnvs, this.encoder.size, spec.actionSize);
 
     this.rawObs = new Float32Array(c.numEnvs * this.encoder.size);
     this.currentObs = new Float32Array(c.numEnvs * this.encoder.size);
-    this.episodeReturn = new Float64Array(c.numEnvs);
-    this.episodeLength = new Int32Array(c.numEnvs);
+    this.episodes = new EpisodeTracker(c.numEnvs);
     this.discountedReturn = new Float64Array(c.numEnvs);
     this.startEpisodes();
   }
@@ -547,8 +545,7 @@ export class ContinuousPpo {
       this.encoder.encode(o, this.rawObs, i * this.encoder.size);
     });
     this.observe(this.rawObs, c.numEnvs, this.currentObs, true);
-    this.episodeReturn.fill(0);
-    this.episodeLength.fill(0);
+    this.episodes.restart();
     this.discountedReturn.fill(0);
   }
 
@@ -595,8 +592,6 @@ export class ContinuousPpo {
     const b = this.buffer;
     const finalRaw = new Float32Array(N * D);
     const finalObs = new Float32Array(N * D);
-    const episodeReturns: number[] = [];
-    const episodeLengths: number[] = [];
     let envMs = 0;
     let policyMs = 0;
 
@@ -618,7 +613,6 @@ export class ContinuousPpo {
       const result = this.envs.step(envActions);
       let anyTruncated = false;
       for (let i = 0; i < N; i++) {
-        const k = t * N + i;
         const reward = result.rewards[i];
         if (!Number.isFinite(reward)) {
           throw new TypeError(
@@ -626,20 +620,10 @@ export class ContinuousPpo {
               "rewards must be finite numbers (check the env or its reward wrapper)",
           );
         }
-        b.terminated[k] = result.terminated[i] ? 1 : 0;
-        // Termination wins: a success on the last allowed step is not bootstrapped.
-        b.truncated[k] = result.truncated[i] && !result.terminated[i] ? 1 : 0;
-        this.episodeReturn[i] += reward;
-        this.episodeLength[i] += 1;
-        if (result.terminated[i] || result.truncated[i]) {
-          episodeReturns.push(this.episodeReturn[i]);
-          episodeLengths.push(this.episodeLength[i]);
-          this.episodeReturn[i] = 0;
-          this.episodeLength[i] = 0;
-          if (b.truncated[k]) {
-            this.encoder.encode(result.finalObs[i], finalRaw, i * D);
-            anyTruncated = true;
-          }
+        this.episodes.add(i, reward, result.terminated[i] || result.truncated[i]);
+        if (b.recordEnd(t, i, result.terminated[i], result.truncated[i])) {
+          this.encoder.encode(result.finalObs[i], finalRaw, i * D);
+          anyTruncated = true;
         }
         this.encoder.encode(result.obs[i], this.rawObs, i * D);
       }
@@ -652,10 +636,9 @@ export class ContinuousPpo {
         // The final observations are normalised with the statistics as they now stand, without adding them.
         this.observe(finalRaw, N, finalObs, false);
         const final = this.runPolicy(finalObs, N);
-        for (let i = 0; i < N; i++)
-          b.finalValues[t * N + i] = b.truncated[t * N + i] ? final[i * (A + 1) + A] : 0;
+        b.setFinalValues(t, (i) => final[i * (A + 1) + A]);
       } else {
-        b.finalValues.fill(0, t * N, (t + 1) * N);
+        b.setFinalValues(t, null);
       }
       envMs += t2 - t1;
       policyMs += t1 - t0 + (performance.now() - t2);
@@ -667,21 +650,9 @@ export class ContinuousPpo {
     for (let i = 0; i < N; i++) lastValues[i] = last[i * (A + 1) + A];
     policyMs += performance.now() - t3;
 
-    const { advantages, returns } = computeGae({
-      numSteps: T,
-      numEnvs: N,
-      rewards: b.rewards,
-      values: b.values,
-      terminated: b.terminated,
-      truncated: b.truncated,
-      finalValues: b.finalValues,
-      lastValues,
-      gamma: c.gamma,
-      lambda: c.gaeLambda,
-    });
-    b.advantages.set(advantages);
-    b.returns.set(returns);
-    return { episodeReturns, episodeLengths, envMs, policyMs };
+    b.computeAdvantages(lastValues, c.gamma, c.gaeLambda);
+    const episodes = this.episodes.take();
+    return { episodeReturns: episodes.returns, episodeLengths: episodes.lengths, envMs, policyMs };
   }
 
   /**
@@ -891,33 +862,16 @@ export class ContinuousPpo {
 
 // ───────────────────────────────────────────── helpers ─────────────────────────────────────────────
 
-/** Everything one rollout stores, [numSteps × numEnvs] with index t · numEnvs + i. */
-class RolloutBuffer {
+/** A rollout with the policy's inputs and the actions it sampled. */
+class VectorRollout extends RolloutBuffer {
   /** Normalised observations, inputSize floats each. */
   readonly inputs: Float32Array;
   /** Sampled (unclipped) actions, actionSize floats each. */
   readonly actions: Float32Array;
-  readonly logProbs: Float32Array;
-  readonly values: Float32Array;
-  /** Rewards as the learner sees them (scaled when normalizeReturns). */
-  readonly rewards: Float32Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly finalValues: Float32Array;
-  readonly advantages: Float32Array;
-  readonly returns: Float32Array;
   constructor(numSteps: number, numEnvs: number, inputSize: number, actionSize: number) {
-    const n = numSteps * numEnvs;
-    this.inputs = new Float32Array(n * inputSize);
-    this.actions = new Float32Array(n * actionSize);
-    this.logProbs = new Float32Array(n);
-    this.values = new Float32Array(n);
-    this.rewards = new Float32Array(n);
-    this.terminated = new Uint8Array(n);
-    this.truncated = new Uint8Array(n);
-    this.finalValues = new Float32Array(n);
-    this.advantages = new Float32Array(n);
-    this.returns = new Float32Array(n);
+    super(numSteps, numEnvs);
+    this.inputs = new Float32Array(numSteps * numEnvs * inputSize);
+    this.actions = new Float32Array(numSteps * numEnvs * actionSize);
   }
 }
 

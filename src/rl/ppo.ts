@@ -21,13 +21,13 @@ import { Discrete } from "../env/spaces.ts";
 import { SyncVectorEnv } from "../env/vector.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
-import { computeGae } from "./gae.ts";
 import { appendLogEntry, logSize, rewindLog } from "./metrics-log.ts";
 import { Minibatches } from "./minibatches.ts";
 import { ActorCritic, type ActorCriticSpec, minigridNet, pixelNet } from "./nets.ts";
 import { type ObservationEncoder, observationEncoder } from "./observations.ts";
 import { adamScalars, makeClippedAdamStep, StepStatsMean } from "./optimizer.ts";
 import { Rng, type RngState } from "./rng.ts";
+import { EpisodeTracker, RolloutBuffer } from "./rollout.ts";
 
 export { computeGae, type GaeInput } from "./gae.ts";
 
@@ -271,12 +271,11 @@ export class Ppo {
   private readonly currentObs: Float32Array;
   /** Staging for the policy's input during rollouts and evaluation. */
   private readonly policyInput: Float32Array;
-  private readonly episodeReturn: Float64Array;
-  private readonly episodeLength: Int32Array;
+  private readonly episodes: EpisodeTracker;
 
   private readonly policyStep: (params: np.Array, input: np.Array) => np.Array;
   private readonly updateStep: ReturnType<typeof makeUpdateStep>;
-  private readonly buffer: RolloutBuffer;
+  private readonly buffer: ImageRollout;
 
   /** Use `Ppo.create` (which starts jax-js) or `Ppo.resume`. */
   private constructor(
@@ -329,12 +328,11 @@ export class Ppo {
       return np.concatenate([logits, values.reshape([-1, 1])], 1);
     });
     this.updateStep = makeUpdateStep(net, c);
-    this.buffer = new RolloutBuffer(c.numSteps, c.numEnvs, this.net.inputSize);
+    this.buffer = new ImageRollout(c.numSteps, c.numEnvs, this.net.inputSize);
 
     this.currentObs = new Float32Array(c.numEnvs * this.encoder.size);
     this.policyInput = new Float32Array(c.numEnvs * this.net.inputSize);
-    this.episodeReturn = new Float64Array(c.numEnvs);
-    this.episodeLength = new Int32Array(c.numEnvs);
+    this.episodes = new EpisodeTracker(c.numEnvs);
     this.startEpisodes();
   }
 
@@ -451,8 +449,7 @@ export class Ppo {
     obs.forEach((o, i) => {
       this.encoder.encode(o, this.currentObs, i * this.encoder.size);
     });
-    this.episodeReturn.fill(0);
-    this.episodeLength.fill(0);
+    this.episodes.restart();
   }
 
   private collectRollout() {
@@ -464,8 +461,6 @@ export class Ppo {
     const b = this.buffer;
     const actions = new Int32Array(N);
     const finalObs = new Float32Array(N * size);
-    const episodeReturns: number[] = [];
-    const episodeLengths: number[] = [];
     let envMs = 0;
     let policyMs = 0;
 
@@ -488,22 +483,11 @@ export class Ppo {
       const result = this.envs.step(actions);
       let anyTruncated = false;
       for (let i = 0; i < N; i++) {
-        const k = t * N + i;
-        b.rewards[k] = result.rewards[i];
-        b.terminated[k] = result.terminated[i] ? 1 : 0;
-        // Termination wins: a success on the last allowed step is not bootstrapped.
-        b.truncated[k] = result.truncated[i] && !result.terminated[i] ? 1 : 0;
-        this.episodeReturn[i] += result.rewards[i];
-        this.episodeLength[i] += 1;
-        if (result.terminated[i] || result.truncated[i]) {
-          episodeReturns.push(this.episodeReturn[i]);
-          episodeLengths.push(this.episodeLength[i]);
-          this.episodeReturn[i] = 0;
-          this.episodeLength[i] = 0;
-          if (b.truncated[k]) {
-            this.encoder.encode(result.finalObs[i], finalObs, i * size);
-            anyTruncated = true;
-          }
+        b.rewards[t * N + i] = result.rewards[i];
+        this.episodes.add(i, result.rewards[i], result.terminated[i] || result.truncated[i]);
+        if (b.recordEnd(t, i, result.terminated[i], result.truncated[i])) {
+          this.encoder.encode(result.finalObs[i], finalObs, i * size);
+          anyTruncated = true;
         }
         this.encoder.encode(result.obs[i], this.currentObs, i * size);
       }
@@ -511,10 +495,9 @@ export class Ppo {
       if (anyTruncated) {
         // Rare (time limits only), so a full fixed-size batch is fine and avoids a recompile per count.
         const out = this.runPolicy(finalObs, N);
-        for (let i = 0; i < N; i++)
-          b.finalValues[t * N + i] = b.truncated[t * N + i] ? out[i * (A + 1) + A] : 0;
+        b.setFinalValues(t, (i) => out[i * (A + 1) + A]);
       } else {
-        b.finalValues.fill(0, t * N, (t + 1) * N);
+        b.setFinalValues(t, null);
       }
       envMs += t2 - t1;
       policyMs += t1 - t0 + (performance.now() - t2);
@@ -526,21 +509,9 @@ export class Ppo {
     for (let i = 0; i < N; i++) lastValues[i] = last[i * (A + 1) + A];
     policyMs += performance.now() - t3;
 
-    const { advantages, returns } = computeGae({
-      numSteps: T,
-      numEnvs: N,
-      rewards: b.rewards,
-      values: b.values,
-      terminated: b.terminated,
-      truncated: b.truncated,
-      finalValues: b.finalValues,
-      lastValues,
-      gamma: c.gamma,
-      lambda: c.gaeLambda,
-    });
-    b.advantages.set(advantages);
-    b.returns.set(returns);
-    return { episodeReturns, episodeLengths, envMs, policyMs };
+    b.computeAdvantages(lastValues, c.gamma, c.gaeLambda);
+    const episodes = this.episodes.take();
+    return { episodeReturns: episodes.returns, episodeLengths: episodes.lengths, envMs, policyMs };
   }
 
   /** Log-probabilities and values for `batch` encoded images: [batch, A + 1], the value last in each row. */
@@ -682,31 +653,15 @@ export class Ppo {
 
 // ───────────────────────────────────────────── helpers ─────────────────────────────────────────────
 
-/** Everything one rollout stores, [numSteps × numEnvs] with index t · numEnvs + i. */
-class RolloutBuffer {
+/** A rollout with the network inputs and the actions taken. */
+class ImageRollout extends RolloutBuffer {
   /** Observations as network input (ActorCritic.prepareInput), inputSize floats each. */
   readonly inputs: Float32Array;
   readonly actions: Int32Array;
-  readonly logProbs: Float32Array;
-  readonly values: Float32Array;
-  readonly rewards: Float32Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly finalValues: Float32Array;
-  readonly advantages: Float32Array;
-  readonly returns: Float32Array;
   constructor(numSteps: number, numEnvs: number, inputSize: number) {
-    const n = numSteps * numEnvs;
-    this.inputs = new Float32Array(n * inputSize);
-    this.actions = new Int32Array(n);
-    this.logProbs = new Float32Array(n);
-    this.values = new Float32Array(n);
-    this.rewards = new Float32Array(n);
-    this.terminated = new Uint8Array(n);
-    this.truncated = new Uint8Array(n);
-    this.finalValues = new Float32Array(n);
-    this.advantages = new Float32Array(n);
-    this.returns = new Float32Array(n);
+    super(numSteps, numEnvs);
+    this.inputs = new Float32Array(numSteps * numEnvs * inputSize);
+    this.actions = new Int32Array(numSteps * numEnvs);
   }
 }
 
