@@ -10,17 +10,30 @@
  *
  *   npm run bench:ppo-continuous -- --learn 100000 [--seed 1]
  *
- * instead trains for that many frames with the defaults and reports the success rate over 100 greedy episodes.
+ * instead trains for that many frames with the defaults, evaluating every 20,480 frames over 20 greedy episodes,
+ * and reports the success rate over 100 greedy episodes at the end.
+ *
+ *   --env <id>   any registered env with Box actions (e.g. PandaReachDense-v3) instead of the point mass
  */
+import "../src/env/index.ts";
+import type { Env } from "../src/env/core.ts";
+import { make } from "../src/env/registry.ts";
+import type { BoxArray } from "../src/env/spaces.ts";
 import { ContinuousPpo, type ContinuousUpdateStats } from "../src/rl/ppo-continuous.ts";
 import { PointMassEnv } from "../test/rl/point-mass-env.ts";
-
-const ENV = "PointMass (test/rl/point-mass-env.ts)";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
+
+const envFlag = process.argv.indexOf("--env");
+const envId = envFlag >= 0 ? process.argv[envFlag + 1] : null;
+const ENV = envId ?? "PointMass (test/rl/point-mass-env.ts)";
+const KEY = envId ?? "PointMass";
+const makeEnv = envId
+  ? () => make(envId) as Env<unknown, BoxArray>
+  : () => new PointMassEnv() as Env<unknown, BoxArray>;
 
 const updates = arg("updates", 4);
 const warmup = arg("warmup", 1);
@@ -29,17 +42,30 @@ const numSteps = arg("steps", 2048);
 const learnFrames = arg("learn", 0);
 
 if (learnFrames > 0) {
+  const started = performance.now();
   const ppo = await ContinuousPpo.create({
-    makeEnv: () => new PointMassEnv(),
-    config: { seed: arg("seed", 1), totalFrames: learnFrames, numEnvs, numSteps },
+    makeEnv,
+    name: `${KEY}.bench`,
+    config: {
+      seed: arg("seed", 1),
+      totalFrames: learnFrames,
+      numEnvs,
+      numSteps,
+      evalEvery: 20_480,
+      evalEpisodes: 20,
+      evalGreedy: true,
+    },
     hooks: {
       onUpdate: (s) =>
         console.log(
           `update ${s.update} frames ${s.frames} train return ${s.returnMean?.toFixed(2) ?? "-"} std ${s.actionStd.map((x) => x.toFixed(2)).join(",")} fps ${s.fps.toFixed(0)}`,
         ),
+      onEval: (e) =>
+        console.log(
+          `  eval at ${e.frames} frames: success ${e.successRate ?? "-"}, return ${e.returnMean.toFixed(2)} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+        ),
     },
   });
-  const started = performance.now();
   ppo.train();
   const seconds = (performance.now() - started) / 1000;
   const final = ppo.evaluate(100, true);
@@ -51,10 +77,10 @@ if (learnFrames > 0) {
     JSON.stringify({
       bench: "ppo-continuous",
       metrics: {
-        "PointMass/success_rate": final.successRate,
-        "PointMass/eval_return_mean": +final.returnMean.toFixed(3),
-        "PointMass/frames": ppo.frames,
-        "PointMass/train_s": Math.round(seconds),
+        [`${KEY}/success_rate`]: final.successRate,
+        [`${KEY}/eval_return_mean`]: +final.returnMean.toFixed(3),
+        [`${KEY}/frames`]: ppo.frames,
+        [`${KEY}/train_s`]: Math.round(seconds),
       },
     }),
   );
@@ -62,7 +88,7 @@ if (learnFrames > 0) {
 }
 
 const ppo = await ContinuousPpo.create({
-  makeEnv: () => new PointMassEnv(),
+  makeEnv,
   config: { seed: 1, totalFrames: Number.POSITIVE_INFINITY, numEnvs, numSteps },
 });
 for (let i = 0; i < warmup; i++) ppo.step(); // compiles the jitted functions and warms the JIT
@@ -100,12 +126,12 @@ console.log(
   JSON.stringify({
     bench: "ppo-continuous",
     metrics: {
-      "PointMass/frames_per_s": Math.round(framesPerSecond),
-      "PointMass/frames_per_cpu_s": Math.round((updates * framesPerUpdate) / cpuSeconds),
-      "PointMass/env_ms_per_update": +median(rows.map((r) => r.time.env)).toFixed(1),
-      "PointMass/policy_ms_per_update": +median(rows.map((r) => r.time.policy)).toFixed(1),
-      "PointMass/learn_ms_per_update": +learnMs.toFixed(1),
-      "PointMass/ms_per_minibatch_step": +(learnMs / updateSteps).toFixed(3),
+      [`${KEY}/frames_per_s`]: Math.round(framesPerSecond),
+      [`${KEY}/frames_per_cpu_s`]: Math.round((updates * framesPerUpdate) / cpuSeconds),
+      [`${KEY}/env_ms_per_update`]: +median(rows.map((r) => r.time.env)).toFixed(1),
+      [`${KEY}/policy_ms_per_update`]: +median(rows.map((r) => r.time.policy)).toFixed(1),
+      [`${KEY}/learn_ms_per_update`]: +learnMs.toFixed(1),
+      [`${KEY}/ms_per_minibatch_step`]: +(learnMs / updateSteps).toFixed(3),
     },
   }),
 );
