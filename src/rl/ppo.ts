@@ -17,7 +17,7 @@
  */
 import { jit, nn, numpy as np } from "@jax-js/jax";
 import type { Env } from "../env/core.ts";
-import { Discrete } from "../env/spaces.ts";
+import { Box, Discrete } from "../env/spaces.ts";
 import { SyncVectorEnv } from "../env/vector.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
@@ -292,7 +292,10 @@ export class Ppo {
     const actionSpace = this.envs.actionSpace;
     if (!(actionSpace instanceof Discrete) || actionSpace.start !== 0) {
       throw new TypeError(
-        `PPO here handles Discrete(n) actions starting at 0; got ${actionSpace.describe()}`,
+        `PPO here handles Discrete(n) actions starting at 0; got ${actionSpace.describe()}` +
+          (actionSpace instanceof Box
+            ? " (for Box actions use ContinuousPpo, src/rl/ppo-continuous.ts)"
+            : ""),
       );
     }
     this.encoder = observationEncoder(this.envs.observationSpace);

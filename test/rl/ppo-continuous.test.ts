@@ -269,3 +269,10 @@ test("Discrete actions are refused with a pointer to the discrete PPO, and so ar
     /"ppo-continuous" checkpoint, not a discrete PPO one/,
   );
 });
+
+test("the discrete PPO points Box actions to the continuous one", async () => {
+  await assert.rejects(
+    Ppo.create({ makeEnv: () => new PointMassEnv() as never }),
+    /Discrete\(n\) actions.*got Box\(-1, 1, \[2\], float32\) \(for Box actions use ContinuousPpo/,
+  );
+});
