@@ -65,8 +65,9 @@ export function parseRewardKind(text: string): RewardKind {
 
 /**
  * A short label for tables, curves and run ids: "sparse", "vlmcar", "reference", "vlmcar-code",
- * "vlmcar-bonus0.1", "vlmcar-potential", "reference-potential-bonus0.1". Settings that train differently get different labels, so a report never averages them
- * into one curve; the only exception is two programs for the same env, which need an explicit `label`.
+ * "vlmcar-bonus0.1", "vlmcar-potential", "reference-potential-bonus0.1". Settings that train differently get
+ * different labels, so a report never averages them into one curve; the only exception is two programs for the
+ * same env, which need an explicit `label`.
  */
 export function rewardLabel(setting: RewardSetting): string {
   if (setting.label) return setting.label;
