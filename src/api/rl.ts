@@ -1,5 +1,6 @@
 /**
- * `vlmcar/rl`: PPO on @jax-js/jax (rl-starter-files' MiniGrid defaults), its configuration and statistics.
+ * `vlmcar/rl`: PPO on @jax-js/jax: `Ppo` for Discrete actions (rl-starter-files' MiniGrid defaults) and
+ * `ContinuousPpo` for Box actions (CleanRL's continuous defaults), their configurations and statistics.
  *
  *   const ppo = await Ppo.create({ makeEnv: (i) => make(id), config: { seed: 0, totalFrames: 100_000 } });
  */
@@ -13,3 +14,14 @@ export {
   type PpoOptions,
   type UpdateStats,
 } from "../rl/ppo.ts";
+export {
+  CONTINUOUS_PPO_DEFAULTS,
+  type ContinuousEnvFactory,
+  type ContinuousEvalStats,
+  ContinuousPpo,
+  type ContinuousPpoConfig,
+  type ContinuousPpoHooks,
+  type ContinuousPpoOptions,
+  type ContinuousUpdateStats,
+  TrainingDivergedError,
+} from "../rl/ppo-continuous.ts";
