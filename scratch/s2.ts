@@ -1,0 +1,23 @@
+import { MujocoSim } from "../src/env/mujoco/sim.ts";
+import { BulletPositionMotor } from "../src/env/mujoco/bullet-motor.ts";
+import { sceneMjcf } from "../src/env/panda/scene.ts";
+import { TASKS } from "../src/env/panda/tasks.ts";
+import { NEUTRAL_ARM, MAX_FORCES } from "../src/env/panda/robot.ts";
+const sim = MujocoSim.fromXml(sceneMjcf(TASKS.Reach), "r");
+const motor = new BulletPositionMotor(sim, { firstDof: 0, firstActuator: 0, maxForces: MAX_FORCES });
+sim.resetData();
+for (let i=0;i<7;i++) { sim.qpos[i] = NEUTRAL_ARM[i]; motor.target[i]=NEUTRAL_ARM[i]; }
+sim.forward();
+const ee = sim.id("site","ee");
+sim.stepControlled(100, motor.control);
+console.log('hold ee', Array.from(sim.siteXpos.slice(3*ee,3*ee+3)).map(x=>x.toFixed(5)), Array.from(sim.qpos.slice(0,9)).map(x=>x.toFixed(4)).join(' '));
+const q0 = Array.from(sim.qpos.slice(0,7));
+for (let i=0;i<7;i++) motor.target[i] = q0[i] + 0.05;
+sim.stepControlled(20, motor.control);
+console.log(' frac', Array.from(sim.qpos.slice(0,7)).map((q,i)=>((q-q0[i])/0.05).toFixed(3)).join(' '));
+sim.stepControlled(20, motor.control);
+console.log(' frac2', Array.from(sim.qpos.slice(0,7)).map((q,i)=>((q-q0[i])/0.05).toFixed(3)).join(' '));
+let t=performance.now(); for (let i=0;i<200;i++) sim.stepControlled(20, motor.control); console.log('us/envstep', (performance.now()-t)/200*1000);
+t=performance.now(); for (let i=0;i<200;i++) sim.stepControlled(20, ()=>{}); console.log('noop us/envstep', (performance.now()-t)/200*1000);
+t=performance.now(); for (let i=0;i<200;i++) sim.step(20); console.log('plain us/envstep', (performance.now()-t)/200*1000);
+t=performance.now(); for (let i=0;i<200;i++) sim.stepControlled(20, motor.control); console.log('motor us/envstep', (performance.now()-t)/200*1000);
