@@ -97,7 +97,7 @@ export class BulletPositionMotor {
         const aii = h * inverse[i * n + i];
         let next = torque[i] + (wanted[i] - velocity[i]) / aii;
         const cap = maxForce[i];
-        next = next > cap ? cap : next < -cap ? -cap : next;
+        next = Math.min(cap, Math.max(-cap, next));
         const delta = next - torque[i];
         if (delta === 0) continue;
         torque[i] = next;

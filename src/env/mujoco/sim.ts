@@ -251,7 +251,14 @@ export class MujocoSim {
 
   /** World linear velocity of a site's origin, written into `out` (3 values). */
   siteLinearVelocity(site: number, out: Float64Array | number[], offset = 0): void {
-    this.mj.mj_objectVelocity(this.model, this.data, this.mj.mjtObj.mjOBJ_SITE.value, site, this.velocity6, 0);
+    this.mj.mj_objectVelocity(
+      this.model,
+      this.data,
+      this.mj.mjtObj.mjOBJ_SITE.value,
+      site,
+      this.velocity6,
+      0,
+    );
     const v = this.velocity6.GetView() as Float64Array;
     out[offset] = v[3];
     out[offset + 1] = v[4];
@@ -318,8 +325,10 @@ export class MujocoSim {
    */
   health(expectedTime?: number): string | null {
     this.refresh();
-    for (let i = 0; i < this.nq; i++) if (!Number.isFinite(this.qpos[i])) return `qpos[${i}] is ${this.qpos[i]}`;
-    for (let i = 0; i < this.nv; i++) if (!Number.isFinite(this.qvel[i])) return `qvel[${i}] is ${this.qvel[i]}`;
+    for (let i = 0; i < this.nq; i++)
+      if (!Number.isFinite(this.qpos[i])) return `qpos[${i}] is ${this.qpos[i]}`;
+    for (let i = 0; i < this.nv; i++)
+      if (!Number.isFinite(this.qvel[i])) return `qvel[${i}] is ${this.qvel[i]}`;
     if (expectedTime !== undefined && Math.abs(this.data.time - expectedTime) > this.timestep * 0.5) {
       const w = this.warnings();
       const what = w.length ? w.map((x) => `${x.name} x${x.count}`).join(", ") : "no warning recorded";

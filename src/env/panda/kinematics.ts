@@ -138,7 +138,12 @@ export class ArmIk {
   private readonly a = new Float64Array(36);
   private readonly y = new Float64Array(6);
 
-  solve(seed: ArrayLike<number>, target: ArrayLike<number>, out: Float64Array, options: IkOptions = {}): number {
+  solve(
+    seed: ArrayLike<number>,
+    target: ArrayLike<number>,
+    out: Float64Array,
+    options: IkOptions = {},
+  ): number {
     const iterations = options.iterations ?? 30;
     const tolerance = options.tolerance ?? 1e-5;
     const lambda2 = (options.damping ?? 0.05) ** 2;

@@ -19,8 +19,9 @@ export interface ArmJoint {
   readonly roll: number;
   readonly lower: number;
   readonly upper: number;
-  /** Mass of the child link (kg). */
+  /** Mass of the child link (kg) and its centre of mass in the link's frame (URDF inertial origin). */
   readonly mass: number;
+  readonly com: Vec3;
   /** panda-gym's motor force cap (N·m). */
   readonly maxForce: number;
 }
@@ -29,13 +30,77 @@ const HALF_PI = Math.PI / 2;
 
 /** panda_joint1..7, each rotating about its local z. */
 export const ARM_JOINTS: readonly ArmJoint[] = [
-  { name: "joint1", xyz: [0, 0, 0.333], roll: 0, lower: -2.9671, upper: 2.9671, mass: 2.7, maxForce: 87 },
-  { name: "joint2", xyz: [0, 0, 0], roll: -HALF_PI, lower: -1.8326, upper: 1.8326, mass: 2.73, maxForce: 87 },
-  { name: "joint3", xyz: [0, -0.316, 0], roll: HALF_PI, lower: -2.9671, upper: 2.9671, mass: 2.04, maxForce: 87 },
-  { name: "joint4", xyz: [0.0825, 0, 0], roll: HALF_PI, lower: -3.1416, upper: 0, mass: 2.08, maxForce: 87 },
-  { name: "joint5", xyz: [-0.0825, 0.384, 0], roll: -HALF_PI, lower: -2.9671, upper: 2.9671, mass: 3.0, maxForce: 12 },
-  { name: "joint6", xyz: [0, 0, 0], roll: HALF_PI, lower: -0.0873, upper: 3.8223, mass: 1.3, maxForce: 120 },
-  { name: "joint7", xyz: [0.088, 0, 0], roll: HALF_PI, lower: -2.9671, upper: 2.9671, mass: 0.2, maxForce: 120 },
+  {
+    name: "joint1",
+    xyz: [0, 0, 0.333],
+    roll: 0,
+    lower: -2.9671,
+    upper: 2.9671,
+    mass: 2.7,
+    com: [0, -0.04, -0.05],
+    maxForce: 87,
+  },
+  {
+    name: "joint2",
+    xyz: [0, 0, 0],
+    roll: -HALF_PI,
+    lower: -1.8326,
+    upper: 1.8326,
+    mass: 2.73,
+    com: [0, -0.04, 0.06],
+    maxForce: 87,
+  },
+  {
+    name: "joint3",
+    xyz: [0, -0.316, 0],
+    roll: HALF_PI,
+    lower: -2.9671,
+    upper: 2.9671,
+    mass: 2.04,
+    com: [0.01, 0.01, -0.05],
+    maxForce: 87,
+  },
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: the URDF writes the rounded value
+  {
+    name: "joint4",
+    xyz: [0.0825, 0, 0],
+    roll: HALF_PI,
+    lower: -3.1416,
+    upper: 0,
+    mass: 2.08,
+    com: [-0.03, 0.03, 0.02],
+    maxForce: 87,
+  },
+  {
+    name: "joint5",
+    xyz: [-0.0825, 0.384, 0],
+    roll: -HALF_PI,
+    lower: -2.9671,
+    upper: 2.9671,
+    mass: 3.0,
+    com: [0, 0.04, -0.12],
+    maxForce: 12,
+  },
+  {
+    name: "joint6",
+    xyz: [0, 0, 0],
+    roll: HALF_PI,
+    lower: -0.0873,
+    upper: 3.8223,
+    mass: 1.3,
+    com: [0.04, 0, 0],
+    maxForce: 120,
+  },
+  {
+    name: "joint7",
+    xyz: [0.088, 0, 0],
+    roll: HALF_PI,
+    lower: -2.9671,
+    upper: 2.9671,
+    mass: 0.2,
+    com: [0, 0, 0.08],
+    maxForce: 120,
+  },
 ];
 
 export const BASE_MASS = 2.9;
@@ -67,7 +132,11 @@ export const LINK_FRICTION = 0.5;
 export const FINGER_FRICTION = 1.0;
 
 /** Force caps of the 9 driven joints (7 arm joints, 2 fingers), in actuator order. */
-export const MAX_FORCES: readonly number[] = [...ARM_JOINTS.map((j) => j.maxForce), FINGER_MAX_FORCE, FINGER_MAX_FORCE];
+export const MAX_FORCES: readonly number[] = [
+  ...ARM_JOINTS.map((j) => j.maxForce),
+  FINGER_MAX_FORCE,
+  FINGER_MAX_FORCE,
+];
 
 const LINK_RGBA = [0.93, 0.93, 0.94, 1];
 const JOINT_RGBA = [0.18, 0.18, 0.2, 1];
@@ -141,9 +210,9 @@ export function robotMjcf(): RobotMjcf {
       ? `<geom ${attrs({ name: `link${link}_drum`, type: "cylinder", size: [k.radius, k.half], rgba: JOINT_RGBA, mass: 0, ...NO_COLLISION })}/>`
       : "";
   };
-  const inertial = (mass: number) => {
+  const inertial = (mass: number, com: Vec3) => {
     const i = mass * INERTIA_PER_KG;
-    return `<inertial ${attrs({ pos: [0, 0, 0], mass, diaginertia: [i, i, i] })}/>`;
+    return `<inertial ${attrs({ pos: com, mass, diaginertia: [i, i, i] })}/>`;
   };
 
   // Innermost first: hand with fingers and the grasp-target site, then wrap links 7..1 around it.
@@ -152,13 +221,13 @@ export function robotMjcf(): RobotMjcf {
     `<geom ${attrs({ type: "box", pos: [0, side * 0.012, 0.002], size: [0.011, 0.012, 0.008], rgba: LINK_RGBA, mass: 0, ...NO_COLLISION })}/>`;
   const finger = (side: 1 | -1) =>
     `<body ${attrs({ name: side > 0 ? "finger_left" : "finger_right", pos: [0, 0, FINGER_OFFSET] })}>` +
-    inertial(FINGER_MASS) +
+    inertial(FINGER_MASS, [0, side * 0.01, 0.02]) +
     `<joint ${attrs({ name: side > 0 ? "finger_joint1" : "finger_joint2", type: "slide", axis: [0, side, 0], range: [0, FINGER_UPPER], limited: "true" })}/>` +
     fingerGeom(side) +
     "</body>";
   const hand =
     `<body ${attrs({ name: "hand", pos: [0, 0, FLANGE_OFFSET], quat: quatFromRpy(0, 0, HAND_YAW) })}>` +
-    inertial(HAND_MASS) +
+    inertial(HAND_MASS, [0, 0, 0.04]) +
     `<geom ${attrs({ name: "hand_body", type: "box", pos: [0, 0, 0.03], size: [0.025, 0.1, 0.028], rgba: LINK_RGBA, mass: 0, ...NO_COLLISION })}/>` +
     `<geom ${attrs({ type: "cylinder", pos: [0, 0, -0.005], size: [0.045, 0.008], rgba: JOINT_RGBA, mass: 0, ...NO_COLLISION })}/>` +
     `<site ${attrs({ name: "ee", pos: [0, 0, GRASP_OFFSET], size: 0.005 })}/>` +
@@ -173,7 +242,7 @@ export function robotMjcf(): RobotMjcf {
     const link = i + 1;
     tree =
       `<body ${attrs({ name: `link${link}`, pos: j.xyz, quat: quatFromRpy(j.roll, 0, 0) })}>` +
-      inertial(j.mass) +
+      inertial(j.mass, j.com) +
       `<joint ${attrs({ name: j.name, type: "hinge", axis: [0, 0, 1], range: [j.lower, j.upper], limited: "true" })}/>` +
       knuckle(link) +
       // Links 1 and 5 only overlap their neighbours' tubes; colliding them adds contacts and nothing else.
@@ -183,7 +252,7 @@ export function robotMjcf(): RobotMjcf {
   }
   const body =
     `<body ${attrs({ name: "link0", pos: BASE_POSITION })}>` +
-    inertial(BASE_MASS) +
+    inertial(BASE_MASS, [0, 0, 0.05]) +
     tubes(0, false) +
     `<geom ${attrs({ type: "cylinder", pos: [0, 0, 0.01], size: [0.09, 0.01], rgba: JOINT_RGBA, mass: 0, ...NO_COLLISION })}/>` +
     tree +

@@ -7,7 +7,14 @@
 import type { NumpyGenerator } from "../minigrid/rng.ts";
 
 export type PandaTaskName = "Reach" | "Push" | "Slide" | "PickAndPlace" | "Stack" | "Flip";
-export const PANDA_TASKS: readonly PandaTaskName[] = ["Reach", "Push", "Slide", "PickAndPlace", "Stack", "Flip"];
+export const PANDA_TASKS: readonly PandaTaskName[] = [
+  "Reach",
+  "Push",
+  "Slide",
+  "PickAndPlace",
+  "Stack",
+  "Flip",
+];
 
 export type Rgba = readonly [number, number, number, number];
 

@@ -1,0 +1,10 @@
+import { make } from "../src/env/index.ts";
+import type { PandaEnv } from "../src/env/panda/index.ts";
+const env = make("PandaReach-v3") as unknown as PandaEnv;
+env.reset({ seed: 1 });
+const motor = (env as any).motor;
+const orig = motor.control;
+const sim = env.sim;
+let n = 0;
+(sim as any).stepControlled = ((origStep) => function (this: any, k: number, c: any) { return origStep.call(this, k, (s: any) => { c(s); if (n++ % 5 === 0) console.log(Array.from(motor.torque as Float64Array).map((x) => x.toFixed(1)).join(' '), '| bias', Array.from(s.qfrcBias.slice(0,7) as Float64Array).map((x:number)=>x.toFixed(1)).join(' ')); }); })(sim.stepControlled);
+env.step(new Float32Array([1, 0, 0]));
