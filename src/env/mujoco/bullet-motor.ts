@@ -37,6 +37,8 @@ export class BulletPositionMotor {
   private readonly gain: number;
   private readonly iterations: number;
   private readonly qposAdr: Int32Array;
+  private readonly lower: Float64Array;
+  private readonly upper: Float64Array;
   private readonly mass: Float64Array;
   /** M⁻¹ of the driven block, row-major. */
   private readonly inverse: Float64Array;
@@ -62,6 +64,19 @@ export class BulletPositionMotor {
     const jntQposAdr = sim.model.jnt_qposadr as Int32Array;
     // Hinge and slide joints: one qpos per dof.
     this.qposAdr = Int32Array.from({ length: n }, (_, k) => jntQposAdr[dofJoint[options.firstDof + k]]);
+    // Bullet's joint limits are hard; MuJoCo's are soft and give way under a motor pushing past them, so the
+    // motor never aims past a limited joint's range.
+    const range = sim.model.jnt_range as Float64Array;
+    this.lower = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.upper = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    for (let k = 0; k < n; k++) {
+      const j = dofJoint[options.firstDof + k];
+      // The bindings cannot read jnt_limited (a bool array); an unlimited joint has the empty range [0, 0].
+      if (range[2 * j] < range[2 * j + 1]) {
+        this.lower[k] = range[2 * j];
+        this.upper[k] = range[2 * j + 1];
+      }
+    }
     this.mass = new Float64Array(n * n);
     this.inverse = new Float64Array(n * n);
     this.column = new Float64Array(n);
@@ -89,7 +104,8 @@ export class BulletPositionMotor {
       let acc = 0;
       for (let j = 0; j < n; j++) acc += inverse[i * n + j] * (torque[j] - qfrcBias[firstDof + j]);
       velocity[i] = qvel[firstDof + i] + h * acc;
-      wanted[i] = rate * (this.target[i] - qpos[this.qposAdr[i]]);
+      const target = Math.min(this.upper[i], Math.max(this.lower[i], this.target[i]));
+      wanted[i] = rate * (target - qpos[this.qposAdr[i]]);
     }
     for (let sweep = 0; sweep < this.iterations; sweep++) {
       let change = 0;

@@ -304,35 +304,39 @@ export class MujocoSim {
 
   /** MuJoCo's warning counters (they survive MuJoCo's automatic reset on a bad state). */
   warnings(): { name: string; count: number }[] {
+    // `data.warning` is a view of the data's own array: deleting it would free MuJoCo's memory.
     const vec = this.data.warning;
     const out: { name: string; count: number }[] = [];
-    try {
-      for (let i = 0; i < Math.min(vec.size(), WARNING_NAMES.length); i++) {
-        const w = vec.get(i);
-        if (!w) continue;
-        if (w.number > 0) out.push({ name: WARNING_NAMES[i], count: w.number });
-        w.delete();
-      }
-    } finally {
-      vec.delete();
+    for (let i = 0; i < Math.min(vec.size(), WARNING_NAMES.length); i++) {
+      const w = vec.get(i);
+      if (!w) continue;
+      if (w.number > 0) out.push({ name: WARNING_NAMES[i], count: w.number });
+      w.delete();
     }
     return out;
   }
 
   /**
-   * Null when the state is finite and MuJoCo raised no warning; otherwise what went wrong. MuJoCo silently
-   * resets the data when an acceleration blows up, so callers compare `time` against the time they expect too.
+   * Null when the state is finite and reasonable; otherwise what is wrong. MuJoCo silently resets the data when
+   * a position, velocity or acceleration is NaN or beyond 1e10, so callers check before stepping (a bad state
+   * set from outside) and compare `time` with the time they expect after stepping (a blow-up inside). Reading
+   * MuJoCo's warning counters costs ~50 µs, so they are read only to explain a failure.
    */
   health(expectedTime?: number): string | null {
     this.refresh();
-    for (let i = 0; i < this.nq; i++)
-      if (!Number.isFinite(this.qpos[i])) return `qpos[${i}] is ${this.qpos[i]}`;
-    for (let i = 0; i < this.nv; i++)
-      if (!Number.isFinite(this.qvel[i])) return `qvel[${i}] is ${this.qvel[i]}`;
+    const limit = 1e9;
+    for (let i = 0; i < this.nq; i++) {
+      const v = this.qpos[i];
+      if (!(v > -limit && v < limit)) return `qpos[${i}] is ${v}`;
+    }
+    for (let i = 0; i < this.nv; i++) {
+      const v = this.qvel[i];
+      if (!(v > -limit && v < limit)) return `qvel[${i}] is ${v}`;
+    }
     if (expectedTime !== undefined && Math.abs(this.data.time - expectedTime) > this.timestep * 0.5) {
       const w = this.warnings();
       const what = w.length ? w.map((x) => `${x.name} x${x.count}`).join(", ") : "no warning recorded";
-      return `MuJoCo reset the simulation (time ${this.data.time.toFixed(3)} s, expected ${expectedTime.toFixed(3)} s; ${what})`;
+      return `MuJoCo reset the simulation after a blow-up (time ${this.data.time.toFixed(3)} s, expected ${expectedTime.toFixed(3)} s; ${what})`;
     }
     return null;
   }

@@ -360,6 +360,11 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
     }
 
     this.stepCount++;
+    const before = sim.health();
+    if (before) {
+      this.episodeOver = true;
+      throw this.unstable(`before stepping: ${before}`);
+    }
     try {
       sim.stepControlled(SUBSTEPS, motor.control);
     } catch (error) {
@@ -476,7 +481,7 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
 
   private rewardFromDistance(d: number): number {
     if (this.rewardType === "sparse") return d > this.task.threshold ? -1 : 0;
-    return Math.fround(-d);
+    return d === 0 ? 0 : Math.fround(-d);
   }
 
   private isSuccess(achieved: ArrayLike<number>): boolean {

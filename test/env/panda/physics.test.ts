@@ -74,7 +74,10 @@ test("a constant ee action moves the end-effector about 5 cm a step in free spac
       const first = Math.abs(afterFirst[axis] - start[axis]);
       const steady = Math.abs(end[axis] - afterFirst[axis]) / 2;
       assert.ok(first > 0.02 && first < 0.055, `axis ${axis}: first step moved ${first.toFixed(4)} m`);
-      assert.ok(steady > 0.035 && steady < 0.065, `axis ${axis}: later steps moved ${steady.toFixed(4)} m each`);
+      assert.ok(
+        steady > 0.035 && steady < 0.065,
+        `axis ${axis}: later steps moved ${steady.toFixed(4)} m each`,
+      );
     }
     env.reset({ seed: 0 });
     for (let t = 0; t < 6; t++) env.step([0, 0, -1]);
