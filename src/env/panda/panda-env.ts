@@ -637,7 +637,8 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
   placeObject(i: number, position: readonly number[], velocity: readonly number[] = [0, 0, 0]): void {
     const a = this.objectQpos[i];
     const v = this.objectDof[i];
-    if (a === undefined) throw new EnvError(`${this.id} has ${this.objectQpos.length} objects, no object ${i}`);
+    if (a === undefined)
+      throw new EnvError(`${this.id} has ${this.objectQpos.length} objects, no object ${i}`);
     const sim = this.sim;
     sim.qpos.set(position.slice(0, 3), a);
     sim.qpos.set([1, 0, 0, 0], a + 3);

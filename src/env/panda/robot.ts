@@ -60,11 +60,11 @@ export const ARM_JOINTS: readonly ArmJoint[] = [
     com: [0.01, 0.01, -0.05],
     maxForce: 87,
   },
-  // biome-ignore lint/suspicious/noApproximativeNumericConstant: the URDF writes the rounded value
   {
     name: "joint4",
     xyz: [0.0825, 0, 0],
     roll: HALF_PI,
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: the URDF writes the rounded value
     lower: -3.1416,
     upper: 0,
     mass: 2.08,
