@@ -6,27 +6,10 @@
  * frame. Geoms welded to the world (table, floor, robot base) never move, so `splitStaticGeoms` lets a scene hand
  * them to the renderer's cached static layer once.
  */
+import type { GeomKind, SceneGeom } from "../render3d/scene.ts";
 import type { MujocoSim } from "./sim.ts";
 
-// Local copy of the contract's types (src/env/render3d/scene.ts is written by the renderer's side); the
-// shapes are identical, so the conversion type-checks against either.
-export type GeomKind = "plane" | "box" | "sphere" | "capsule" | "cylinder" | "ellipsoid" | "mesh";
-
-export interface TriangleMesh {
-  readonly vertices: Float32Array;
-  readonly indices: Uint32Array;
-}
-
-export interface SceneGeom {
-  readonly kind: GeomKind;
-  readonly size: ArrayLike<number>;
-  readonly pos: ArrayLike<number>;
-  readonly mat: ArrayLike<number>;
-  readonly rgba: ArrayLike<number>;
-  readonly mesh?: TriangleMesh;
-  readonly faceColors?: ReadonlyArray<ArrayLike<number>>;
-  readonly castShadow?: boolean;
-}
+export type { SceneGeom };
 
 /** What MuJoCo does not know about a geom's look: per-face colours (Flip's cube), shadows (ghost targets). */
 export interface GeomStyle {

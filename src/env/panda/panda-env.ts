@@ -30,6 +30,8 @@ import {
   visibleGeomIds,
 } from "../mujoco/scene-geoms.ts";
 import { MujocoSim, PhysicsError } from "../mujoco/sim.ts";
+import { Rasterizer } from "../render3d/rasterizer.ts";
+import type { OrbitCamera } from "../render3d/scene.ts";
 import { Box, type BoxArray, DictSpace } from "../spaces.ts";
 import { ARM_DOF, ArmIk } from "./kinematics.ts";
 import { ARM_JOINTS, MAX_FORCES, NEUTRAL_ARM } from "./robot.ts";
@@ -46,18 +48,8 @@ export type PandaObs = {
 export type PandaControl = "ee" | "joints";
 export type PandaReward = "sparse" | "dense";
 
-/** panda-gym's render camera (Bullet's yaw/pitch/roll orbit), with its defaults. */
-export interface PandaCamera {
-  readonly kind: "orbit";
-  readonly target: readonly [number, number, number];
-  readonly distance: number;
-  readonly yaw: number;
-  readonly pitch: number;
-  readonly roll: number;
-  readonly fovY: number;
-  readonly near: number;
-  readonly far: number;
-}
+/** panda-gym's render camera: Bullet's yaw/pitch/roll orbit (the renderer's OrbitCamera). */
+export type PandaCamera = OrbitCamera;
 
 export interface PandaOptions {
   /** The registry id; defaults to the one the task, control and reward give. */
@@ -78,6 +70,8 @@ export interface PandaOptions {
   renderRoll?: number;
   /** Vertical field of view in degrees (Bullet's projection in panda-gym: 60). */
   renderFov?: number;
+  /** TinyRenderer's shadows (panda-gym's look, default true); false renders faster. */
+  renderShadows?: boolean;
   /** Colour of the ghost targets in renders, RGB 0..1 (VLM-CaR's checker expects yellow; default panda-gym's). */
   targetColor?: readonly [number, number, number];
 }
@@ -110,6 +104,8 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
   readonly camera: PandaCamera;
   readonly renderWidth: number;
   readonly renderHeight: number;
+  readonly renderShadows: boolean;
+  private rasterizer: Rasterizer | null = null;
 
   /** The MuJoCo simulation (privileged: experts and tests read it; reward programs never do). */
   readonly sim: MujocoSim;
@@ -168,6 +164,7 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
     }
     this.renderWidth = options.renderWidth ?? 720;
     this.renderHeight = options.renderHeight ?? 480;
+    this.renderShadows = options.renderShadows ?? true;
     for (const [name, v] of [
       ["renderWidth", this.renderWidth],
       ["renderHeight", this.renderHeight],
@@ -665,11 +662,22 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
     };
   }
 
+  /**
+   * The current state drawn with panda-gym's default look: the software rasteriser (src/env/render3d/) with
+   * TinyRenderer's white background, shading and shadows, from the configured camera and size. The table,
+   * floor and robot base are drawn once and cached.
+   */
   render(): Frame {
-    throw new EnvError(
-      `${this.id}: renderer not available yet (src/env/render3d/ has not landed); ` +
-        "scene() returns the posed geoms and camera a renderer needs",
-    );
+    if (this.sim.isClosed) throw new EnvError(`${this.id}: render() after close(); make a new env`);
+    if (!this.rasterizer) {
+      this.rasterizer = new Rasterizer({
+        width: this.renderWidth,
+        height: this.renderHeight,
+        shadows: this.renderShadows,
+      });
+      this.rasterizer.setStatic(sceneGeoms(this.sim, this.fixedGeoms, this.styles));
+    }
+    return this.rasterizer.render(sceneGeoms(this.sim, this.movingGeoms, this.styles), this.camera);
   }
 
   override close(): void {

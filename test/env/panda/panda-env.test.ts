@@ -156,6 +156,26 @@ test("grasping and lifting a cube are reported as events", () => {
   }
 });
 
+test("render() draws panda-gym's default view: white sky, grey table, the green cube", () => {
+  const env = panda("PandaPush-v3", { renderWidth: 180, renderHeight: 120, renderShadows: false });
+  try {
+    env.reset({ seed: 1 });
+    const { data } = env.render();
+    let white = 0;
+    let green = 0;
+    for (let i = 0; i < data.length; i += 3) {
+      if (data[i] === 255 && data[i + 1] === 255 && data[i + 2] === 255) white++;
+      if (data[i + 1] > 100 && data[i] < 60 && data[i + 2] < 60) green++;
+    }
+    assert.ok(white > 0.1 * 180 * 120, `sky pixels: ${white}`);
+    assert.ok(green > 4, `green cube and target pixels: ${green}`);
+    env.close();
+    assert.throws(() => env.render(), /after close/);
+  } finally {
+    env.close();
+  }
+});
+
 test("bad actions give errors naming the env, the step and what to do", () => {
   const env = panda("PandaPushJoints-v3");
   try {
@@ -199,7 +219,7 @@ test("an unstable simulation ends the episode with a clear error", () => {
   }
 });
 
-test("render() says the renderer is missing; scene() lists posed geoms and panda-gym's camera", () => {
+test("scene() lists posed geoms and panda-gym's camera; render() draws them at the configured size", () => {
   const env = panda("PandaFlip-v3", { renderWidth: 128, renderHeight: 96, renderYaw: 90 });
   try {
     env.reset({ seed: 0 });
