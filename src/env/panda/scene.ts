@@ -62,7 +62,7 @@ export function sceneMjcf(task: TaskDef): string {
     '<compiler angle="radian" autolimits="true"/>',
     // The arena holds contacts and solver rows; 1 MB is ample for a few objects and keeps many envs in memory.
     '<size memory="1M"/>',
-    `<option ${attrs({ timestep: TIMESTEP, gravity: [0, 0, -9.81], integrator: "implicitfast" })}><flag multiccd="enable"/></option>`,
+    `<option ${attrs({ timestep: TIMESTEP, gravity: [0, 0, -9.81], integrator: "Euler" })}><flag multiccd="enable"/></option>`,
     // Bullet's joint limits are hard constraints; MuJoCo's soft default lets a 170 N finger motor push 3 cm
     // past them, so limits are made as stiff as the 0.002 s step allows.
     '<default><joint solreflimit="0.004 1" solimplimit="0.99 0.999 0.001"/></default>',
