@@ -106,17 +106,22 @@ export class BulletPositionMotor {
     const { n, inverse, velocity, wanted, torque, maxForce } = this;
     const h = sim.timestep;
     const rate = this.gain / h;
-    const { qpos, qvel, ctrl, qfrcBias } = sim;
+    const { qpos, qvel, ctrl, qfrcBias, qfrcConstraint } = sim;
     if (this.inverseAge <= 0) {
       sim.inertiaBlock(firstDof, n, this.mass);
       invertSpd(this.mass, n, inverse, this.column);
       this.inverseAge = this.refreshEvery;
     }
     this.inverseAge--;
-    // velocity = the next velocity with the current torques: v + h·M⁻¹(τ − bias).
+    // velocity = the next velocity with the current torques: v + h·M⁻¹(τ − bias + constraint). The constraint
+    // forces (contacts, limits) are the last substep's: Bullet solves its motor rows together with the contacts,
+    // so a finger blocked by a cube keeps pushing up to its cap; counting the contact's push-back as it stood
+    // one substep ago gives the same grip without solving the two together.
     for (let i = 0; i < n; i++) {
       let acc = 0;
-      for (let j = 0; j < n; j++) acc += inverse[i * n + j] * (torque[j] - qfrcBias[firstDof + j]);
+      for (let j = 0; j < n; j++) {
+        acc += inverse[i * n + j] * (torque[j] - qfrcBias[firstDof + j] + qfrcConstraint[firstDof + j]);
+      }
       velocity[i] = qvel[firstDof + i] + h * acc;
       const target = Math.min(this.upper[i], Math.max(this.lower[i], this.target[i]));
       wanted[i] = rate * (target - qpos[this.qposAdr[i]]);

@@ -59,6 +59,8 @@ export interface PairOptions {
   readonly condim?: 3 | 4;
   /** Torsional friction (MuJoCo units: metres) when condim is 4. */
   readonly torsional?: number;
+  /** MuJoCo's contact softness (solref: time constant, damping ratio); default MuJoCo's 0.02, 1. */
+  readonly solref?: readonly [number, number];
 }
 
 /**
@@ -69,5 +71,5 @@ export function frictionPair(a: FrictionGeom, b: FrictionGeom, options: PairOpti
   const mu = Math.min(10, a.friction * b.friction);
   const condim = options.condim ?? 3;
   const torsional = options.torsional ?? 0;
-  return `<pair ${attrs({ geom1: a.name, geom2: b.name, condim, friction: [mu, mu, torsional, 0, 0] })}/>`;
+  return `<pair ${attrs({ geom1: a.name, geom2: b.name, condim, friction: [mu, mu, torsional, 0, 0], solref: options.solref })}/>`;
 }

@@ -78,6 +78,8 @@ export class MujocoSim {
   massRowNnz!: Int32Array;
   massColInd!: Int32Array;
   qfrcBias!: Float64Array;
+  /** Constraint forces (contacts, limits) in joint space, from the last solve. */
+  qfrcConstraint!: Float64Array;
 
   private readonly jacp: DoubleBuffer;
   private readonly jacr: DoubleBuffer;
@@ -152,6 +154,7 @@ export class MujocoSim {
     this.massRowNnz = m.M_rownnz;
     this.massColInd = m.M_colind;
     this.qfrcBias = d.qfrc_bias;
+    this.qfrcConstraint = d.qfrc_constraint;
   }
 
   /** The index of a named element; throws naming the element when the scene has none. */

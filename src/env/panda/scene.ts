@@ -53,7 +53,11 @@ export function sceneMjcf(task: TaskDef): string {
     pairs.push(frictionPair(o, table), frictionPair(o, floor));
     for (let j = i + 1; j < objectGeoms.length; j++) pairs.push(frictionPair(o, objectGeoms[j]));
     for (const link of robot.collision.links) pairs.push(frictionPair(o, link));
-    for (const finger of robot.collision.fingers) pairs.push(frictionPair(o, finger));
+    // Fingers grip: stiffer contacts (Bullet's finger contact is stiff too) with a little torsional friction
+    // (panda-gym's spinning friction), so a held cube neither sinks into the pads nor creeps out.
+    for (const finger of robot.collision.fingers) {
+      pairs.push(frictionPair(o, finger, { condim: 4, torsional: 0.002, solref: [0.004, 1] }));
+    }
   }
   for (const g of [...robot.collision.links, ...robot.collision.fingers]) pairs.push(frictionPair(g, table));
 
@@ -62,7 +66,8 @@ export function sceneMjcf(task: TaskDef): string {
     '<compiler angle="radian" autolimits="true"/>',
     // The arena holds contacts and solver rows; 1 MB is ample for a few objects and keeps many envs in memory.
     '<size memory="1M"/>',
-    `<option ${attrs({ timestep: TIMESTEP, gravity: [0, 0, -9.81], integrator: "Euler" })}><flag multiccd="enable"/></option>`,
+    // Tasks with a working gripper add MuJoCo's no-slip pass: without it soft friction lets a held cube creep.
+    `<option ${attrs({ timestep: TIMESTEP, gravity: [0, 0, -9.81], integrator: "Euler", noslip_iterations: task.blockGripper ? undefined : 4 })}><flag multiccd="enable"/></option>`,
     // Bullet's joint limits are hard constraints; MuJoCo's soft default lets a 170 N finger motor push 3 cm
     // past them, so limits are made as stiff as the 0.002 s step allows.
     '<default><joint solreflimit="0.004 1" solimplimit="0.99 0.999 0.001"/></default>',

@@ -122,7 +122,13 @@ const TRAVEL = 0.1;
  * objects, descend slowly behind it (the arm drifts when it moves fast), so the gripper never sweeps the object
  * sideways. Null once in place.
  */
-function approachBehind(env: PandaEnv, object: Vec3, to: Vec3, height: number, standoff: number): Command | null {
+function approachBehind(
+  env: PandaEnv,
+  object: Vec3,
+  to: Vec3,
+  height: number,
+  standoff: number,
+): Command | null {
   const ee = env.eePosition();
   const { u } = direction(object, to);
   // Descend a little farther back than the pushing standoff.
@@ -213,13 +219,25 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
     };
   }
   const dxy = Math.hypot(ee[0] - object[0], ee[1] - object[1]);
-  const open = env.fingerWidth > 2 * CUBE_HALF + 0.02;
-  if (dxy > 0.01) {
-    // Over the object first, fingers opening on the way.
-    return { waypoint: [object[0], object[1], Math.max(object[2] + HOVER, carryHeight)], finger: 1 };
+  const hover = Math.max(object[2] + HOVER, carryHeight);
+  // Descend at most 2 cm a step, correcting sideways drift on the way (the arm drifts when it moves fast).
+  const descend = (z: number): Command => ({
+    waypoint: [object[0], object[1], z],
+    finger: 1,
+    direct: [
+      clip((object[0] - ee[0]) / 0.05),
+      clip((object[1] - ee[1]) / 0.05),
+      Math.max(-0.4, clip((z - ee[2]) / 0.05)),
+    ],
+  });
+  if (ee[2] > object[2] + 0.03) {
+    // High: travel over the object with the fingers opening, then go down.
+    if (dxy > 0.015) return { waypoint: [object[0], object[1], hover], finger: 1 };
+    return descend(object[2]);
   }
-  if (!open && ee[2] > object[2] + 0.01) return { waypoint: [object[0], object[1], ee[2]], finger: 1 };
-  if (ee[2] > object[2] + 0.004) return { waypoint: object, finger: 1 };
+  // Low: rise when off to the side, else finish the descent and close.
+  if (dxy > 0.02) return { waypoint: [ee[0], ee[1], hover], finger: 1 };
+  if (ee[2] > object[2] + 0.005) return descend(object[2]);
   return { waypoint: object, finger: -1 };
 }
 
