@@ -198,11 +198,11 @@ function slide(env: PandaEnv, goal: Vec3): Command {
   };
 }
 
-/** Fingers closed on the object: near it and the opening about the cube's width. */
+/** Fingers closed on the object: the object between the fingertips and the opening about its width. */
 function holding(env: PandaEnv, object: Vec3): boolean {
   const ee = env.eePosition();
-  const near = Math.hypot(ee[0] - object[0], ee[1] - object[1]) < 0.015 && Math.abs(ee[2] - object[2]) < 0.02;
-  return near && env.fingerWidth < 2 * CUBE_HALF + 0.003 && env.fingerWidth > 2 * CUBE_HALF - 0.01;
+  const near = Math.hypot(ee[0] - object[0], ee[1] - object[1]) < 0.03 && Math.abs(ee[2] - object[2]) < 0.03;
+  return near && env.fingerWidth < 2 * CUBE_HALF + 0.004 && env.fingerWidth > 2 * CUBE_HALF - 0.015;
 }
 
 function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0): Command {
@@ -210,13 +210,18 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
   const ee = env.eePosition();
   if (holding(env, object)) {
     const dxy = Math.hypot(object[0] - goal[0], object[1] - goal[1]);
-    // Carry above the scene when asked (Stack), descend once over the goal.
-    const z = dxy > 0.02 ? Math.max(goal[2], carryHeight) : goal[2];
     const placed = dxy < 0.01 && Math.abs(object[2] - goal[2]) < 0.008;
-    return {
-      waypoint: [goal[0] + ee[0] - object[0], goal[1] + ee[1] - object[1], z + ee[2] - object[2]],
-      finger: placed ? 1 : -1,
-    };
+    const offset = [ee[0] - object[0], ee[1] - object[1], ee[2] - object[2]];
+    if (placed) return { waypoint: ee, finger: 1 };
+    // Lift straight up before travelling when asked to carry high (Stack), descend once over the goal.
+    if (dxy > 0.02 && object[2] < carryHeight - 0.015) {
+      return { waypoint: [ee[0], ee[1], carryHeight + offset[2]], finger: -1 };
+    }
+    const z = dxy > 0.02 ? Math.max(goal[2], carryHeight) : goal[2];
+    const waypoint: Vec3 = [goal[0] + offset[0], goal[1] + offset[1], z + offset[2]];
+    // Carry at most 3 cm a step so the grip holds.
+    const direct = [0, 1, 2].map((k) => Math.max(-0.6, Math.min(0.6, (waypoint[k] - ee[k]) / 0.05))) as Vec3;
+    return { waypoint, finger: -1, direct };
   }
   const dxy = Math.hypot(ee[0] - object[0], ee[1] - object[1]);
   const hover = Math.max(object[2] + HOVER, carryHeight);
