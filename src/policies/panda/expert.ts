@@ -198,6 +198,14 @@ function slide(env: PandaEnv, goal: Vec3): Command {
   };
 }
 
+/**
+ * Finger action that opens to 6 cm (a 4 cm cube with 1 cm to spare on each side), not the full 8 cm, so an open
+ * finger does not land on a neighbouring cube.
+ */
+function openTo(env: PandaEnv, width = 0.06): number {
+  return clip((width - env.fingerWidth) / 0.2);
+}
+
 /** Fingers closed on the object: the object between the fingertips and the opening about its width. */
 function holding(env: PandaEnv, object: Vec3): boolean {
   const ee = env.eePosition();
@@ -230,7 +238,7 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
   // Descend at most 2 cm a step, correcting sideways drift on the way (the arm drifts when it moves fast).
   const descend = (z: number): Command => ({
     waypoint: [object[0], object[1], z],
-    finger: 1,
+    finger: openTo(env),
     direct: [
       clip((object[0] - ee[0]) / 0.05),
       clip((object[1] - ee[1]) / 0.05),
@@ -239,11 +247,11 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
   });
   if (ee[2] > object[2] + 0.03) {
     // High: travel over the object with the fingers opening, then go down.
-    if (dxy > 0.015) return { waypoint: [object[0], object[1], hover], finger: 1 };
+    if (dxy > 0.015) return { waypoint: [object[0], object[1], hover], finger: openTo(env) };
     return descend(object[2]);
   }
   // Low: rise when off to the side, else finish the descent and close.
-  if (dxy > 0.02) return { waypoint: [ee[0], ee[1], hover], finger: 1 };
+  if (dxy > 0.02) return { waypoint: [ee[0], ee[1], hover], finger: openTo(env) };
   if (ee[2] > object[2] + 0.005) return descend(object[2]);
   return { waypoint: object, finger: -1 };
 }

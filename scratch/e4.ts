@@ -1,0 +1,10 @@
+import { make } from "../src/env/index.ts";
+import type { PandaEnv } from "../src/env/panda/index.ts";
+import { PandaExpert } from "../src/policies/panda/expert.ts";
+const env = make("PandaStack-v3") as unknown as PandaEnv;
+const expert = new PandaExpert();
+let { obs } = env.reset({ seed: 4 });
+for (let k = 0; k < 45; k++) obs = env.step(expert.act(obs, env as any)).obs;
+const names = (g: number) => env.sim.mj.mj_id2name(env.sim.model, env.sim.mj.mjtObj.mjOBJ_GEOM.value, g);
+for (const c of env.sim.contacts()) console.log(names(c.geom1), names(c.geom2), c.dist.toFixed(4), c.pos.map(x=>x.toFixed(3)).join(' '));
+console.log(Array.from(env.armJoints()).map(x=>x.toFixed(3)).join(' '));
