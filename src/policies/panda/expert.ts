@@ -131,8 +131,8 @@ function approachBehind(
 ): Command | null {
   const ee = env.eePosition();
   const { u } = direction(object, to);
-  // Descend a little farther back than the pushing standoff.
-  const back = standoff + 0.012;
+  // Descend farther back than the pushing standoff: a cube turned by the last push reaches out with a corner.
+  const back = standoff + 0.025;
   const behind: Vec3 = [object[0] - back * u[0], object[1] - back * u[1], height];
   const rx = ee[0] - object[0];
   const ry = ee[1] - object[1];

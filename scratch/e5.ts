@@ -1,0 +1,12 @@
+import { make } from "../src/env/index.ts";
+import type { PandaEnv } from "../src/env/panda/index.ts";
+import { PandaExpert } from "../src/policies/panda/expert.ts";
+const env = make(process.argv[2]) as unknown as PandaEnv;
+const expert = new PandaExpert();
+let { obs } = env.reset({ seed: Number(process.argv[3]) });
+for (let k = 0; k < Number(process.argv[4]); k++) obs = env.step(expert.act(obs, env as any)).obs;
+const names = (g: number) => env.sim.mj.mj_id2name(env.sim.model, env.sim.mj.mjtObj.mjOBJ_GEOM.value, g);
+for (const c of env.sim.contacts()) console.log(names(c.geom1), names(c.geom2), c.dist.toFixed(4), c.pos.map(x=>x.toFixed(3)).join(' '));
+const sx = env.sim.siteXmat; const e = 9 * env.sim.id("site", "ee");
+console.log('ee rot', Array.from(sx.slice(e, e + 9)).map(x=>x.toFixed(3)).join(' '));
+console.log('q', Array.from(env.armJoints()).map(x=>x.toFixed(3)).join(' '));
