@@ -199,10 +199,10 @@ function slide(env: PandaEnv, goal: Vec3): Command {
 }
 
 /**
- * Finger action that opens to 6 cm (a 4 cm cube with 1 cm to spare on each side), not the full 8 cm, so an open
- * finger does not land on a neighbouring cube.
+ * Finger action that opens to 7 cm (a 4 cm cube, even turned 45° with its 5.7 cm diagonal, fits), not the
+ * full 8 cm, so an open finger does not land on a neighbouring cube.
  */
-function openTo(env: PandaEnv, width = 0.06): number {
+function openTo(env: PandaEnv, width = 0.07): number {
   return clip((width - env.fingerWidth) / 0.2);
 }
 
@@ -210,7 +210,10 @@ function openTo(env: PandaEnv, width = 0.06): number {
 function holding(env: PandaEnv, object: Vec3): boolean {
   const ee = env.eePosition();
   const near = Math.hypot(ee[0] - object[0], ee[1] - object[1]) < 0.03 && Math.abs(ee[2] - object[2]) < 0.03;
-  return near && env.fingerWidth < 2 * CUBE_HALF + 0.004 && env.fingerWidth > 2 * CUBE_HALF - 0.015;
+  // Up to the diagonal: a cube turned about z is held by its edges.
+  return (
+    near && env.fingerWidth < 2 * CUBE_HALF * Math.SQRT2 + 0.003 && env.fingerWidth > 2 * CUBE_HALF - 0.015
+  );
 }
 
 function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0): Command {
