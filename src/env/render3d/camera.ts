@@ -240,18 +240,21 @@ export function opticalAxis(cam: ResolvedCamera): Vec3 {
   return [cam.rotation[6], cam.rotation[7], cam.rotation[8]];
 }
 
-/** A stable key for caching per-camera work (the static layer). */
-export function cameraKey(cam: ResolvedCamera): string {
-  return [
-    ...cam.rotation,
-    ...cam.eye,
-    cam.fx,
-    cam.fy,
-    cam.cx,
-    cam.cy,
-    cam.near,
-    cam.far,
-    cam.width,
-    cam.height,
-  ].join(",");
+/** Whether two resolved cameras give the same image geometry (for caching per-camera work: the static layer). */
+export function sameCamera(a: ResolvedCamera, b: ResolvedCamera): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < 9; i++) if (a.rotation[i] !== b.rotation[i]) return false;
+  return (
+    a.eye[0] === b.eye[0] &&
+    a.eye[1] === b.eye[1] &&
+    a.eye[2] === b.eye[2] &&
+    a.fx === b.fx &&
+    a.fy === b.fy &&
+    a.cx === b.cx &&
+    a.cy === b.cy &&
+    a.near === b.near &&
+    a.far === b.far &&
+    a.width === b.width &&
+    a.height === b.height
+  );
 }

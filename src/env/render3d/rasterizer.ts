@@ -12,7 +12,7 @@
  * cast this frame are tested again.
  */
 import { createFrame, type Frame } from "../../image/frame.ts";
-import { cameraKey, type ResolvedCamera, resolveCamera } from "./camera.ts";
+import { type ResolvedCamera, resolveCamera, sameCamera } from "./camera.ts";
 import type { Camera, RenderOptions, SceneGeom, Vec3 } from "./scene.ts";
 import { AMBIENT, DEFAULT_LIGHT_DIRECTION, DIFFUSE, normalise, SHADOW_FACTOR } from "./shading.ts";
 import { ShadowMap } from "./shadow-map.ts";
@@ -20,7 +20,7 @@ import { DEFAULT_DETAIL, type LocalMesh, type TessellationDetail, tessellate } f
 
 /** Optional settings beyond the contract's RenderOptions. */
 export interface RasterizerOptions extends RenderOptions {
-  /** Shadow map resolution (texels per side), default 1024. */
+  /** Shadow map resolution (texels per side), default 1.5 × the larger image side, within 256..2048. */
   readonly shadowMapSize?: number;
   /**
    * World box (min and max corners) whose casters and receivers get shadows. Default: the bounding box of the
@@ -33,7 +33,7 @@ export interface RasterizerOptions extends RenderOptions {
 }
 
 interface StaticLayer {
-  readonly key: string;
+  readonly camera: ResolvedCamera;
   readonly color: Uint8Array;
   readonly invDepth: Float32Array;
   /** Shadows on: the colour of each pixel in shadow (lit pixels may fall in a moving geom's shadow). */
@@ -141,7 +141,12 @@ export class Rasterizer {
     this.shadows = options.shadows ?? false;
     this.detail = options.detail ?? DEFAULT_DETAIL;
     this.shadowBounds = options.shadowBounds;
-    this.shadowMap = this.shadows ? new ShadowMap(options.shadowMapSize ?? 1024, this.light) : null;
+    this.shadowMap = this.shadows
+      ? new ShadowMap(
+          options.shadowMapSize ?? Math.min(2048, Math.max(256, Math.round(1.5 * Math.max(width, height)))),
+          this.light,
+        )
+      : null;
     this.invDepth = new Float32Array(width * height);
   }
 
@@ -242,9 +247,7 @@ export class Rasterizer {
 
   /** The static layer for this camera, drawn now if not cached. */
   private staticLayer(cam: ResolvedCamera): StaticLayer {
-    const key = cameraKey(cam);
-    const found = this.layers.find((l) => l.key === key);
-    if (found) return found;
+    for (const layer of this.layers) if (sameCamera(layer.camera, cam)) return layer;
     const n = this.width * this.height;
     const color = new Uint8Array(n * 3);
     this.clear(color);
@@ -280,7 +283,7 @@ export class Rasterizer {
     this.captureTexel = null;
     this.captureThreshold = null;
     const layer: StaticLayer = {
-      key,
+      camera: cam,
       color,
       invDepth: this.invDepth.slice(),
       shadowColor,
@@ -700,12 +703,10 @@ export class Rasterizer {
     if (!(Math.abs(area) > 1e-12)) return;
     const inv = 1 / area;
     // Sort the vertices by y: top, middle, bottom.
-    let top = 0;
-    let mid = 1;
-    let bot = 2;
-    if (TY[mid] < TY[top]) [top, mid] = [mid, top];
-    if (TY[bot] < TY[mid]) [mid, bot] = [bot, mid];
-    if (TY[mid] < TY[top]) [top, mid] = [mid, top];
+    const order = sortByY();
+    const top = order & 3;
+    const mid = (order >> 2) & 3;
+    const bot = order >> 4;
     const width = this.width;
     const yt = TY[top];
     const ym = TY[mid];
@@ -856,6 +857,21 @@ export class Rasterizer {
   }
 }
 
+/** The vertices of TY sorted by y, packed as top | mid << 2 | bottom << 4 (no allocation). */
+function sortByY(): number {
+  const y0 = TY[0];
+  const y1 = TY[1];
+  const y2 = TY[2];
+  if (y0 <= y1) {
+    if (y1 <= y2) return 0 | (1 << 2) | (2 << 4);
+    if (y0 <= y2) return 0 | (2 << 2) | (1 << 4);
+    return 2 | (0 << 2) | (1 << 4);
+  }
+  if (y0 <= y2) return 1 | (0 << 2) | (2 << 4);
+  if (y1 <= y2) return 1 | (2 << 2) | (0 << 4);
+  return 2 | (1 << 2) | (0 << 4);
+}
+
 /** A colour channel 0..1 (clamped) as 0..255, before shading. */
 function channel255(c: number): number {
   return c <= 0 ? 0 : c >= 1 ? 255 : c * 255;
@@ -929,12 +945,10 @@ function fillShadowTriangle(
   TY[1] = by;
   TX[2] = cx;
   TY[2] = cy;
-  let top = 0;
-  let mid = 1;
-  let bot = 2;
-  if (TY[mid] < TY[top]) [top, mid] = [mid, top];
-  if (TY[bot] < TY[mid]) [mid, bot] = [bot, mid];
-  if (TY[mid] < TY[top]) [top, mid] = [mid, top];
+  const order = sortByY();
+  const top = order & 3;
+  const mid = (order >> 2) & 3;
+  const bot = order >> 4;
   const size = map.size;
   const yt = TY[top];
   const ym = TY[mid];
