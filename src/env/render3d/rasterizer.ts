@@ -20,7 +20,7 @@ import { DEFAULT_DETAIL, type LocalMesh, type TessellationDetail, tessellate } f
 
 /** Optional settings beyond the contract's RenderOptions. */
 export interface RasterizerOptions extends RenderOptions {
-  /** Shadow map resolution (texels per side), default 1.5 × the larger image side, within 256..2048. */
+  /** Shadow map resolution (texels per side), default the larger image side, within 256..2048. */
   readonly shadowMapSize?: number;
   /**
    * World box (min and max corners) whose casters and receivers get shadows. Default: the bounding box of the
@@ -143,7 +143,7 @@ export class Rasterizer {
     this.shadowBounds = options.shadowBounds;
     this.shadowMap = this.shadows
       ? new ShadowMap(
-          options.shadowMapSize ?? Math.min(2048, Math.max(256, Math.round(1.5 * Math.max(width, height)))),
+          options.shadowMapSize ?? Math.min(2048, Math.max(256, Math.max(width, height))),
           this.light,
         )
       : null;
@@ -385,20 +385,17 @@ export class Rasterizer {
     const shadowColor = layer.shadowColor;
     if (!pixels || !texels || !thresholds || !shadowColor || map.dirtyX0 >= map.dirtyX1) return;
     const size = map.size;
-    const x0 = map.dirtyX0;
-    const x1 = map.dirtyX1;
-    const first = lowerBound(texels, map.dirtyY0 * size + x0);
-    const end = lowerBound(texels, (map.dirtyY1 - 1) * size + x1);
     const depth = map.depth;
-    for (let k = first; k < end; k++) {
-      const t = texels[k];
-      const x = t % size;
-      if (x < x0 || x >= x1) continue;
-      if (depth[t] > thresholds[k]) {
-        const i = pixels[k] * 3;
-        color[i] = shadowColor[i];
-        color[i + 1] = shadowColor[i + 1];
-        color[i + 2] = shadowColor[i + 2];
+    // The lit pixels are sorted by texel: each dirty row of the map is one contiguous run of them.
+    for (let y = map.dirtyY0; y < map.dirtyY1; y++) {
+      const end = lowerBound(texels, y * size + map.dirtyX1);
+      for (let k = lowerBound(texels, y * size + map.dirtyX0); k < end; k++) {
+        if (depth[texels[k]] > thresholds[k]) {
+          const i = pixels[k] * 3;
+          color[i] = shadowColor[i];
+          color[i + 1] = shadowColor[i + 1];
+          color[i + 2] = shadowColor[i + 2];
+        }
       }
     }
   }

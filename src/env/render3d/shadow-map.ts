@@ -103,11 +103,12 @@ export class ShadowMap {
     if (this.dirtyX0 < this.dirtyX1) {
       const n = this.size;
       const base = this.base;
+      const depth = this.depth;
       for (let y = this.dirtyY0; y < this.dirtyY1; y++) {
-        const from = y * n + this.dirtyX0;
         const to = y * n + this.dirtyX1;
-        if (base) this.depth.set(base.subarray(from, to), from);
-        else this.depth.fill(-Infinity, from, to);
+        // A plain loop: subarray() would allocate a view per row.
+        if (base) for (let i = y * n + this.dirtyX0; i < to; i++) depth[i] = base[i];
+        else for (let i = y * n + this.dirtyX0; i < to; i++) depth[i] = -Infinity;
       }
     }
     this.markClean();
