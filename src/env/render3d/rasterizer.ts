@@ -1,6 +1,7 @@
 /**
  * A headless z-buffer rasteriser for posed primitives (no GPU, no native code), with Bullet TinyRenderer's look:
- * white background, intensity 0.6 + min(0.35·max(0, n·l), 0.4) per pixel, × 0.8 in a directional shadow.
+ * white background, intensity 0.6 + 0.35·max(0, n·l) + 0.05·specular, the direct part × 0.8 in a directional
+ * shadow (shading.ts).
  *
  * Per geom: tessellate once (cached), transform the vertices to camera space, cull back faces, clip against the
  * near plane, project, then fill scanline spans with 1/z interpolated linearly in screen space (which makes depth,
@@ -14,7 +15,14 @@
 import { createFrame, type Frame } from "../../image/frame.ts";
 import { type ResolvedCamera, resolveCamera, sameCamera } from "./camera.ts";
 import type { Camera, RenderOptions, SceneGeom, Vec3 } from "./scene.ts";
-import { AMBIENT, DEFAULT_LIGHT_DIRECTION, DIFFUSE, normalise, SHADOW_FACTOR } from "./shading.ts";
+import {
+  AMBIENT,
+  baseChannel,
+  DEFAULT_LIGHT_DIRECTION,
+  intensity,
+  normalise,
+  SHADOW_FACTOR,
+} from "./shading.ts";
 import { ShadowMap } from "./shadow-map.ts";
 import { DEFAULT_DETAIL, type LocalMesh, type TessellationDetail, tessellate } from "./tessellate.ts";
 
@@ -507,7 +515,7 @@ export class Rasterizer {
       vy[v] = a10 * x + a11 * y + a12 * z + t1;
       vz[v] = a20 * x + a21 * y + a22 * z + t2;
     }
-    // Per-vertex intensity for smooth normals: n_world·l = n_local·(Mᵀ·l).
+    // Per-vertex intensity for smooth normals: n_world·l = n_local·(Mᵀ·l); the specular term needs n_world's z.
     const light = this.light;
     const normals = local.normals;
     if (normals) {
@@ -516,8 +524,10 @@ export class Rasterizer {
       const lz = m[2] * light[0] + m[5] * light[1] + m[8] * light[2];
       const vi = this.vi;
       for (let v = 0, k = 0; v < count; v++, k += 3) {
-        const d = normals[k] * lx + normals[k + 1] * ly + normals[k + 2] * lz;
-        vi[v] = AMBIENT + (d > 0 ? Math.min(DIFFUSE * d, 1 - AMBIENT) : 0);
+        const n0 = normals[k];
+        const n1 = normals[k + 1];
+        const n2 = normals[k + 2];
+        vi[v] = intensity(n0 * lx + n1 * ly + n2 * lz, m[6] * n0 + m[7] * n1 + m[8] * n2, light[2]);
       }
     }
     const map = this.shadowMap;
@@ -548,6 +558,8 @@ export class Rasterizer {
       }
     }
     const rgba = g.rgba;
+    // TinyRenderer skips invisible objects (alpha exactly 0); any other alpha draws opaque.
+    if (rgba.length > 3 && rgba[3] === 0) return;
     const faceColors = g.kind === "box" && g.faceColors && g.faceColors.length >= 6 ? g.faceColors : null;
     if (faceColors) {
       for (let f = 0; f < 6; f++) {
@@ -563,9 +575,9 @@ export class Rasterizer {
         }
       }
     }
-    this.cr = channel255(rgba[0]);
-    this.cg = channel255(rgba[1]);
-    this.cb = channel255(rgba[2]);
+    this.cr = baseChannel(rgba[0]);
+    this.cg = baseChannel(rgba[1]);
+    this.cb = baseChannel(rgba[2]);
     this.drawTriangles(local, faceColors, shadowed);
   }
 
@@ -587,6 +599,8 @@ export class Rasterizer {
     const near = this.cam.near;
     const far = this.cam.far;
     const lc = this.lightCam;
+    const rot = this.cam.rotation;
+    const lightZ = this.light[2];
     const texel = shadowed ? this.shadowMap!.texelSize : 0;
     for (let t = 0; t < idx.length; t += 3) {
       const a = idx[t];
@@ -612,9 +626,9 @@ export class Rasterizer {
       if (az > far && bz > far && cz > far) continue;
       if (faces && faceColors) {
         const fc = faceColors[faces[t / 3]];
-        this.cr = channel255(fc[0]);
-        this.cg = channel255(fc[1]);
-        this.cb = channel255(fc[2]);
+        this.cr = baseChannel(fc[0]);
+        this.cg = baseChannel(fc[1]);
+        this.cb = baseChannel(fc[2]);
       }
       const nl = Math.hypot(nx, ny, nz);
       const cosLight = (nx * lc[0] + ny * lc[1] + nz * lc[2]) / nl;
@@ -626,9 +640,12 @@ export class Rasterizer {
         ib = vi[b];
         ic = vi[c];
       } else {
-        ia = ib = ic = AMBIENT + (cosLight > 0 ? Math.min(DIFFUSE * cosLight, 1 - AMBIENT) : 0);
+        // The face normal's world z: Cᵀ·n, third component.
+        const worldZ = (nx * rot[2] + ny * rot[5] + nz * rot[8]) / nl;
+        ia = ib = ic = intensity(cosLight, worldZ, lightZ);
       }
-      this.receives = cosLight > 0;
+      // Only direct light is shadowed: a triangle lit by ambient alone looks the same in shadow.
+      this.receives = ia > AMBIENT || ib > AMBIENT || ic > AMBIENT;
       if (shadowed) {
         // Slope-scaled bias: a texel spans more light-space depth on surfaces at a grazing angle to the light.
         const cosAbs = Math.max(Math.abs(cosLight), 0.1);
@@ -830,9 +847,10 @@ export class Rasterizer {
         const r = (cr * it) | 0;
         const g = (cg * it) | 0;
         const b = (cb * it) | 0;
-        const sr = (cr * it * SHADOW_FACTOR) | 0;
-        const sg = (cg * it * SHADOW_FACTOR) | 0;
-        const sb = (cb * it * SHADOW_FACTOR) | 0;
+        const dark = AMBIENT + SHADOW_FACTOR * (it - AMBIENT);
+        const sr = (cr * dark) | 0;
+        const sg = (cg * dark) | 0;
+        const sb = (cb * dark) | 0;
         if (lit) {
           color[q] = r;
           color[q + 1] = g;
@@ -867,11 +885,6 @@ function sortByY(): number {
   if (y0 <= y2) return 1 | (0 << 2) | (2 << 4);
   if (y1 <= y2) return 1 | (2 << 2) | (0 << 4);
   return 2 | (1 << 2) | (0 << 4);
-}
-
-/** A colour channel 0..1 (clamped) as 0..255, before shading. */
-function channel255(c: number): number {
-  return c <= 0 ? 0 : c >= 1 ? 255 : c * 255;
 }
 
 /** First index in a sorted array whose value is >= target. */

@@ -117,7 +117,7 @@ test("a near object hides a far one, whatever the drawing order", () => {
   assert.ok(corner[2] > 0 && corner[0] === 0, `the far blue box shows beside it, got ${corner}`);
 });
 
-test("TinyRenderer shading: a green cube side turned from the light is (15, 137, 15), its top 0.6 + 0.35·n·l", () => {
+test("TinyRenderer shading: a green cube side turned from the light is (15, 137, 15); its top adds diffuse and specular", () => {
   const r = new Rasterizer({ width: 720, height: 480 });
   const cube = box([0, 0, 0.02], 0.02, [0.1, 0.9, 0.1, 1]);
   const camera = pandaGymCamera({ distance: 0.3, target: [0, 0, 0.02] });
@@ -129,10 +129,12 @@ test("TinyRenderer shading: a green cube side turned from the light is (15, 137,
   };
   // +x face: n·l = -0.43 < 0 → ambient only.
   assert.deepEqual(at([0.02, 0, 0.02]), [15, 137, 15]);
-  // Top face: n·l = l_z.
-  const top = intensity(DEFAULT_LIGHT_DIRECTION[2]);
-  assert.ok(Math.abs(top - 0.9024) < 1e-3);
-  assert.deepEqual(at([0, 0, 0.04]), [(25.5 * top) | 0, (229.5 * top) | 0, (25.5 * top) | 0]);
+  // Top face: n·l = l_z = 100/√13400 = 0.863868; reflected light r_z = 2·l_z − l_z = l_z, specular l_z² = 0.746268;
+  // intensity 0.6 + 0.35·0.863868 + 0.05·0.746268 = 0.939667; bases trunc(25.5) = 25, trunc(229.5) = 229.
+  assert.ok(Math.abs(intensity(DEFAULT_LIGHT_DIRECTION[2], 1, DEFAULT_LIGHT_DIRECTION[2]) - 0.939667) < 1e-6);
+  assert.deepEqual(at([0, 0, 0.04]), [23, 215, 23]);
+  // The -y side: n·l = -0.26, also ambient only.
+  assert.deepEqual(at([0, -0.02, 0.02]), [15, 137, 15]);
 });
 
 test("per-face colours of a box follow +x, -x, +y, -y, +z, -z", () => {
@@ -192,7 +194,7 @@ test("the static layer is kept per camera and redrawn after setStatic", () => {
   assert.deepEqual(pixelAt(c, 32, 24).slice(0, 2), [0, 0]);
 });
 
-test("shadows darken the floor under a box by 0.8 and nothing far from it", () => {
+test("shadows take 20% of the direct light off the floor under a box, and nothing far from it", () => {
   const floor: SceneGeom = {
     kind: "plane",
     size: [2, 2, 0.1],
@@ -211,9 +213,11 @@ test("shadows darken the floor under a box by 0.8 and nothing far from it", () =
   const far = projectPoint(cam, [0.6, 0.6, 0]);
   const lit = new Rasterizer({ width: 320, height: 240 }).render([floor, cube], camera);
   const shaded = new Rasterizer({ width: 320, height: 240, shadows: true }).render([floor, cube], camera);
-  const floorLit = (0.8 * 255 * intensity(DEFAULT_LIGHT_DIRECTION[2])) | 0;
+  // Floor base trunc(0.8·255) = 204; lit 204·0.939667 = 191.7; in shadow the direct part (0.339667) × 0.8:
+  // 204·(0.6 + 0.271734) = 177.8.
+  const floorLit = 191;
   assert.deepEqual(pixelAt(lit, Math.floor(q.u), Math.floor(q.v)), [floorLit, floorLit, floorLit]);
-  const dark = (0.8 * 255 * intensity(DEFAULT_LIGHT_DIRECTION[2]) * 0.8) | 0;
+  const dark = 177;
   assert.deepEqual(pixelAt(shaded, Math.floor(q.u), Math.floor(q.v)), [dark, dark, dark]);
   assert.deepEqual(pixelAt(shaded, Math.floor(far.u), Math.floor(far.v)), [floorLit, floorLit, floorLit]);
   // A ghost (castShadow false) casts nothing.
@@ -392,4 +396,12 @@ test("the Panda-like scene renders with the table, the arm and the cube where ex
   const t = pixelAt(frame, Math.floor(table.u), Math.floor(table.v));
   assert.ok(t[0] > 180 && t[0] === t[1] && t[1] === t[2], `table top is light grey: ${t}`);
   assert.deepEqual(pixelAt(frame, 360, 2), [255, 255, 255], "white sky (TinyRenderer's clear colour)");
+});
+
+test("alpha 0 hides a geom (TinyRenderer skips it); any other alpha draws opaque", () => {
+  const r = new Rasterizer({ width: 64, height: 48 });
+  assert.equal(countDrawn(r.render([box([0, 0, 1], 0.05, [1, 0, 0, 0])], AXIS_CAMERA)), 0);
+  const ghost = r.render([box([0, 0, 1], 0.05, [1, 0, 0, 0.3])], AXIS_CAMERA);
+  const solid = r.render([box([0, 0, 1], 0.05, [1, 0, 0, 1])], AXIS_CAMERA);
+  assert.ok(framesEqual(ghost, solid));
 });
