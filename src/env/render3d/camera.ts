@@ -107,6 +107,24 @@ export function ravensCamera(name: "front" | "left" | "right"): PinholeCamera {
 }
 
 /**
+ * Ravens' oracle camera (ROBOTICS.md B.3): 1000 m above (0.5, 0, 0) looking straight down with fx = fy = 630,000,
+ * so nearly orthographic, 640x480, depth range (999.7, 1001). Ravens samples object poses from its heightmap.
+ */
+export function ravensOracleCamera(): PinholeCamera {
+  return {
+    kind: "pinhole",
+    position: [0.5, 0, 1000],
+    quaternion: quaternionFromEuler(0, Math.PI, -Math.PI / 2),
+    fx: 63e4,
+    fy: 63e4,
+    cx: 320,
+    cy: 240,
+    near: 999.7,
+    far: 1001,
+  };
+}
+
+/**
  * The eye and up vector of Bullet's computeViewMatrixFromYawPitchRoll with z up: the eye starts at (0, −d, 0)
  * relative to the target and is turned by Rz(yaw)·Ry(roll)·Rx(pitch); the up vector ẑ is turned the same way.
  */

@@ -101,7 +101,7 @@ export class Rasterizer {
   private staticGeoms: readonly SceneGeom[] = [];
   /** Static layers per camera (a few cameras, e.g. Ravens' three, each keep theirs). */
   private layers: StaticLayer[] = [];
-  private static readonly MAX_LAYERS = 4;
+  private static readonly MAX_LAYERS = 6;
   private staticShadowReady = false;
 
   private readonly invDepth: Float32Array;

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pandaGymCamera, projectPoint, resolveCamera } from "../../../src/env/render3d/camera.ts";
+import {
+  pandaGymCamera,
+  projectPoint,
+  ravensOracleCamera,
+  resolveCamera,
+} from "../../../src/env/render3d/camera.ts";
 import {
   IDENTITY,
   pandaLikeDynamic,
@@ -404,4 +409,30 @@ test("alpha 0 hides a geom (TinyRenderer skips it); any other alpha draws opaque
   const ghost = r.render([box([0, 0, 1], 0.05, [1, 0, 0, 0.3])], AXIS_CAMERA);
   const solid = r.render([box([0, 0, 1], 0.05, [1, 0, 0, 1])], AXIS_CAMERA);
   assert.ok(framesEqual(ghost, solid));
+});
+
+test("Ravens' oracle camera (1000 m up, fx 630,000) resolves millimetres of depth", () => {
+  const r = new Rasterizer({ width: 640, height: 480 });
+  const table: SceneGeom = {
+    kind: "plane",
+    size: [1, 1, 0],
+    pos: [0.5, 0, 0],
+    mat: IDENTITY,
+    rgba: [0.5, 0.5, 0.5, 1],
+  };
+  const block = box([0.5, 0.1, 0.025], 0.025, [1, 0, 0, 1]);
+  const frame = r.render([table, block], ravensOracleCamera());
+  const cam = resolveCamera(ravensOracleCamera(), 640, 480);
+  const top = projectPoint(cam, [0.5, 0.1, 0.05]);
+  const u = Math.floor(top.u);
+  const v = Math.floor(top.v);
+  assert.ok(
+    Math.abs(r.lastDepth[v * 640 + u] - 999.95) < 1e-3,
+    `block top depth ${r.lastDepth[v * 640 + u]}`,
+  );
+  assert.ok(pixelAt(frame, u, v)[0] > 200);
+  // Image rows run along world x, columns along world y (ROBOTICS.md B.3): the block at y = 0.1 is right of centre.
+  assert.ok(Math.abs(top.v - 240) < 1e-6 && top.u > 320);
+  const floorDepth = r.lastDepth[10 * 640 + 10];
+  assert.ok(Math.abs(floorDepth - 1000) < 1e-3, `table depth ${floorDepth}`);
 });
