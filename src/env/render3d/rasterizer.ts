@@ -24,6 +24,7 @@ import {
   SHADOW_FACTOR,
 } from "./shading.ts";
 import { ShadowMap } from "./shadow-map.ts";
+import { Spans } from "./spans.ts";
 import { DEFAULT_DETAIL, type LocalMesh, type TessellationDetail, tessellate } from "./tessellate.ts";
 
 /** Optional settings beyond the contract's RenderOptions. */
@@ -57,6 +58,8 @@ const SHADOW_TEST = 1;
 const SHADOW_CAPTURE = 2;
 
 // Scratch state of the triangle being drawn (module level: no allocation per triangle).
+/** Spans of the triangle being drawn. */
+const SPANS = new Spans();
 const TX = new Float64Array(3);
 const TY = new Float64Array(3);
 const TW = new Float64Array(3);
@@ -716,24 +719,13 @@ export class Rasterizer {
     const area = dx1 * dy2 - dx2 * dy1;
     if (!(Math.abs(area) > 1e-12)) return;
     const inv = 1 / area;
-    // Sort the vertices by y: top, middle, bottom.
-    const order = sortByY();
-    const top = order & 3;
-    const mid = (order >> 2) & 3;
-    const bot = order >> 4;
+    const spans = SPANS;
+    if (!spans.scan(x0, y0, TX[1], TY[1], TX[2], TY[2], this.width, this.height)) return;
     const width = this.width;
-    const yt = TY[top];
-    const ym = TY[mid];
-    const yb = TY[bot];
-    const jStart = Math.max(0, Math.ceil(yt - 0.5));
-    const jEnd = Math.min(this.height, Math.ceil(yb - 0.5));
-    if (jStart >= jEnd) return;
-    const xt = TX[top];
-    const xm = TX[mid];
-    const xb = TX[bot];
-    const slopeLong = (xb - xt) / (yb - yt);
-    const slopeTop = ym > yt ? (xm - xt) / (ym - yt) : 0;
-    const slopeBot = yb > ym ? (xb - xm) / (yb - ym) : 0;
+    const jStart = spans.first;
+    const jEnd = spans.end;
+    const spanStart = spans.start;
+    const spanStop = spans.stop;
     // Plane gradients of the interpolated attributes (affine in screen space).
     const dwdx = ((TW[1] - TW[0]) * dy2 - (TW[2] - TW[0]) * dy1) * inv;
     const dwdy = ((TW[2] - TW[0]) * dx1 - (TW[1] - TW[0]) * dx2) * inv;
@@ -753,16 +745,8 @@ export class Rasterizer {
       const b = (cb * i0) | 0;
       for (let j = jStart; j < jEnd; j++) {
         const yc = j + 0.5;
-        const xLong = xt + (yc - yt) * slopeLong;
-        const xShort = yc < ym ? xt + (yc - yt) * slopeTop : xm + (yc - ym) * slopeBot;
-        let xl = xLong;
-        let xr = xShort;
-        if (xl > xr) {
-          xl = xShort;
-          xr = xLong;
-        }
-        const iStart = Math.max(0, Math.ceil(xl - 0.5));
-        const iEnd = Math.min(width, Math.ceil(xr - 0.5));
+        const iStart = spanStart[j];
+        const iEnd = spanStop[j];
         if (iStart >= iEnd) continue;
         let w = w0 + dwdx * (iStart + 0.5 - x0) + dwdy * (yc - y0);
         let p = j * width + iStart;
@@ -807,16 +791,8 @@ export class Rasterizer {
     const captureThreshold = this.captureThreshold;
     for (let j = jStart; j < jEnd; j++) {
       const yc = j + 0.5;
-      const xLong = xt + (yc - yt) * slopeLong;
-      const xShort = yc < ym ? xt + (yc - yt) * slopeTop : xm + (yc - ym) * slopeBot;
-      let xl = xLong;
-      let xr = xShort;
-      if (xl > xr) {
-        xl = xShort;
-        xr = xLong;
-      }
-      const iStart = Math.max(0, Math.ceil(xl - 0.5));
-      const iEnd = Math.min(width, Math.ceil(xr - 0.5));
+      const iStart = spanStart[j];
+      const iEnd = spanStop[j];
       if (iStart >= iEnd) continue;
       const ox = iStart + 0.5 - x0;
       const oy = yc - y0;
@@ -872,21 +848,6 @@ export class Rasterizer {
   }
 }
 
-/** The vertices of TY sorted by y, packed as top | mid << 2 | bottom << 4 (no allocation). */
-function sortByY(): number {
-  const y0 = TY[0];
-  const y1 = TY[1];
-  const y2 = TY[2];
-  if (y0 <= y1) {
-    if (y1 <= y2) return 0 | (1 << 2) | (2 << 4);
-    if (y0 <= y2) return 0 | (2 << 2) | (1 << 4);
-    return 2 | (0 << 2) | (1 << 4);
-  }
-  if (y0 <= y2) return 1 | (0 << 2) | (2 << 4);
-  if (y1 <= y2) return 1 | (2 << 2) | (0 << 4);
-  return 2 | (1 << 2) | (0 << 4);
-}
-
 /** First index in a sorted array whose value is >= target. */
 function lowerBound(values: Int32Array, target: number): number {
   let lo = 0;
@@ -926,7 +887,7 @@ function clipNear(inp: Float64Array, near: number, out: Float64Array): number {
 
 /**
  * Fills one triangle of the shadow map (texel coordinates, orthographic), keeping the largest light depth.
- * Same span convention as the colour pass.
+ * Same pixel coverage rule as the colour pass (spans.ts).
  */
 function fillShadowTriangle(
   map: ShadowMap,
@@ -949,44 +910,18 @@ function fillShadowTriangle(
   const inv = 1 / area;
   const dddx = ((bd - ad) * dy2 - (cd - ad) * dy1) * inv;
   const dddy = ((cd - ad) * dx1 - (bd - ad) * dx2) * inv;
-  TX[0] = ax;
-  TY[0] = ay;
-  TX[1] = bx;
-  TY[1] = by;
-  TX[2] = cx;
-  TY[2] = cy;
-  const order = sortByY();
-  const top = order & 3;
-  const mid = (order >> 2) & 3;
-  const bot = order >> 4;
   const size = map.size;
-  const yt = TY[top];
-  const ym = TY[mid];
-  const yb = TY[bot];
-  const jStart = Math.max(0, Math.ceil(yt - 0.5));
-  const jEnd = Math.min(size, Math.ceil(yb - 0.5));
-  if (jStart >= jEnd) return;
-  const xt = TX[top];
-  const xm = TX[mid];
-  const xb = TX[bot];
-  const slopeLong = (xb - xt) / (yb - yt);
-  const slopeTop = ym > yt ? (xm - xt) / (ym - yt) : 0;
-  const slopeBot = yb > ym ? (xb - xm) / (yb - ym) : 0;
+  const spans = SPANS;
+  if (!spans.scan(ax, ay, bx, by, cx, cy, size, size)) return;
+  const jStart = spans.first;
+  const jEnd = spans.end;
   const depth = map.depth;
   let minX = size;
   let maxX = 0;
   for (let j = jStart; j < jEnd; j++) {
     const yc = j + 0.5;
-    const xLong = xt + (yc - yt) * slopeLong;
-    const xShort = yc < ym ? xt + (yc - yt) * slopeTop : xm + (yc - ym) * slopeBot;
-    let xl = xLong;
-    let xr = xShort;
-    if (xl > xr) {
-      xl = xShort;
-      xr = xLong;
-    }
-    const iStart = Math.max(0, Math.ceil(xl - 0.5));
-    const iEnd = Math.min(size, Math.ceil(xr - 0.5));
+    const iStart = spans.start[j];
+    const iEnd = spans.stop[j];
     if (iStart >= iEnd) continue;
     if (iStart < minX) minX = iStart;
     if (iEnd > maxX) maxX = iEnd;
