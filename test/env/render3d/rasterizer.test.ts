@@ -98,8 +98,7 @@ test("depth: metres along the optical axis where drawn, Infinity elsewhere", () 
     [10, 40],
     [50, 30],
   ]) {
-    // Ray through the pixel centre: (x, y, 1)·t meets the plane n·(p − c) = 0 with n = (0, -sin, -cos).
-    const x = (u + 0.5 - 32) / 100;
+    // Ray through the pixel centre: (x, y, 1)·t meets the plane n·(p − c) = 0 with n = (0, -sin, -cos); x drops out.
     const y = (v + 0.5 - 24) / 100;
     const s = Math.sin(Math.PI / 6);
     const c = Math.cos(Math.PI / 6);
