@@ -166,12 +166,17 @@ test("per-face colours of a box follow +x, -x, +y, -y, +z, -z", () => {
   assert.ok(pz[0] === 0 && pz[1] > 0 && pz[2] > 0, `+z is cyan: ${pz}`);
 });
 
-test("static layer plus moving geoms equals drawing everything at once (with and without shadows)", () => {
-  for (const shadows of [false, true]) {
+test("static layer plus moving geoms equals drawing everything at once (no shadows, both shadow models)", () => {
+  for (const [shadows, shadowModel] of [
+    [false, "tinyrenderer"],
+    [true, "tinyrenderer"],
+    [true, "directional"],
+  ] as const) {
     const options = {
       width: 160,
       height: 120,
       shadows,
+      shadowModel,
       shadowBounds: { min: [-1.2, -0.7, -0.4], max: [0.6, 0.7, 0.8] } as const,
     };
     const split = new Rasterizer(options);
@@ -180,7 +185,7 @@ test("static layer plus moving geoms equals drawing everything at once (with and
     for (const phase of [0, 1, 2.5]) {
       const a = split.render(pandaLikeDynamic(phase), pandaGymCamera());
       const b = together.render([...pandaLikeStatic(), ...pandaLikeDynamic(phase)], pandaGymCamera());
-      assert.ok(framesEqual(a, b), `shadows ${shadows}, phase ${phase}: frames differ`);
+      assert.ok(framesEqual(a, b), `shadows ${shadows} (${shadowModel}), phase ${phase}: frames differ`);
       assert.deepEqual(split.lastDepth, together.lastDepth);
     }
   }
@@ -216,7 +221,8 @@ test("shadows take 20% of the direct light off the floor under a box, and nothin
   const q = projectPoint(cam, shadowSpot);
   const far = projectPoint(cam, [0.6, 0.6, 0]);
   const lit = new Rasterizer({ width: 320, height: 240 }).render([floor, cube], camera);
-  const shaded = new Rasterizer({ width: 320, height: 240, shadows: true }).render([floor, cube], camera);
+  const directional = { width: 320, height: 240, shadows: true, shadowModel: "directional" } as const;
+  const shaded = new Rasterizer(directional).render([floor, cube], camera);
   // Floor base trunc(0.8·255) = 204; lit 204·0.939667 = 191.7; in shadow the direct part (0.339667) × 0.8:
   // 204·(0.6 + 0.271734) = 177.8.
   const floorLit = 191;
@@ -225,10 +231,7 @@ test("shadows take 20% of the direct light off the floor under a box, and nothin
   assert.deepEqual(pixelAt(shaded, Math.floor(q.u), Math.floor(q.v)), [dark, dark, dark]);
   assert.deepEqual(pixelAt(shaded, Math.floor(far.u), Math.floor(far.v)), [floorLit, floorLit, floorLit]);
   // A ghost (castShadow false) casts nothing.
-  const ghost = new Rasterizer({ width: 320, height: 240, shadows: true }).render(
-    [floor, { ...cube, castShadow: false }],
-    camera,
-  );
+  const ghost = new Rasterizer(directional).render([floor, { ...cube, castShadow: false }], camera);
   assert.ok(framesEqual(ghost, lit));
 });
 
@@ -434,4 +437,32 @@ test("Ravens' oracle camera (1000 m up, fx 630,000) resolves millimetres of dept
   assert.ok(Math.abs(top.v - 240) < 1e-6 && top.u > 320);
   const floorDepth = r.lastDepth[10 * 640 + 10];
   assert.ok(Math.abs(floorDepth - 1000) < 1e-3, `table depth ${floorDepth}`);
+});
+
+test("TinyRenderer's shadows as panda-gym shows them: its docs' tiny.png pixel values at 480x480", () => {
+  // Values read from panda-gym's docs/_static/img/tiny.png (TinyRenderer, default camera, 480x480). The floor and
+  // table of the Panda-like scene are panda-gym's, so these pixels must agree: the table top and the near floor
+  // at 0.6 + 0.8·direct ("in shadow" by TinyRenderer's light view), the far floor strip lit, sides at ambient.
+  const r = new Rasterizer({ width: 480, height: 480, shadows: true });
+  r.setStatic(pandaLikeStatic());
+  const frame = r.render([], pandaGymCamera());
+  const expect: [number, number, number][] = [
+    [150, 230, 210], // table top, 242·(0.6 + 0.8·0.339667)
+    [300, 330, 145], // table +x side, 242·0.6
+    [120, 300, 145], // table -y side
+    [400, 400, 33], // near floor, 38·0.871734
+    [30, 200, 35], // far floor, lit: 38·0.939667
+    [240, 20, 255], // sky
+  ];
+  for (const [x, y, v] of expect) assert.deepEqual(pixelAt(frame, x, y), [v, v, v], `pixel (${x}, ${y})`);
+  // The strip's edge lies where p·l ≈ 0.21 on the floor: the column x = 0 turns lit between rows 229 and 230.
+  assert.deepEqual(pixelAt(frame, 0, 226), [35, 35, 35]);
+  assert.deepEqual(pixelAt(frame, 0, 233), [33, 33, 33]);
+  // A cube on the table is "shadowed" too: tiny.png shows its top as (21, 199, 21) and a side as (15, 137, 15).
+  const cube = r.render([box([0, 0, 0.02], 0.02, [0.1, 0.9, 0.1, 1])], pandaGymCamera());
+  const cam = resolveCamera(pandaGymCamera(), 480, 480);
+  const top = projectPoint(cam, [0, 0, 0.04]);
+  assert.deepEqual(pixelAt(cube, Math.floor(top.u), Math.floor(top.v)), [21, 199, 21]);
+  const side = projectPoint(cam, [0.02, 0, 0.02]);
+  assert.deepEqual(pixelAt(cube, Math.floor(side.u), Math.floor(side.v)), [15, 137, 15]);
 });
