@@ -276,3 +276,49 @@ export function sameCamera(a: ResolvedCamera, b: ResolvedCamera): boolean {
     a.height === b.height
   );
 }
+
+/** Whether two camera descriptions are equal field by field. */
+export function sameCameraInput(a: Camera, b: Camera): boolean {
+  if (a.kind === "orbit" && b.kind === "orbit") {
+    return (
+      a.target[0] === b.target[0] &&
+      a.target[1] === b.target[1] &&
+      a.target[2] === b.target[2] &&
+      a.distance === b.distance &&
+      a.yaw === b.yaw &&
+      a.pitch === b.pitch &&
+      a.roll === b.roll &&
+      a.fovY === b.fovY &&
+      a.near === b.near &&
+      a.far === b.far
+    );
+  }
+  if (a.kind === "pinhole" && b.kind === "pinhole") {
+    return (
+      a.position[0] === b.position[0] &&
+      a.position[1] === b.position[1] &&
+      a.position[2] === b.position[2] &&
+      a.quaternion[0] === b.quaternion[0] &&
+      a.quaternion[1] === b.quaternion[1] &&
+      a.quaternion[2] === b.quaternion[2] &&
+      a.quaternion[3] === b.quaternion[3] &&
+      a.fx === b.fx &&
+      a.fy === b.fy &&
+      a.cx === b.cx &&
+      a.cy === b.cy &&
+      a.near === b.near &&
+      a.far === b.far
+    );
+  }
+  return false;
+}
+
+/** A copy that later changes to the caller's arrays cannot reach. */
+export function copyCamera(c: Camera): Camera {
+  if (c.kind === "orbit") return { ...c, target: [c.target[0], c.target[1], c.target[2]] };
+  return {
+    ...c,
+    position: [c.position[0], c.position[1], c.position[2]],
+    quaternion: [c.quaternion[0], c.quaternion[1], c.quaternion[2], c.quaternion[3]],
+  };
+}

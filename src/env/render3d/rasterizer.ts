@@ -12,7 +12,7 @@
  * this frame, so only the pixels whose texel lies in that rectangle are tested again.
  */
 import { createFrame, type Frame } from "../../image/frame.ts";
-import { type ResolvedCamera, resolveCamera, sameCamera } from "./camera.ts";
+import { copyCamera, type ResolvedCamera, resolveCamera, sameCamera, sameCameraInput } from "./camera.ts";
 import type { Camera, RenderOptions, SceneGeom, Vec3 } from "./scene.ts";
 import {
   AMBIENT,
@@ -63,6 +63,9 @@ interface StaticLayer {
 const SHADOW_NONE = 0;
 const SHADOW_TEST = 1;
 const SHADOW_CAPTURE = 2;
+
+/** What `color` points at between renders (a constant, so renders allocate nothing for it). */
+const NO_PIXELS = new Uint8Array(0);
 
 // Scratch state of the triangle being drawn (module level: no allocation per triangle).
 const SPANS = new Spans();
@@ -138,7 +141,7 @@ export class Rasterizer {
   private readonly clearInvDepth: Float32Array = new Float32Array(1);
 
   // Per-render state read by the inner loops.
-  private color: Uint8Array = new Uint8Array(0);
+  private color: Uint8Array = NO_PIXELS;
   private cam!: ResolvedCamera;
   private map: ShadowMap | null = null;
   private lightCam = new Float64Array(3);
@@ -217,7 +220,12 @@ export class Rasterizer {
    * given, which saves allocating a frame per call.
    */
   render(geoms: readonly SceneGeom[], camera: Camera, out?: Frame): Frame {
-    const cam = resolveCamera(camera, this.width, this.height);
+    // Resolving costs little but allocates; the same camera (by value) reuses the last result.
+    if (!this.lastCamera || !sameCameraInput(this.lastCamera, camera)) {
+      this.lastResolved = resolveCamera(camera, this.width, this.height);
+      this.lastCamera = copyCamera(camera);
+    }
+    const cam = this.lastResolved!;
     if (out && (out.width !== this.width || out.height !== this.height)) {
       throw new RangeError(
         `out frame is ${out.width}x${out.height}, the rasteriser draws ${this.width}x${this.height}`,
@@ -254,7 +262,7 @@ export class Rasterizer {
     this.map = map;
     this.shadowMode = map ? SHADOW_TEST : SHADOW_NONE;
     this.drawGeoms(geoms);
-    this.color = new Uint8Array(0);
+    this.color = NO_PIXELS;
     this.map = null;
     return frame;
   }
@@ -309,6 +317,8 @@ export class Rasterizer {
   }
 
   private frameMapCamera: ResolvedCamera | null = null;
+  private lastCamera: Camera | null = null;
+  private lastResolved: ResolvedCamera | null = null;
 
   /** The static layer for this camera, drawn now if not cached. */
   private staticLayer(cam: ResolvedCamera): StaticLayer {
@@ -512,11 +522,6 @@ export class Rasterizer {
         const a = idx[t];
         const b = idx[t + 1];
         const c = idx[t + 2];
-        if (map.backFacesOnly) {
-          // Orthographic (Q = 1) and u × v = l: a face turned towards the light has positive area.
-          const area = (vx[b] - vx[a]) * (vy[c] - vy[a]) - (vx[c] - vx[a]) * (vy[b] - vy[a]);
-          if (!(area < 0)) continue;
-        }
         const qa = vq[a];
         const qb = vq[b];
         const qc = vq[c];
@@ -1011,7 +1016,8 @@ function fillShadowTriangle(
   const dx2 = x2 - x0;
   const dy2 = y2 - y0;
   const area = dx1 * dy2 - dx2 * dy1;
-  if (!(Math.abs(area) > 1e-12)) return;
+  // Keep one side only (map.facing): its sign of area on the map.
+  if (!(area * map.facing > 1e-12)) return;
   const inv = 1 / area;
   const sa = as * ia;
   const sb = bs * ib;

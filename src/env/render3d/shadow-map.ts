@@ -45,8 +45,13 @@ export class ShadowMap {
   sMax = Number.POSITIVE_INFINITY;
   /** TinyRenderer clamps lookups to the border; the directional map treats outside as lit. */
   readonly clampLookup: boolean;
-  /** Directional: only faces turned away from the light are drawn. */
-  readonly backFacesOnly: boolean;
+  /**
+   * Which faces are drawn, as the sign of their area on the map. Directional: those turned away from the light
+   * (u × v = l, so they have negative area), so lit surfaces never shadow themselves. TinyRenderer draws every
+   * face and keeps the nearest; for closed solids that is always a face turned towards the light (positive area
+   * with the light image's rows growing upwards), so drawing only those gives the same map at half the cost.
+   */
+  readonly facing: 1 | -1;
   /** TinyRenderer draws planes too; a directional plane (a floor) casts on nothing. */
   readonly planesCast: boolean;
   /**
@@ -80,7 +85,7 @@ export class ShadowMap {
     this.height = height;
     this.depth = new Float32Array(width * height).fill(Number.NEGATIVE_INFINITY);
     this.clampLookup = model === "tinyrenderer";
-    this.backFacesOnly = model === "directional";
+    this.facing = model === "directional" ? -1 : 1;
     this.planesCast = model === "tinyrenderer";
     this.markClean();
   }
