@@ -466,3 +466,18 @@ test("TinyRenderer's shadows as panda-gym shows them: its docs' tiny.png pixel v
   const side = projectPoint(cam, [0.02, 0, 0.02]);
   assert.deepEqual(pixelAt(cube, Math.floor(side.u), Math.floor(side.v)), [15, 137, 15]);
 });
+
+test("a camera or geom object changed in place between renders is drawn as it is now", () => {
+  const r = new Rasterizer({ width: 64, height: 48 });
+  const position: [number, number, number] = [0, 0, 0];
+  const camera: PinholeCamera = { ...AXIS_CAMERA, position };
+  const size = [0.05, 0.05, 0.05];
+  const geom: SceneGeom = { kind: "box", size, pos: [0.1, 0, 1], mat: IDENTITY, rgba: [1, 0, 0, 1] };
+  const before = countDrawn(r.render([geom], camera));
+  position[0] = 0.05; // the camera moves right: the box moves left in the image
+  const moved = drawnBounds(r.render([geom], camera));
+  assert.ok(moved && moved[0] < 37, `box now starts at column ${moved?.[0]}`);
+  size[0] = size[1] = size[2] = 0.1; // a size given as a view that changed
+  const bigger = countDrawn(r.render([geom], camera));
+  assert.ok(bigger > 2 * before, `${bigger} vs ${before} pixels`);
+});
