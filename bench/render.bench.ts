@@ -2,7 +2,8 @@
  * Software renderer throughput on one core: frames per second of the Panda-like scene (panda-gym's floor and table
  * as the static layer; a 12-geom arm, a cube and a ghost target moving every frame; ~2,000 triangles) with
  * panda-gym's orbit camera at 720x480 (its default) and 256x256 (the reward programs' size), and with Ravens'
- * front pinhole camera at 640x480, each with and without shadows.
+ * front pinhole camera at 640x480, each without shadows and with TinyRenderer's shadow model (the default with
+ * `shadows: true`), and at 720x480 also with directional cast shadows.
  * Targets (issue 10): at least 1,500 frames/s at 256x256 and 400 frames/s at 720x480.
  *
  * Two figures per case: render() handing out a new Frame each call (the contract), and render(..., out) into one
@@ -13,6 +14,7 @@ import { pandaGymCamera, ravensCamera } from "../src/env/render3d/camera.ts";
 import { pandaLikeDynamic, pandaLikeStatic } from "../src/env/render3d/demo-scene.ts";
 import { Rasterizer } from "../src/env/render3d/rasterizer.ts";
 import type { Camera, SceneGeom } from "../src/env/render3d/scene.ts";
+import type { ShadowModel } from "../src/env/render3d/shadow-map.ts";
 import { tessellate } from "../src/env/render3d/tessellate.ts";
 import { createFrame, type Frame } from "../src/image/frame.ts";
 
@@ -63,22 +65,41 @@ function best(r: Rasterizer, camera: Camera, out: Frame | null): Rate {
   return top;
 }
 
-const cases: { name: string; width: number; height: number; camera: Camera }[] = [
-  { name: "720x480", width: 720, height: 480, camera: pandaGymCamera() },
-  { name: "256x256", width: 256, height: 256, camera: pandaGymCamera() },
-  { name: "640x480_pinhole", width: 640, height: 480, camera: ravensCamera("front") },
+/** Shadows: off, TinyRenderer's model (the default, panda-gym's look) or directional (real cast shadows). */
+type Shadows = "off" | ShadowModel;
+const cases: { name: string; width: number; height: number; camera: Camera; shadows: Shadows[] }[] = [
+  {
+    name: "720x480",
+    width: 720,
+    height: 480,
+    camera: pandaGymCamera(),
+    shadows: ["off", "tinyrenderer", "directional"],
+  },
+  { name: "256x256", width: 256, height: 256, camera: pandaGymCamera(), shadows: ["off", "tinyrenderer"] },
+  {
+    name: "640x480_pinhole",
+    width: 640,
+    height: 480,
+    camera: ravensCamera("front"),
+    shadows: ["off", "tinyrenderer"],
+  },
 ];
 
 const metrics: Record<string, number> = {};
 const rows: string[][] = [];
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
 for (const c of cases) {
-  for (const shadows of [false, true]) {
-    const r = new Rasterizer({ width: c.width, height: c.height, shadows });
+  for (const shadows of c.shadows) {
+    const r = new Rasterizer({
+      width: c.width,
+      height: c.height,
+      shadows: shadows !== "off",
+      shadowModel: shadows === "off" ? undefined : shadows,
+    });
     r.setStatic(pandaLikeStatic());
     const fresh = best(r, c.camera, null);
     const reused = best(r, c.camera, createFrame(c.width, c.height));
-    const key = `${c.name}${shadows ? "_shadows" : ""}`;
+    const key = `${c.name}${shadows === "off" ? "" : shadows === "tinyrenderer" ? "_shadows" : "_directional"}`;
     metrics[`${key}_frames_per_s`] = Math.round(fresh.wall);
     metrics[`${key}_frames_per_cpu_s`] = Math.round(fresh.cpu);
     metrics[`${key}_reused_frames_per_s`] = Math.round(reused.wall);
@@ -86,7 +107,7 @@ for (const c of cases) {
     const target = TARGETS[c.name];
     rows.push([
       c.name,
-      shadows ? "on" : "off",
+      shadows,
       fmt(fresh.wall),
       fmt(fresh.cpu),
       fmt(reused.wall),
