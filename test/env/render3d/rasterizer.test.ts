@@ -3,6 +3,7 @@ import { test } from "node:test";
 import {
   pandaGymCamera,
   projectPoint,
+  ravensCamera,
   ravensOracleCamera,
   resolveCamera,
 } from "../../../src/env/render3d/camera.ts";
@@ -480,4 +481,28 @@ test("a camera or geom object changed in place between renders is drawn as it is
   size[0] = size[1] = size[2] = 0.1; // a size given as a view that changed
   const bigger = countDrawn(r.render([geom], camera));
   assert.ok(bigger > 2 * before, `${bigger} vs ${before} pixels`);
+});
+
+test("TinyRenderer's model with Ravens' near plane (0.01 m) casts real shadows: a block darkens the table behind it", () => {
+  // With near = 0.01 a surface no longer counts as shadowing itself (its test margin 0.05 exceeds the clip-depth
+  // offset), so only what lies more than about 4 cm behind a caster, seen from the light, is darkened.
+  const table: SceneGeom = {
+    kind: "plane",
+    size: [1, 1, 0],
+    pos: [0.5, 0, 0],
+    mat: IDENTITY,
+    rgba: [0.8, 0.8, 0.8, 1],
+  };
+  const block = box([0.5, 0, 0.1], 0.05, [0.9, 0.1, 0.1, 1]);
+  const camera = ravensCamera("front");
+  const r = new Rasterizer({ width: 640, height: 480, shadows: true });
+  const frame = r.render([table, block], camera);
+  const cam = resolveCamera(camera, 640, 480);
+  const l = DEFAULT_LIGHT_DIRECTION;
+  const t = 0.1 / l[2];
+  const behind = projectPoint(cam, [0.5 - l[0] * t, -l[1] * t, 0]);
+  const away = projectPoint(cam, [0.3, 0.3, 0]);
+  // Table base 204: lit 204·0.939667 = 191, shadowed 204·0.871734 = 177.
+  assert.deepEqual(pixelAt(frame, Math.floor(away.u), Math.floor(away.v)), [191, 191, 191]);
+  assert.deepEqual(pixelAt(frame, Math.floor(behind.u), Math.floor(behind.v)), [177, 177, 177]);
 });
