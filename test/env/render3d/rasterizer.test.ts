@@ -11,6 +11,7 @@ import {
   IDENTITY,
   pandaLikeDynamic,
   pandaLikeStatic,
+  rotationWithZ,
   segment,
 } from "../../../src/env/render3d/demo-scene.ts";
 import { Rasterizer } from "../../../src/env/render3d/rasterizer.ts";
@@ -505,4 +506,47 @@ test("TinyRenderer's model with Ravens' near plane (0.01 m) casts real shadows: 
   // Table base 204: lit 204·0.939667 = 191, shadowed 204·0.871734 = 177.
   assert.deepEqual(pixelAt(frame, Math.floor(away.u), Math.floor(away.v)), [191, 191, 191]);
   assert.deepEqual(pixelAt(frame, Math.floor(behind.u), Math.floor(behind.v)), [177, 177, 177]);
+});
+
+test("random scenes and cameras: no throw, finite depth, and the static layer still equals drawing all at once", () => {
+  let seed = 12345;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const kinds = ["box", "sphere", "capsule", "cylinder", "ellipsoid", "plane"] as const;
+  const randomGeom = (): SceneGeom => {
+    const kind = kinds[Math.floor(rand() * kinds.length)];
+    const axis: [number, number, number] = [rand() - 0.5, rand() - 0.5, rand() - 0.5 + 1e-3];
+    return {
+      kind,
+      size: [0.01 + rand() * 0.3, 0.01 + rand() * 0.3, 0.01 + rand() * 0.3],
+      pos: [rand() * 2 - 1, rand() * 2 - 1, rand() * 1.5 - 0.5],
+      mat: rotationWithZ(axis),
+      rgba: [rand(), rand(), rand(), 1],
+    };
+  };
+  for (let round = 0; round < 6; round++) {
+    const fixed = Array.from({ length: 5 }, randomGeom);
+    const moving = Array.from({ length: 8 }, randomGeom);
+    const camera =
+      round % 2 === 0
+        ? pandaGymCamera({ yaw: rand() * 360, pitch: -80 + rand() * 70, distance: 0.3 + rand() * 3 })
+        : ravensCamera((["front", "left", "right"] as const)[round % 3]);
+    const shadowModel = round % 3 === 0 ? "directional" : "tinyrenderer";
+    const options = {
+      width: 96,
+      height: 64,
+      shadows: round % 4 !== 3,
+      shadowModel,
+      shadowBounds: { min: [-2, -2, -1], max: [2, 2, 2] },
+    } as const;
+    const split = new Rasterizer(options);
+    split.setStatic(fixed);
+    const a = split.render(moving, camera);
+    const together = new Rasterizer(options);
+    const b = together.render([...fixed, ...moving], camera);
+    assert.ok(framesEqual(a, b), `round ${round}: split and together differ`);
+    for (const d of split.lastDepth) assert.ok(d > 0 && !Number.isNaN(d), `round ${round}: depth ${d}`);
+  }
 });
