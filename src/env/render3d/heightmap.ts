@@ -38,6 +38,8 @@ export interface Heightmap {
   readonly heights: Float32Array;
   /** Its colour, lit as the cameras see it (no shadows); black where nothing. */
   readonly color: Frame;
+  /** Which geom it is (its `segmentId`, by default its index in the list), −1 where nothing. */
+  readonly ids: Int32Array;
 }
 
 const SPANS = new Spans();
@@ -61,6 +63,7 @@ export function renderHeightmap(geoms: readonly SceneGeom[], options: HeightmapO
   const top = new Float32Array(width * height).fill(-Infinity);
   const color = createFrame(width, height);
   const data = color.data;
+  const ids = new Int32Array(width * height).fill(-1);
   const z0 = min[2];
   const z1 = max[2];
   for (let gi = 0; gi < geoms.length; gi++) {
@@ -69,6 +72,7 @@ export function renderHeightmap(geoms: readonly SceneGeom[], options: HeightmapO
     if (!local) continue;
     const rgba = g.rgba;
     if (rgba.length > 3 && rgba[3] === 0) continue;
+    const id = g.segmentId ?? gi;
     const m = g.mat;
     const p = g.pos;
     for (let k = 0; k < 9; k++) {
@@ -126,6 +130,7 @@ export function renderHeightmap(geoms: readonly SceneGeom[], options: HeightmapO
         for (let q = j * width + i; i < iEnd; i++, q++, h += dzdu) {
           if (h > top[q] && h >= z0 && h < z1) {
             top[q] = h;
+            ids[q] = id;
             data[q * 3] = r;
             data[q * 3 + 1] = gr;
             data[q * 3 + 2] = bl;
@@ -136,5 +141,5 @@ export function renderHeightmap(geoms: readonly SceneGeom[], options: HeightmapO
   }
   const heights = new Float32Array(width * height);
   for (let q = 0; q < top.length; q++) heights[q] = top[q] > -Infinity ? top[q] - z0 : 0;
-  return { width, height, heights, color };
+  return { width, height, heights, color, ids };
 }

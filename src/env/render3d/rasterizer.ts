@@ -44,12 +44,16 @@ export interface RasterizerOptions extends RenderOptions {
   readonly shadowBounds?: { readonly min: Vec3; readonly max: Vec3 };
   /** Tessellation of curved primitives, default 16 slices, 4 stacks per hemisphere. */
   readonly detail?: TessellationDetail;
+  /** Also keep which geom each pixel shows (`lastSegmentation`), as Bullet's segmentation mask. Default false. */
+  readonly segmentation?: boolean;
 }
 
 interface StaticLayer {
   readonly camera: ResolvedCamera;
   readonly color: Uint8Array;
   readonly invDepth: Float32Array;
+  /** Segmentation on: the static geoms' ids per pixel, −1 where empty. */
+  readonly segment: Int32Array | null;
   /** Shadows on: the map holding the static casters as its base. */
   readonly map: ShadowMap | null;
   /** Shadows on: the colour of each pixel in shadow (lit pixels may fall in a moving geom's shadow). */
@@ -137,6 +141,11 @@ export class Rasterizer {
   private frameMap: ShadowMap | null = null;
 
   private readonly invDepth: Float32Array;
+  /** Segment id per pixel of the frame being drawn (option `segmentation`), −1 where empty. */
+  private readonly segment: Int32Array | null;
+  private segmentView: Int32Array | null = null;
+  /** Segment id of the geom being drawn. */
+  private segmentId = -1;
   private depthView: Float32Array | null = null;
   private readonly clearInvDepth: Float32Array = new Float32Array(1);
 
@@ -192,6 +201,7 @@ export class Rasterizer {
     this.detail = options.detail ?? DEFAULT_DETAIL;
     this.shadowBounds = options.shadowBounds;
     this.invDepth = new Float32Array(width * height);
+    this.segment = options.segmentation ? new Int32Array(width * height) : null;
   }
 
   /**
@@ -216,6 +226,17 @@ export class Rasterizer {
   }
 
   /**
+   * Which geom each pixel of the last render shows (its `segmentId`, by default its index: static geoms first,
+   * then those passed to render), −1 where empty. Needs the option `segmentation`.
+   */
+  get lastSegmentation(): Int32Array {
+    if (!this.segment)
+      throw new Error("lastSegmentation needs a Rasterizer made with { segmentation: true }");
+    this.segmentView ??= this.segment.slice();
+    return this.segmentView;
+  }
+
+  /**
    * Draws the static layer (cached) plus these geoms; returns a new Frame, or fills `out` (same size) when
    * given, which saves allocating a frame per call.
    */
@@ -232,6 +253,7 @@ export class Rasterizer {
       );
     }
     this.depthView = null;
+    this.segmentView = null;
     this.begin(cam);
     let frame: Frame;
     let map: ShadowMap | null = null;
@@ -244,6 +266,7 @@ export class Rasterizer {
         frame = createFrame(this.width, this.height, layer.color.slice());
       }
       this.invDepth.set(layer.invDepth);
+      if (this.segment && layer.segment) this.segment.set(layer.segment);
       map = layer.map;
       if (map) {
         map.restoreBase();
@@ -261,7 +284,7 @@ export class Rasterizer {
     this.color = frame.data;
     this.map = map;
     this.shadowMode = map ? SHADOW_TEST : SHADOW_NONE;
-    this.drawGeoms(geoms);
+    this.drawGeoms(geoms, this.staticGeoms.length);
     this.color = NO_PIXELS;
     this.map = null;
     return frame;
@@ -289,6 +312,7 @@ export class Rasterizer {
       }
     }
     this.invDepth.fill(this.clearInvDepth[0]);
+    this.segment?.fill(-1);
   }
 
   /** A shadow map set up for this camera, empty, fitted to `casters` (directional without explicit bounds). */
@@ -342,7 +366,7 @@ export class Rasterizer {
       this.shadowMode = SHADOW_NONE;
     }
     this.map = map;
-    this.drawGeoms(this.staticGeoms);
+    this.drawGeoms(this.staticGeoms, 0);
     this.map = null;
     let litPixels: Int32Array | null = null;
     let litTexels: Int32Array | null = null;
@@ -367,6 +391,7 @@ export class Rasterizer {
       camera: cam,
       color,
       invDepth: this.invDepth.slice(),
+      segment: this.segment ? this.segment.slice() : null,
       map,
       shadowColor,
       litPixels,
@@ -565,8 +590,13 @@ export class Rasterizer {
     }
   }
 
-  private drawGeoms(geoms: readonly SceneGeom[]): void {
-    for (let gi = 0; gi < geoms.length; gi++) this.drawGeom(gi, geoms[gi]);
+  /** Draws geoms whose default segment ids start at `firstId`. */
+  private drawGeoms(geoms: readonly SceneGeom[], firstId: number): void {
+    for (let gi = 0; gi < geoms.length; gi++) {
+      const g = geoms[gi];
+      this.segmentId = g.segmentId ?? firstId + gi;
+      this.drawGeom(gi, g);
+    }
   }
 
   private drawGeom(gi: number, g: SceneGeom): void {
@@ -814,6 +844,8 @@ export class Rasterizer {
     const w0 = TW[0];
     const zb = this.invDepth;
     const color = this.color;
+    const segment = this.segment;
+    const id = this.segmentId;
     const mode = this.shadowMode;
     const cr = this.cr;
     const cg = this.cg;
@@ -831,13 +863,26 @@ export class Rasterizer {
         let w = w0 + dwdx * (iStart + 0.5 - x0) + dwdy * (j + 0.5 - y0);
         let p = j * width + iStart;
         const pEnd = j * width + iEnd;
-        for (; p < pEnd; p++, w += dwdx) {
-          if (w > zb[p]) {
-            zb[p] = w;
-            const q = p * 3;
-            color[q] = r;
-            color[q + 1] = g;
-            color[q + 2] = b;
+        if (segment) {
+          for (; p < pEnd; p++, w += dwdx) {
+            if (w > zb[p]) {
+              zb[p] = w;
+              segment[p] = id;
+              const q = p * 3;
+              color[q] = r;
+              color[q + 1] = g;
+              color[q + 2] = b;
+            }
+          }
+        } else {
+          for (; p < pEnd; p++, w += dwdx) {
+            if (w > zb[p]) {
+              zb[p] = w;
+              const q = p * 3;
+              color[q] = r;
+              color[q + 1] = g;
+              color[q + 2] = b;
+            }
           }
         }
       }
@@ -894,6 +939,7 @@ export class Rasterizer {
       for (; p < pEnd; p++, w += dwdx, it += didx, xw += dXdx, yw += dYdx, qw += dQdx, tw += dTdx) {
         if (!(w > zb[p])) continue;
         zb[p] = w;
+        if (segment) segment[p] = id;
         const q = p * 3;
         let lit = true;
         let cell = -1;

@@ -32,6 +32,10 @@ test("CLIPort's layout: 320 rows along y, 160 columns along x, heights above z0"
     return { h: map.heights[row * map.width + col], c: pixelAt(map.color, col, row) };
   };
   const onBlock = at(0.5, 0.1);
+  const rowOf = (y: number) => Math.floor((y - CLIPORT_BOUNDS.min[1]) / CLIPORT_PIXEL_SIZE);
+  const colOf = (x: number) => Math.floor((x - CLIPORT_BOUNDS.min[0]) / CLIPORT_PIXEL_SIZE);
+  assert.equal(map.ids[rowOf(0.1) * map.width + colOf(0.5)], 1, "the block (index 1)");
+  assert.equal(map.ids[rowOf(0.2) * map.width + colOf(0.5)], 0, "the table (index 0)");
   assert.ok(Math.abs(onBlock.h - 0.04) < 1e-6, `block top ${onBlock.h}`);
   // Tiny shading of a top face (intensity 0.939667) on red 255: 239.
   assert.deepEqual(onBlock.c, [239, 0, 0]);

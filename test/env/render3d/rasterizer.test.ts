@@ -540,6 +540,7 @@ test("random scenes and cameras: no throw, finite depth, and the static layer st
       shadows: round % 4 !== 3,
       shadowModel,
       shadowBounds: { min: [-2, -2, -1], max: [2, 2, 2] },
+      segmentation: true,
     } as const;
     const split = new Rasterizer(options);
     split.setStatic(fixed);
@@ -547,6 +548,20 @@ test("random scenes and cameras: no throw, finite depth, and the static layer st
     const together = new Rasterizer(options);
     const b = together.render([...fixed, ...moving], camera);
     assert.ok(framesEqual(a, b), `round ${round}: split and together differ`);
+    assert.deepEqual(split.lastSegmentation, together.lastSegmentation);
     for (const d of split.lastDepth) assert.ok(d > 0 && !Number.isNaN(d), `round ${round}: depth ${d}`);
   }
+});
+
+test("segmentation: each pixel names the geom it shows (static first, then moving, or segmentId)", () => {
+  const r = new Rasterizer({ width: 64, height: 48, segmentation: true });
+  r.setStatic([box([0, 0, 2], 0.3, [0, 0, 1, 1])]);
+  r.render([box([0.1, 0, 1], 0.05, [1, 0, 0, 1])], AXIS_CAMERA);
+  const seg = r.lastSegmentation;
+  assert.equal(seg[24 * 64 + 42], 1, "the near box, first moving geom, is id 1");
+  assert.equal(seg[24 * 64 + 20], 0, "the static box behind is id 0");
+  assert.equal(seg[0], -1);
+  r.render([{ ...box([0.1, 0, 1], 0.05, [1, 0, 0, 1]), segmentId: 7 }], AXIS_CAMERA);
+  assert.equal(r.lastSegmentation[24 * 64 + 42], 7);
+  assert.throws(() => new Rasterizer({ width: 8, height: 8 }).lastSegmentation, /segmentation: true/);
 });
