@@ -122,6 +122,34 @@ function composeLightRows(map: ShadowMap, m: ArrayLike<number>, p: ArrayLike<num
   return out;
 }
 
+/**
+ * Applies light-space rows to every vertex: rows 0, 1, 2 (X, Y, Q) into x, y, q and the row starting at
+ * `lastRow` (S at 12 or T at 16) into last.
+ */
+function transformVertices(
+  pos: Float32Array,
+  rows: Float64Array,
+  lastRow: number,
+  x: Float64Array,
+  y: Float64Array,
+  q: Float64Array,
+  last: Float64Array,
+): void {
+  const l0 = rows[lastRow];
+  const l1 = rows[lastRow + 1];
+  const l2 = rows[lastRow + 2];
+  const l3 = rows[lastRow + 3];
+  for (let v = 0, k = 0; k < pos.length; v++, k += 3) {
+    const a = pos[k];
+    const b = pos[k + 1];
+    const c = pos[k + 2];
+    x[v] = rows[0] * a + rows[1] * b + rows[2] * c + rows[3];
+    y[v] = rows[4] * a + rows[5] * b + rows[6] * c + rows[7];
+    q[v] = rows[8] * a + rows[9] * b + rows[10] * c + rows[11];
+    last[v] = l0 * a + l1 * b + l2 * c + l3;
+  }
+}
+
 export class Rasterizer {
   readonly width: number;
   readonly height: number;
@@ -524,23 +552,13 @@ export class Rasterizer {
       checkFinite(gi, g, "mat", 9);
       const local = tessellate(g, this.detail);
       if (!local) continue;
-      const rows = composeLightRows(map, g.mat, g.pos);
-      const pos = local.positions;
-      const count = pos.length / 3;
-      this.ensureScratch(count);
+      this.ensureScratch(local.positions.length / 3);
       const vx = this.vx;
       const vy = this.vy;
       const vq = this.vz;
       const vs = this.vi;
-      for (let v = 0, k = 0; v < count; v++, k += 3) {
-        const x = pos[k];
-        const y = pos[k + 1];
-        const z = pos[k + 2];
-        vx[v] = rows[0] * x + rows[1] * y + rows[2] * z + rows[3];
-        vy[v] = rows[4] * x + rows[5] * y + rows[6] * z + rows[7];
-        vq[v] = rows[8] * x + rows[9] * y + rows[10] * z + rows[11];
-        vs[v] = rows[12] * x + rows[13] * y + rows[14] * z + rows[15];
-      }
+      // X, Y, Q and the stored value S (rows 0-3).
+      transformVertices(local.positions, composeLightRows(map, g.mat, g.pos), 12, vx, vy, vq, vs);
       const idx = local.indices;
       const near = map.near;
       for (let t = 0; t < idx.length; t += 3) {
@@ -659,20 +677,8 @@ export class Rasterizer {
     }
     const map = this.map;
     if (map) {
-      const rows = composeLightRows(map, m, p);
-      const lx = this.vlx;
-      const ly = this.vly;
-      const lq = this.vlq;
-      const lt = this.vlt;
-      for (let v = 0, k = 0; v < count; v++, k += 3) {
-        const x = pos[k];
-        const y = pos[k + 1];
-        const z = pos[k + 2];
-        lx[v] = rows[0] * x + rows[1] * y + rows[2] * z + rows[3];
-        ly[v] = rows[4] * x + rows[5] * y + rows[6] * z + rows[7];
-        lq[v] = rows[8] * x + rows[9] * y + rows[10] * z + rows[11];
-        lt[v] = rows[16] * x + rows[17] * y + rows[18] * z + rows[19];
-      }
+      // X, Y, Q and the test threshold T (rows 0-2 and 4).
+      transformVertices(pos, composeLightRows(map, m, p), 16, this.vlx, this.vly, this.vlq, this.vlt);
     }
     const faceColors = g.kind === "box" && g.faceColors && g.faceColors.length >= 6 ? g.faceColors : null;
     if (faceColors) {
@@ -830,7 +836,7 @@ export class Rasterizer {
     const dy2 = TY[2] - y0;
     const area = dx1 * dy2 - dx2 * dy1;
     if (!(Math.abs(area) > 1e-12)) return;
-    const inv = 1 / area;
+    setPlane(dx1, dy1, dx2, dy2, 1 / area);
     const spans = SPANS;
     if (!spans.scan(x0, y0, TX[1], TY[1], TX[2], TY[2], this.width, this.height)) return;
     const width = this.width;
@@ -839,8 +845,8 @@ export class Rasterizer {
     const spanStart = spans.start;
     const spanStop = spans.stop;
     // Plane gradients of the interpolated attributes (affine in screen space).
-    const dwdx = ((TW[1] - TW[0]) * dy2 - (TW[2] - TW[0]) * dy1) * inv;
-    const dwdy = ((TW[2] - TW[0]) * dx1 - (TW[1] - TW[0]) * dx2) * inv;
+    const dwdx = gradientX(TW);
+    const dwdy = gradientY(TW);
     const w0 = TW[0];
     const zb = this.invDepth;
     const color = this.color;
@@ -889,8 +895,8 @@ export class Rasterizer {
       return;
     }
     // General path: smooth intensity and/or shadows.
-    const didx = ((TI[1] - TI[0]) * dy2 - (TI[2] - TI[0]) * dy1) * inv;
-    const didy = ((TI[2] - TI[0]) * dx1 - (TI[1] - TI[0]) * dx2) * inv;
+    const didx = gradientX(TI);
+    const didy = gradientY(TI);
     const i0 = TI[0];
     let dXdx = 0;
     let dXdy = 0;
@@ -906,14 +912,14 @@ export class Rasterizer {
     let depth: Float32Array | null = null;
     const bias = this.bias;
     if (testShadow && this.map) {
-      dXdx = ((TLX[1] - TLX[0]) * dy2 - (TLX[2] - TLX[0]) * dy1) * inv;
-      dXdy = ((TLX[2] - TLX[0]) * dx1 - (TLX[1] - TLX[0]) * dx2) * inv;
-      dYdx = ((TLY[1] - TLY[0]) * dy2 - (TLY[2] - TLY[0]) * dy1) * inv;
-      dYdy = ((TLY[2] - TLY[0]) * dx1 - (TLY[1] - TLY[0]) * dx2) * inv;
-      dQdx = ((TLQ[1] - TLQ[0]) * dy2 - (TLQ[2] - TLQ[0]) * dy1) * inv;
-      dQdy = ((TLQ[2] - TLQ[0]) * dx1 - (TLQ[1] - TLQ[0]) * dx2) * inv;
-      dTdx = ((TLT[1] - TLT[0]) * dy2 - (TLT[2] - TLT[0]) * dy1) * inv;
-      dTdy = ((TLT[2] - TLT[0]) * dx1 - (TLT[1] - TLT[0]) * dx2) * inv;
+      dXdx = gradientX(TLX);
+      dXdy = gradientY(TLX);
+      dYdx = gradientX(TLY);
+      dYdy = gradientY(TLY);
+      dQdx = gradientX(TLQ);
+      dQdy = gradientY(TLQ);
+      dTdx = gradientX(TLT);
+      dTdy = gradientY(TLT);
       mapW = this.map.width;
       mapH = this.map.height;
       clamp = this.map.clampLookup;
@@ -984,6 +990,27 @@ export class Rasterizer {
       }
     }
   }
+}
+
+/** Edge vectors of the triangle being filled and 1/(twice its signed area), for attribute gradients. */
+const PLANE = new Float64Array(5);
+
+function setPlane(dx1: number, dy1: number, dx2: number, dy2: number, inv: number): void {
+  PLANE[0] = dx1;
+  PLANE[1] = dy1;
+  PLANE[2] = dx2;
+  PLANE[3] = dy2;
+  PLANE[4] = inv;
+}
+
+/** d(attribute)/dx over the triangle set by setPlane, from the attribute's three vertex values. */
+function gradientX(t: Float64Array): number {
+  return ((t[1] - t[0]) * PLANE[3] - (t[2] - t[0]) * PLANE[1]) * PLANE[4];
+}
+
+/** d(attribute)/dy over the triangle set by setPlane. */
+function gradientY(t: Float64Array): number {
+  return ((t[2] - t[0]) * PLANE[0] - (t[1] - t[0]) * PLANE[2]) * PLANE[4];
 }
 
 /** First index in a sorted array whose value is >= target. */

@@ -1,28 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { IDENTITY, rotationWithZ } from "../../../src/env/render3d/demo-scene.ts";
+import { cube, floorPlane, IDENTITY, rotationWithZ } from "../../../src/env/render3d/demo-scene.ts";
 import { CLIPORT_BOUNDS, CLIPORT_PIXEL_SIZE, renderHeightmap } from "../../../src/env/render3d/heightmap.ts";
 import type { SceneGeom } from "../../../src/env/render3d/scene.ts";
 import { pixelAt } from "../../../src/image/frame.ts";
 
-const table: SceneGeom = {
-  kind: "plane",
-  size: [1, 1, 0],
-  pos: [0.5, 0, 0],
-  mat: IDENTITY,
-  rgba: [0.5, 0.5, 0.5, 1],
-};
+const table: SceneGeom = floorPlane([0.5, 0, 0], 1, 1, [0.5, 0.5, 0.5, 1]);
 const options = { bounds: CLIPORT_BOUNDS, pixelSize: CLIPORT_PIXEL_SIZE };
 
 test("CLIPort's layout: 320 rows along y, 160 columns along x, heights above z0", () => {
   // A 4 cm block centred at (0.5, 0.1): rows floor((0.1 ± 0.02 + 0.5)/ps), columns floor((0.5 ± 0.02 − 0.25)/ps).
-  const block: SceneGeom = {
-    kind: "box",
-    size: [0.02, 0.02, 0.02],
-    pos: [0.5, 0.1, 0.02],
-    mat: IDENTITY,
-    rgba: [1, 0, 0, 1],
-  };
+  const block: SceneGeom = cube([0.5, 0.1, 0.02], 0.02, [1, 0, 0, 1]);
   const map = renderHeightmap([table, block], options);
   assert.equal(map.width, 160);
   assert.equal(map.height, 320);

@@ -8,6 +8,8 @@ import {
   resolveCamera,
 } from "../../../src/env/render3d/camera.ts";
 import {
+  cube,
+  floorPlane,
   IDENTITY,
   pandaLikeDynamic,
   pandaLikeStatic,
@@ -32,9 +34,7 @@ const AXIS_CAMERA: PinholeCamera = {
   far: 10,
 };
 
-function box(pos: [number, number, number], half: number, rgba: number[]): SceneGeom {
-  return { kind: "box", size: [half, half, half], pos, mat: IDENTITY, rgba };
-}
+const box = cube;
 
 /** Bounding box [x0, y0, x1, y1] (inclusive) of the pixels that are not the background. */
 function drawnBounds(frame: Frame, background = [255, 255, 255]): number[] | null {
@@ -206,13 +206,7 @@ test("the static layer is kept per camera and redrawn after setStatic", () => {
 });
 
 test("shadows take 20% of the direct light off the floor under a box, and nothing far from it", () => {
-  const floor: SceneGeom = {
-    kind: "plane",
-    size: [2, 2, 0.1],
-    pos: [0, 0, 0],
-    mat: IDENTITY,
-    rgba: [0.8, 0.8, 0.8, 1],
-  };
+  const floor: SceneGeom = floorPlane([0, 0, 0], 2, 2, [0.8, 0.8, 0.8, 1]);
   const cube = box([0, 0, 0.3], 0.05, [0.9, 0.1, 0.1, 1]);
   const camera = pandaGymCamera({ distance: 2, target: [0, 0, 0.1], pitch: -60 });
   const cam = resolveCamera(camera, 320, 240);
@@ -284,13 +278,7 @@ test("every primitive kind draws about the area it should", () => {
 
 test("geometry crossing the near plane is clipped, not dropped or wrapped", () => {
   // A floor under an orbit camera reaches behind the eye: it must fill the lower image and leave the sky white.
-  const floor: SceneGeom = {
-    kind: "plane",
-    size: [0, 0, 0],
-    pos: [0, 0, 0],
-    mat: IDENTITY,
-    rgba: [0.5, 0.5, 0.5, 1],
-  };
+  const floor: SceneGeom = floorPlane([0, 0, 0], 0, 0, [0.5, 0.5, 0.5, 1]);
   const r = new Rasterizer({ width: 120, height: 80 });
   const frame = r.render([floor], pandaGymCamera());
   assert.notDeepEqual(pixelAt(frame, 60, 79), [255, 255, 255]);
@@ -417,13 +405,7 @@ test("alpha 0 hides a geom (TinyRenderer skips it); any other alpha draws opaque
 
 test("Ravens' oracle camera (1000 m up, fx 630,000) resolves millimetres of depth", () => {
   const r = new Rasterizer({ width: 640, height: 480 });
-  const table: SceneGeom = {
-    kind: "plane",
-    size: [1, 1, 0],
-    pos: [0.5, 0, 0],
-    mat: IDENTITY,
-    rgba: [0.5, 0.5, 0.5, 1],
-  };
+  const table: SceneGeom = floorPlane([0.5, 0, 0], 1, 1, [0.5, 0.5, 0.5, 1]);
   const block = box([0.5, 0.1, 0.025], 0.025, [1, 0, 0, 1]);
   const frame = r.render([table, block], ravensOracleCamera());
   const cam = resolveCamera(ravensOracleCamera(), 640, 480);
@@ -487,13 +469,7 @@ test("a camera or geom object changed in place between renders is drawn as it is
 test("TinyRenderer's model with Ravens' near plane (0.01 m) casts real shadows: a block darkens the table behind it", () => {
   // With near = 0.01 a surface no longer counts as shadowing itself (its test margin 0.05 exceeds the clip-depth
   // offset), so only what lies more than about 4 cm behind a caster, seen from the light, is darkened.
-  const table: SceneGeom = {
-    kind: "plane",
-    size: [1, 1, 0],
-    pos: [0.5, 0, 0],
-    mat: IDENTITY,
-    rgba: [0.8, 0.8, 0.8, 1],
-  };
+  const table: SceneGeom = floorPlane([0.5, 0, 0], 1, 1, [0.8, 0.8, 0.8, 1]);
   const block = box([0.5, 0, 0.1], 0.05, [0.9, 0.1, 0.1, 1]);
   const camera = ravensCamera("front");
   const r = new Rasterizer({ width: 640, height: 480, shadows: true });
