@@ -9,6 +9,7 @@
  * bounds are); empty pixels are height 0 and black.
  */
 import { createFrame, type Frame } from "../../image/frame.ts";
+import type { ResolvedCamera } from "./camera.ts";
 import type { SceneGeom, Vec3 } from "./scene.ts";
 import { baseChannel, DEFAULT_LIGHT_DIRECTION, intensity, normalise } from "./shading.ts";
 import { Spans } from "./spans.ts";
@@ -141,5 +142,102 @@ export function renderHeightmap(geoms: readonly SceneGeom[], options: HeightmapO
   }
   const heights = new Float32Array(width * height);
   for (let q = 0; q < top.length; q++) heights[q] = top[q] > -Infinity ? top[q] - z0 : 0;
+  return { width, height, heights, color, ids };
+}
+
+/** One camera's picture for `fuseHeightmap`: the frame, its depth (Rasterizer.lastDepth) and the camera. */
+export interface CameraView {
+  readonly frame: Frame;
+  readonly depth: Float32Array;
+  readonly camera: ResolvedCamera;
+  /** Rasterizer.lastSegmentation, to fill the map's ids (else they stay −1). */
+  readonly segmentation?: Int32Array;
+}
+
+/**
+ * CLIPort's own height map (its `reconstruct_heightmaps`): every pixel of every view is lifted back to a world
+ * point, ((u − cx)·d/fx, (v − cy)·d/fy, d) in the camera frame at the pixel's centre; points outside the bounds are
+ * dropped; per view the highest point wins a map pixel; the views are fused by taking the highest height and the
+ * mean colour over the views that saw something there (colour sum > 0). What the cameras cannot see stays 0.
+ */
+export function fuseHeightmap(views: readonly CameraView[], options: HeightmapOptions): Heightmap {
+  const { min, max } = options.bounds;
+  const ps = options.pixelSize;
+  if (!(ps > 0) || !Number.isFinite(ps))
+    throw new RangeError(`pixelSize must be a positive number, got ${ps}`);
+  const width = Math.round((max[0] - min[0]) / ps);
+  const height = Math.round((max[1] - min[1]) / ps);
+  if (!(width >= 1 && height >= 1 && width * height <= 16_777_216)) {
+    throw new RangeError(`height map of ${width}x${height} pixels: check bounds and pixelSize`);
+  }
+  const n = width * height;
+  const heights = new Float32Array(n);
+  const sum = new Float64Array(n * 3);
+  const seen = new Uint16Array(n);
+  const viewTop = new Float64Array(n);
+  const viewColor = new Int32Array(n);
+  const ids = new Int32Array(n).fill(-1);
+  const fusedTop = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  for (const view of views) {
+    const { frame, depth, camera: c } = view;
+    if (view.segmentation && view.segmentation.length !== depth.length) {
+      throw new RangeError("a view's segmentation must have one id per pixel");
+    }
+    if (frame.width !== c.width || frame.height !== c.height || depth.length !== c.width * c.height) {
+      throw new RangeError(
+        `view of ${frame.width}x${frame.height} with ${depth.length} depths does not match its camera's ${c.width}x${c.height}`,
+      );
+    }
+    viewTop.fill(Number.NEGATIVE_INFINITY);
+    viewColor.fill(-1);
+    const r = c.rotation;
+    for (let v = 0; v < c.height; v++) {
+      for (let u = 0; u < c.width; u++) {
+        const i = v * c.width + u;
+        const d = depth[i];
+        if (!(d < Number.POSITIVE_INFINITY)) continue;
+        const x = ((u + 0.5 - c.cx) * d) / c.fx;
+        const y = ((v + 0.5 - c.cy) * d) / c.fy;
+        // World = Rᵀ·(x, y, d) + eye (the rotation's rows are the camera axes).
+        const wx = r[0] * x + r[3] * y + r[6] * d + c.eye[0];
+        const wy = r[1] * x + r[4] * y + r[7] * d + c.eye[1];
+        const wz = r[2] * x + r[5] * y + r[8] * d + c.eye[2];
+        if (!(wx >= min[0] && wx < max[0] && wy >= min[1] && wy < max[1] && wz >= min[2] && wz < max[2]))
+          continue;
+        const col = Math.min(width - 1, Math.floor((wx - min[0]) / ps));
+        const row = Math.min(height - 1, Math.floor((wy - min[1]) / ps));
+        const q = row * width + col;
+        if (wz > viewTop[q]) {
+          viewTop[q] = wz;
+          viewColor[q] = i;
+        }
+      }
+    }
+    const data = frame.data;
+    for (let q = 0; q < n; q++) {
+      const i = viewColor[q];
+      if (i < 0) continue;
+      const h = viewTop[q] - min[2];
+      if (h > heights[q]) heights[q] = h;
+      if (viewTop[q] > fusedTop[q]) {
+        fusedTop[q] = viewTop[q];
+        if (view.segmentation) ids[q] = view.segmentation[i];
+      }
+      const red = data[i * 3];
+      const green = data[i * 3 + 1];
+      const blue = data[i * 3 + 2];
+      if (red + green + blue > 0) {
+        sum[q * 3] += red;
+        sum[q * 3 + 1] += green;
+        sum[q * 3 + 2] += blue;
+        seen[q]++;
+      }
+    }
+  }
+  const color = createFrame(width, height);
+  for (let q = 0; q < n; q++) {
+    if (seen[q] === 0) continue;
+    for (let k = 0; k < 3; k++) color.data[q * 3 + k] = Math.round(sum[q * 3 + k] / seen[q]);
+  }
   return { width, height, heights, color, ids };
 }

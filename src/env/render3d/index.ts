@@ -12,8 +12,10 @@ export {
 } from "./camera.ts";
 export { extrudeOutline } from "./extrude.ts";
 export {
+  type CameraView,
   CLIPORT_BOUNDS,
   CLIPORT_PIXEL_SIZE,
+  fuseHeightmap,
   type Heightmap,
   type HeightmapOptions,
   renderHeightmap,

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { ravensCamera, resolveCamera } from "../../../src/env/render3d/camera.ts";
 import { cube, floorPlane, IDENTITY, rotationWithZ } from "../../../src/env/render3d/demo-scene.ts";
-import { CLIPORT_BOUNDS, CLIPORT_PIXEL_SIZE, renderHeightmap } from "../../../src/env/render3d/heightmap.ts";
+import {
+  CLIPORT_BOUNDS,
+  CLIPORT_PIXEL_SIZE,
+  fuseHeightmap,
+  renderHeightmap,
+} from "../../../src/env/render3d/heightmap.ts";
+import { Rasterizer } from "../../../src/env/render3d/rasterizer.ts";
 import type { SceneGeom } from "../../../src/env/render3d/scene.ts";
 import { pixelAt } from "../../../src/image/frame.ts";
 
@@ -80,4 +87,37 @@ test("bad height map options give clear errors", () => {
     () => renderHeightmap([{ ...table, pos: [Number.NaN, 0, 0] }], options),
     /geom 0 \(plane\): pos or mat has a non-finite value/,
   );
+});
+
+test("fusing Ravens' three camera views gives CLIPort's height map, close to the orthographic one", () => {
+  const block = cube([0.5, 0.1, 0.025], 0.025, [0.9, 0.1, 0.1, 1]);
+  const scene = [table, block];
+  const views = (["front", "left", "right"] as const).map((name) => {
+    const r = new Rasterizer({ width: 640, height: 480, segmentation: true });
+    const frame = r.render(scene, ravensCamera(name));
+    return {
+      frame,
+      depth: r.lastDepth,
+      camera: resolveCamera(ravensCamera(name), 640, 480),
+      segmentation: r.lastSegmentation,
+    };
+  });
+  const fused = fuseHeightmap(views, options);
+  const direct = renderHeightmap(scene, options);
+  assert.equal(fused.width, 160);
+  assert.equal(fused.height, 320);
+  const q = Math.floor(0.6 / CLIPORT_PIXEL_SIZE) * fused.width + Math.floor(0.25 / CLIPORT_PIXEL_SIZE);
+  assert.ok(Math.abs(fused.heights[q] - 0.05) < 1e-3, `block top ${fused.heights[q]}`);
+  assert.equal(fused.ids[q], 1);
+  assert.ok(fused.color.data[q * 3] > 150 && fused.color.data[q * 3 + 1] < 60, "the block is red");
+  // Away from the block's edges (where the cameras' pixels are coarser than the map), the maps agree.
+  let agree = 0;
+  let seen = 0;
+  for (let i = 0; i < direct.heights.length; i++) {
+    if (fused.color.data[i * 3] === 0) continue; // no camera pixel landed here
+    seen++;
+    if (Math.abs(fused.heights[i] - direct.heights[i]) < 2e-3) agree++;
+  }
+  assert.ok(seen > 0.5 * direct.heights.length, `views cover ${seen} map pixels`);
+  assert.ok(agree / seen > 0.97, `${agree} of ${seen} heights agree`);
 });
