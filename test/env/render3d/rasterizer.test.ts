@@ -375,6 +375,8 @@ test("bad input: a clear error naming the geom and field, or a skipped empty geo
   const p = pixelAt(bright, 16, 12);
   assert.ok(p[0] >= 150 && p[1] === 0, `clamped colour ${p}`);
   assert.throws(() => new Rasterizer({ width: 0, height: 10 }), /positive integers/);
+  assert.throws(() => new Rasterizer({ width: 10, height: 10, pixelGrid: "corner" as never }), /pixelGrid/);
+  assert.throws(() => new Rasterizer({ width: 10, height: 10, shadowModel: "soft" as never }), /shadowModel/);
   assert.throws(
     () => new Rasterizer({ width: 10, height: 10, lightDirection: [0, 0, 0] }),
     /light direction/,
@@ -442,6 +444,19 @@ test("TinyRenderer's shadows as panda-gym shows them: its docs' tiny.png pixel v
   // The strip's edge lies where p·l ≈ 0.21 on the floor: the column x = 0 turns lit between rows 229 and 230.
   assert.deepEqual(pixelAt(frame, 0, 226), [35, 35, 35]);
   assert.deepEqual(pixelAt(frame, 0, 233), [33, 33, 33]);
+  // TinyRenderer's pixel grid makes edges agree too: tiny.png's pixels (266, 105) floor 35 (the centre grid shows
+  // sky), (430, 184) near floor 33, (52, 191) table top 210.
+  const grid = new Rasterizer({ width: 480, height: 480, shadows: true, pixelGrid: "tinyrenderer" });
+  grid.setStatic(pandaLikeStatic());
+  const exact = grid.render([], pandaGymCamera());
+  for (const [x, y, v] of [
+    [266, 105, 35],
+    [430, 184, 33],
+    [52, 191, 210],
+  ]) {
+    assert.deepEqual(pixelAt(exact, x, y), [v, v, v], `tinyrenderer grid, pixel (${x}, ${y})`);
+  }
+  assert.deepEqual(pixelAt(frame, 266, 105), [255, 255, 255]);
   // A cube on the table is "shadowed" too: tiny.png shows its top as (21, 199, 21) and a side as (15, 137, 15).
   const cube = r.render([box([0, 0, 0.02], 0.02, [0.1, 0.9, 0.1, 1])], pandaGymCamera());
   const cam = resolveCamera(pandaGymCamera(), 480, 480);
