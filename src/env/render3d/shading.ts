@@ -38,17 +38,7 @@ export function intensity(nDotL: number, normalZ: number, lightZ: number): numbe
   return AMBIENT + DIFFUSE * diffuse + SPECULAR * specular;
 }
 
-/** The same surface in shadow: the direct part scaled by 0.8. */
-export function shadowedIntensity(lit: number): number {
-  return AMBIENT + SHADOW_FACTOR * (lit - AMBIENT);
-}
-
 /** A colour channel 0..1 (clamped) as TinyRenderer's byte before shading: trunc(255 · c). */
 export function baseChannel(c: number): number {
   return c <= 0 ? 0 : c >= 1 ? 255 : Math.trunc(c * 255);
-}
-
-/** One shaded byte: trunc(base · intensity), at most 255. */
-export function shadeByte(base: number, i: number): number {
-  return Math.min(255, (base * i) | 0);
 }
