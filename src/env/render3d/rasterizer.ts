@@ -237,6 +237,17 @@ export class Rasterizer {
     }
     this.shadowMapSize = options.shadowMapSize ?? Math.min(2048, Math.max(256, Math.max(width, height)));
     this.detail = options.detail ?? DEFAULT_DETAIL;
+    const { slices, stacksPerHemisphere } = this.detail;
+    if (
+      !Number.isInteger(slices) ||
+      slices < 3 ||
+      !Number.isInteger(stacksPerHemisphere) ||
+      stacksPerHemisphere < 1
+    ) {
+      throw new RangeError(
+        `detail needs integer slices >= 3 and stacksPerHemisphere >= 1, got ${slices} and ${stacksPerHemisphere}`,
+      );
+    }
     this.shadowBounds = options.shadowBounds;
     this.invDepth = new Float32Array(width * height);
     this.segment = options.segmentation ? new Int32Array(width * height) : null;

@@ -376,6 +376,10 @@ test("bad input: a clear error naming the geom and field, or a skipped empty geo
   assert.ok(p[0] >= 150 && p[1] === 0, `clamped colour ${p}`);
   assert.throws(() => new Rasterizer({ width: 0, height: 10 }), /positive integers/);
   assert.throws(() => new Rasterizer({ width: 10, height: 10, pixelGrid: "corner" as never }), /pixelGrid/);
+  assert.throws(
+    () => new Rasterizer({ width: 10, height: 10, detail: { slices: 2, stacksPerHemisphere: 4 } }),
+    /slices >= 3/,
+  );
   assert.throws(() => new Rasterizer({ width: 10, height: 10, shadowModel: "soft" as never }), /shadowModel/);
   assert.throws(
     () => new Rasterizer({ width: 10, height: 10, lightDirection: [0, 0, 0] }),
