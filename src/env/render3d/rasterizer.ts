@@ -921,6 +921,10 @@ export class Rasterizer {
       }
       return;
     }
+    if (!smooth && mode === SHADOW_TEST && this.map) {
+      this.fillFlatShadowed(jStart, jEnd, x0, y0, dwdx, dwdy);
+      return;
+    }
     // General path: smooth intensity and/or shadows.
     const didx = gradientX(TI);
     const didy = gradientY(TI);
@@ -991,28 +995,97 @@ export class Rasterizer {
             lit = !(depth[cell] > threshold);
           }
         }
-        const r = (cr * it) | 0;
-        const g = (cg * it) | 0;
-        const b = (cb * it) | 0;
-        const dark = AMBIENT + SHADOW_FACTOR * (it - AMBIENT);
-        const sr = (cr * dark) | 0;
-        const sg = (cg * dark) | 0;
-        const sb = (cb * dark) | 0;
-        if (lit) {
-          color[q] = r;
-          color[q + 1] = g;
-          color[q + 2] = b;
-        } else {
+        if (captureColor && captureTexel && captureThreshold) {
+          const dark = AMBIENT + SHADOW_FACTOR * (it - AMBIENT);
+          captureColor[q] = (cr * dark) | 0;
+          captureColor[q + 1] = (cg * dark) | 0;
+          captureColor[q + 2] = (cb * dark) | 0;
+          captureTexel[p] = lit ? cell : -1;
+          captureThreshold[p] = threshold;
+        }
+        // Only the colour shown is computed: lit, or with the direct part × 0.8.
+        const shade = lit ? it : AMBIENT + SHADOW_FACTOR * (it - AMBIENT);
+        color[q] = (cr * shade) | 0;
+        color[q + 1] = (cg * shade) | 0;
+        color[q + 2] = (cb * shade) | 0;
+      }
+    }
+  }
+
+  /** One colour per triangle, lit or in shadow per pixel: the common case with shadows on (flat faces). */
+  private fillFlatShadowed(
+    jStart: number,
+    jEnd: number,
+    x0: number,
+    y0: number,
+    dwdx: number,
+    dwdy: number,
+  ): void {
+    const map = this.map!;
+    const width = this.width;
+    const zb = this.invDepth;
+    const color = this.color;
+    const segment = this.segment;
+    const id = this.segmentId;
+    const spanStart = SPANS.start;
+    const spanStop = SPANS.stop;
+    const lit = TI[0];
+    const dark = AMBIENT + SHADOW_FACTOR * (lit - AMBIENT);
+    const r = (this.cr * lit) | 0;
+    const g = (this.cg * lit) | 0;
+    const b = (this.cb * lit) | 0;
+    const sr = (this.cr * dark) | 0;
+    const sg = (this.cg * dark) | 0;
+    const sb = (this.cb * dark) | 0;
+    const dXdx = gradientX(TLX);
+    const dXdy = gradientY(TLX);
+    const dYdx = gradientX(TLY);
+    const dYdy = gradientY(TLY);
+    const dQdx = gradientX(TLQ);
+    const dQdy = gradientY(TLQ);
+    const dTdx = gradientX(TLT);
+    const dTdy = gradientY(TLT);
+    const mapW = map.width;
+    const mapH = map.height;
+    const clamp = map.clampLookup;
+    const depth = map.depth;
+    const bias = this.bias;
+    const w0 = TW[0];
+    for (let j = jStart; j < jEnd; j++) {
+      const iStart = spanStart[j];
+      const iEnd = spanStop[j];
+      if (iStart >= iEnd) continue;
+      const ox = iStart + 0.5 - x0;
+      const oy = j + 0.5 - y0;
+      let w = w0 + dwdx * ox + dwdy * oy;
+      let xw = TLX[0] + dXdx * ox + dXdy * oy;
+      let yw = TLY[0] + dYdx * ox + dYdy * oy;
+      let qw = TLQ[0] + dQdx * ox + dQdy * oy;
+      let tw = TLT[0] + dTdx * ox + dTdy * oy;
+      const pEnd = j * width + iEnd;
+      for (
+        let p = j * width + iStart;
+        p < pEnd;
+        p++, w += dwdx, xw += dXdx, yw += dYdx, qw += dQdx, tw += dTdx
+      ) {
+        if (!(w > zb[p])) continue;
+        zb[p] = w;
+        if (segment) segment[p] = id;
+        let u = xw / qw;
+        let v = yw / qw;
+        if (clamp) {
+          u = Math.min(Math.max(u, 0), mapW - 1);
+          v = Math.min(Math.max(v, 0), mapH - 1);
+        }
+        const q = p * 3;
+        if (u >= 0 && v >= 0 && u < mapW && v < mapH && depth[(v | 0) * mapW + (u | 0)] > tw / w + bias) {
           color[q] = sr;
           color[q + 1] = sg;
           color[q + 2] = sb;
-        }
-        if (captureColor && captureTexel && captureThreshold) {
-          captureColor[q] = sr;
-          captureColor[q + 1] = sg;
-          captureColor[q + 2] = sb;
-          captureTexel[p] = lit ? cell : -1;
-          captureThreshold[p] = threshold;
+        } else {
+          color[q] = r;
+          color[q + 1] = g;
+          color[q + 2] = b;
         }
       }
     }
