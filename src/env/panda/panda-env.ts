@@ -677,6 +677,8 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
         width: this.renderWidth,
         height: this.renderHeight,
         shadows: this.renderShadows,
+        // TinyRenderer's pixel grid: frames match panda-gym's headless images along edges too.
+        pixelGrid: "tinyrenderer",
       });
       this.rasterizer.setStatic(sceneGeoms(this.sim, this.fixedGeoms, this.styles));
     }
