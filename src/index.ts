@@ -11,6 +11,8 @@
  *   vlmcar/generate      the prompt chain and refine loop
  *   vlmcar/rl            PPO
  *   vlmcar/experiments   runs, experiment grids, the results store, reports
+ *   vlmcar/panda         panda-gym v3 on MuJoCo (importing it registers the Panda ids and loads the physics)
+ *   vlmcar/render3d      the software 3D renderer of the robot scenes
  *
  * Anything not exported here or from a subpath is internal and may change without notice.
  */

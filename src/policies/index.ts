@@ -3,6 +3,7 @@
 export { type ExpertFactory, expertFor, hasExpert, registerExpert } from "./experts.ts";
 export * from "./minigrid/index.ts";
 export { NOISE_PRESETS, type NoisePreset, NoisyPolicy } from "./noisy.ts";
+export * from "./panda/index.ts";
 export type { Policy } from "./policy.ts";
 export { RandomPolicy } from "./random.ts";
 export { RecordedPolicy } from "./recorded.ts";
