@@ -26,9 +26,17 @@ export function register(spec: EnvSpec): void {
   specs.set(spec.id, spec);
 }
 
-/** Whether an id is registered (the built-in families use it to register once per process). */
+/** Whether an id is registered. */
 export function isRegistered(id: string): boolean {
   return specs.has(id);
+}
+
+/**
+ * For vlmcar's own families: registers unless the id is taken. A second copy of vlmcar in the process (the
+ * installed package imported by a plugin, beside the sources the CLI runs) registers the same families again.
+ */
+export function registerBuiltin(spec: EnvSpec): void {
+  if (!specs.has(spec.id)) register(spec);
 }
 
 export function registeredIds(): string[] {

@@ -2,7 +2,7 @@
  * MiniGrid: importing this module registers every environment under its Farama id, so that
  * `make("MiniGrid-DoorKey-8x8-v0")` works, with Farama's default arguments for each id.
  */
-import { isRegistered, register } from "../registry.ts";
+import { registerBuiltin } from "../registry.ts";
 import { BlockedUnlockPickupEnv } from "./envs/blocked-unlock-pickup.ts";
 import { CrossingEnv } from "./envs/crossing.ts";
 import { DoorKeyEnv } from "./envs/door-key.ts";
@@ -47,9 +47,7 @@ function add(
   kwargs: Options,
   description: string,
 ): void {
-  // A second copy of vlmcar in the process (the installed package beside the sources) registers nothing twice.
-  if (isRegistered(id)) return;
-  register({ id, factory: (options) => build({ ...options, id }), kwargs, description });
+  registerBuiltin({ id, factory: (options) => build({ ...options, id }), kwargs, description });
 }
 
 for (const size of [5, 6, 8, 16]) {

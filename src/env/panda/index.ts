@@ -3,7 +3,7 @@
  * `Panda{Reach,Push,Slide,PickAndPlace,Stack,Flip}{,Joints}{,Dense}-v3` with make(), each with panda-gym's
  * control type, reward type and time limit.
  */
-import { register } from "../registry.ts";
+import { registerBuiltin } from "../registry.ts";
 import { type PandaControl, PandaEnv, type PandaOptions, type PandaReward, pandaId } from "./panda-env.ts";
 import { PANDA_TASKS, TASKS } from "./tasks.ts";
 
@@ -42,7 +42,7 @@ for (const task of PANDA_TASKS) {
   for (const controlType of ["ee", "joints"] as PandaControl[]) {
     for (const rewardType of ["sparse", "dense"] as PandaReward[]) {
       const id = pandaId(task, controlType, rewardType);
-      register({
+      registerBuiltin({
         id,
         factory: (options) => new PandaEnv({ ...(options as PandaOptions), id }),
         kwargs: { task, controlType, rewardType, maxEpisodeSteps: TASKS[task].maxEpisodeSteps },
