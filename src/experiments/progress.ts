@@ -10,6 +10,19 @@ export interface ProgressView {
   stop(): void;
 }
 
+/**
+ * An error for one console line or a few: its first line, and the lines after it when the first only
+ * announces them ("the reward program has 1 problem:"), so the problem itself is always shown.
+ */
+export function errorSummary(error: string, maxLines = 6): string {
+  const lines = error.split("\n").filter((l) => l.trim() !== "");
+  if (lines.length === 0) return "(no message)";
+  if (!lines[0].trimEnd().endsWith(":")) return lines[0];
+  const shown = lines.slice(0, maxLines);
+  const more = lines.length - shown.length;
+  return `${shown.join("\n")}${more > 0 ? `\n  (${more} more line${more === 1 ? "" : "s"})` : ""}`;
+}
+
 export function progressView(stream: NodeJS.WriteStream = process.stderr): ProgressView {
   return stream.isTTY ? barView(stream) : lineView(stream);
 }
@@ -37,7 +50,10 @@ function lineView(stream: NodeJS.WritableStream): ProgressView {
           );
           break;
         case "failed":
-          say(`FAILED ${e.runId}: ${e.error.split("\n")[0]}`);
+          say(`FAILED ${e.runId}: ${errorSummary(e.error)}`);
+          break;
+        case "warning":
+          say(`warning: ${e.message}`);
           break;
       }
     },
@@ -93,10 +109,13 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
           multi.log(
             e.type === "done"
               ? `done   ${e.runId}: return ${e.result.finalEval.returnMean.toFixed(3)}\n`
-              : `FAILED ${e.runId}: ${e.error.split("\n")[0]}\n`,
+              : `FAILED ${e.runId}: ${errorSummary(e.error)}\n`,
           );
           break;
         }
+        case "warning":
+          multi.log(`warning: ${e.message}\n`);
+          break;
         case "skip":
           break;
       }

@@ -15,7 +15,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { EvalStats } from "../rl/ppo.ts";
 import { rewardLabel } from "./reward-modes.ts";
-import type { RunConfig, RunResult } from "./run.ts";
+import { plannedFrames, type RunConfig, type RunResult } from "./run.ts";
 import type { CodeVersion } from "./version.ts";
 
 export type RunStatus = "pending" | "running" | "done" | "failed";
@@ -179,7 +179,8 @@ export class ResultsStore {
         c.envId,
         rewardLabel(c.reward),
         c.seed,
-        c.frames,
+        // What the run trains (rounded up to whole PPO updates), not the budget asked for.
+        plannedFrames(c),
         JSON.stringify(c),
         run.programHash,
         run.codeVersion.commit,

@@ -9,6 +9,7 @@ import {
   runMainJob,
 } from "../../pipeline/main-job.ts";
 import { CommandOutput, UserError } from "../output.ts";
+import { parseSeeds, SEEDS_HELP } from "../seeds.ts";
 import { integer } from "./train.ts";
 
 interface RunOptions {
@@ -43,7 +44,7 @@ export function registerRun(program: Command): void {
       "generate live with openai:<model>, anthropic:<model>, gemini:<model>, manual:<model>, or replay:<transcript.jsonl> (default: replay the env's recording in zoo/, no network)",
     )
     .option("--frames <n>", "training frames per run", String(d.frames))
-    .option("--seeds <list>", "comma-separated training seeds", d.seeds.join(","))
+    .option("--seeds <n|list>", `training seeds: ${SEEDS_HELP}`, d.seeds.join(","))
     .option("--rewards <list>", `comma-separated: ${MAIN_JOB_REWARDS.join(", ")}`, d.rewards.join(","))
     .option("--workers <n>", "training runs at a time (one core each)", String(d.workers))
     .option(
@@ -83,7 +84,7 @@ Examples:
           envId: opts.env,
           vlm: opts.vlm,
           frames: integer("--frames", opts.frames, 1),
-          seeds: list("--seeds", opts.seeds).map((s) => integer("--seeds", s, 0)),
+          seeds: parseSeeds(opts.seeds),
           rewards: list("--rewards", opts.rewards).map(rewardKind),
           workers: integer("--workers", opts.workers, 1),
           evalEvery: integer("--eval-every", opts.evalEvery, 0),
