@@ -29,6 +29,7 @@ import {
 } from "./cost.ts";
 import { type Curve, curvesSvg, type FinalRow, finalTable, learningCurves, runEvals } from "./curves.ts";
 import { type ExampleEpisode, exampleEpisode } from "./examples.ts";
+import { separateSettings } from "./settings.ts";
 import { escapeXml as esc } from "./svg.ts";
 
 export interface ReportOptions {
@@ -81,7 +82,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   let curves: Map<string, Curve[]>;
   let experiments: ReturnType<ResultsStore["experiments"]>;
   try {
-    runs = store.runs();
+    runs = separateSettings(store.runs());
     curves = learningCurves(runEvals(store, runs));
     experiments = store.experiments();
   } finally {

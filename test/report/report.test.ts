@@ -229,3 +229,57 @@ test("a report shows only the program's own verification, and never calls a prog
   const json = JSON.parse(readFileSync(report.json, "utf8"));
   for (const p of json.programs) assert.deepEqual(p.verification, []);
 });
+
+test("a store holding runs of two settings under one label is reported as two series, never averaged", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "vlmcar-report-"));
+  const store = new ResultsStore(join(dir, "results.sqlite"));
+  const add = (experiment: string, frames: number, seed: number, final: number) => {
+    store.putExperiment(experiment, "pooled", { frames });
+    const config: RunConfig = {
+      envId: ENV,
+      reward: { kind: "sparse" },
+      seed,
+      frames,
+      ppo: {},
+      evaluation: EVAL_DEFAULTS,
+      checkpointEvery: 20,
+    };
+    const id = runId(config);
+    store.addRun(experiment, {
+      id,
+      config,
+      dir: join(dir, id),
+      programHash: null,
+      codeVersion: { commit: null, dirty: false },
+    });
+    store.putEval(id, { frames, update: 1, returnMean: final, returnStd: 0, returns: [final] });
+    store.markDone(id, {
+      runId: id,
+      envId: ENV,
+      reward: "sparse",
+      seed,
+      frames,
+      updates: 1,
+      wallSeconds: 1,
+      finalEval: { frames, episodes: 1, returnMean: final, returnStd: 0, returns: [final] },
+      programHash: null,
+      codeVersion: { commit: null, dirty: false },
+      finishedAt: "2024-05-01T12:00:00Z",
+    });
+  };
+  add("short", 2048, 0, 0.2);
+  add("short", 2048, 1, 0.4);
+  add("long", 4096, 0, 0.9);
+  store.close();
+  const report = await writeReport({
+    db: join(dir, "results.sqlite"),
+    out: join(dir, "report"),
+    skipPrograms: true,
+  });
+  const rows = report.finals.map((f) => [f.reward, f.n, f.mean?.toFixed(3)]).sort();
+  assert.deepEqual(rows, [
+    ["sparse (frames=2048)", 2, "0.300"],
+    ["sparse (frames=4096)", 1, "0.900"],
+  ]);
+  assert.deepEqual(report.series[ENV].sort(), ["sparse (frames=2048)", "sparse (frames=4096)"]);
+});
