@@ -122,6 +122,11 @@ interface RunRow {
   error: string | null;
 }
 
+/** The file is missing, or is not a results store (not SQLite, or SQLite without the store's tables). */
+export class StoreError extends Error {
+  override name = "StoreError";
+}
+
 export class ResultsStore {
   private readonly db: Database.Database;
 
@@ -130,15 +135,33 @@ export class ResultsStore {
     readonly path: string,
     options: { readOnly?: boolean } = {},
   ) {
-    if (options.readOnly) {
-      this.db = new Database(path, { readonly: true, fileMustExist: true });
-      return;
+    const notAStore = (why: string) =>
+      new StoreError(
+        `${path} is not a vlmcar results store (${why}); give the results.sqlite of an experiment folder`,
+      );
+    try {
+      if (options.readOnly) {
+        this.db = new Database(path, { readonly: true, fileMustExist: true });
+        const tables = this.db
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('experiments', 'runs', 'evals')",
+          )
+          .all();
+        if (tables.length < 3) {
+          this.db.close();
+          throw notAStore("it has no experiments, runs and evals tables");
+        }
+        return;
+      }
+      mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("foreign_keys = ON");
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      if (error instanceof Database.SqliteError) throw notAStore(error.message);
+      throw error;
     }
-    mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.exec(SCHEMA);
   }
 
   putExperiment(id: string, name: string, spec: unknown): void {

@@ -11,6 +11,7 @@ import {
   parseExperimentSpec,
   SpecError,
 } from "../../experiments/spec.ts";
+import { StoreError } from "../../experiments/store.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
 import { parseSeeds, SEEDS_HELP } from "../seeds.ts";
@@ -74,7 +75,12 @@ export function registerExperiment(program: Command): void {
       try {
         summary = await runExperiment(spec, { dir, workers, onEvent: (e) => view.onEvent(e) });
       } catch (error) {
-        if (error instanceof SpecError || error instanceof RangeError || error instanceof ExperimentError)
+        if (
+          error instanceof SpecError ||
+          error instanceof RangeError ||
+          error instanceof ExperimentError ||
+          error instanceof StoreError
+        )
           throw new UserError(error.message);
         throw error;
       } finally {

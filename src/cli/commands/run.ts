@@ -8,7 +8,8 @@ import {
   type MainJobSummary,
   runMainJob,
 } from "../../pipeline/main-job.ts";
-import { CommandOutput, UserError } from "../output.ts";
+import { onInterrupt } from "../interrupt.ts";
+import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
 import { parseSeeds, SEEDS_HELP } from "../seeds.ts";
 import { integer } from "./train.ts";
 
@@ -78,6 +79,12 @@ Examples:
         view?.stop();
         view = null;
       };
+      if (opts.out !== undefined) checkWritableFolder(opts.out);
+      onInterrupt(
+        () =>
+          "stopped. The job folder keeps the generation, every finished run and each unfinished run up to its " +
+          `last checkpoint; run the same command${opts.out ? "" : " with --out <the job folder printed above>"} to resume`,
+      );
       let summary: MainJobSummary;
       try {
         summary = await runMainJob({
