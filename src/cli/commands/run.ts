@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { type ProgressView, progressView } from "../../experiments/progress.ts";
+import { ExperimentError } from "../../experiments/runner.ts";
+import { StoreError } from "../../experiments/store.ts";
 import {
   MAIN_JOB_DEFAULTS,
   MAIN_JOB_REWARDS,
@@ -107,7 +109,8 @@ Examples:
           progress: opts.json ? false : "auto",
         });
       } catch (error) {
-        if (error instanceof MainJobError) throw new UserError(error.message);
+        if (error instanceof MainJobError || error instanceof ExperimentError || error instanceof StoreError)
+          throw new UserError(error.message);
         throw error;
       } finally {
         stopView();
