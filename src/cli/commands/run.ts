@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { closest } from "../../env/registry.ts";
 import { type ProgressView, progressView } from "../../experiments/progress.ts";
 import { ExperimentError } from "../../experiments/runner.ts";
 import { StoreError } from "../../experiments/store.ts";
@@ -132,7 +133,10 @@ function list(flag: string, text: string): string[] {
 
 function rewardKind(text: string): MainJobReward {
   if ((MAIN_JOB_REWARDS as readonly string[]).includes(text)) return text as MainJobReward;
-  throw new UserError(`--rewards: unknown reward "${text}"; use ${MAIN_JOB_REWARDS.join(", ")}`);
+  const [near] = closest(text, MAIN_JOB_REWARDS, 1);
+  throw new UserError(
+    `--rewards: unknown reward "${text}"; ${near ? `did you mean "${near}"? ` : ""}the main job compares ${MAIN_JOB_REWARDS.join(", ")}`,
+  );
 }
 
 /** The closing lines: where the report is, and the numbers a person looks for first. */
