@@ -15,7 +15,8 @@ export interface ProgressView {
  * announces them ("the reward program has 1 problem:"), so the problem itself is always shown.
  */
 export function errorSummary(error: string, maxLines = 6): string {
-  const lines = error.split("\n").filter((l) => l.trim() !== "");
+  // Stack frames belong in the store's error column, not on the console.
+  const lines = error.split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l));
   if (lines.length === 0) return "(no message)";
   if (!lines[0].trimEnd().endsWith(":")) return lines[0];
   const shown = lines.slice(0, maxLines);
