@@ -4,7 +4,16 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -59,6 +68,27 @@ function assertUsageError(r: Result, message: RegExp): void {
 const file = join(dir, "a-file");
 writeFileSync(file, "not a folder");
 
+/**
+ * A folder this user cannot create: under a chmod 555 folder, or, for root (whom permissions do not stop),
+ * under /sys, which refuses new folders when it is mounted as usual.
+ */
+function readOnlyFolder(): string | null {
+  if (process.getuid?.() !== 0) {
+    const ro = join(dir, "read-only");
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    return join(ro, "out");
+  }
+  try {
+    mkdirSync("/sys/vlmcar-probe");
+    rmSync("/sys/vlmcar-probe", { recursive: true });
+    return null;
+  } catch {
+    return "/sys/vlmcar-out";
+  }
+}
+const readOnly = readOnlyFolder();
+
 const emptyStore = join(dir, "results.sqlite");
 new ResultsStore(emptyStore).close();
 
@@ -92,10 +122,10 @@ describe("--out that cannot be written", { concurrency: 4 }, () => {
         /is a file, not a folder|a part of the path is a file/,
       );
     });
-    it(`${command}: --out in a read-only place`, async () => {
-      // /sys refuses new folders even to root, for whom a chmod'ed folder would still be writable.
+    it(`${command}: --out in a read-only place`, async (t) => {
+      if (readOnly === null) return t.skip("no read-only folder on this machine");
       assertUsageError(
-        await vlmcar([...args, "--out", "/sys/vlmcar-out"]),
+        await vlmcar([...args, "--out", readOnly]),
         /cannot be written|operation not permitted|permission denied|read-only/,
       );
     });

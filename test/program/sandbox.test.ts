@@ -233,8 +233,8 @@ describe("ProgramSandbox: run-time errors", () => {
     // Atomics.wait blocks the isolate's thread without using CPU, as a busy machine that lends the process no
     // core for a while does. The limit is a CPU budget, so the check's answer cannot depend on the load.
     const sleepy =
-      "(frame) => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120); return true; }";
-    const s = sandbox(withBad(sleepy), { timeLimitMs: 50 });
+      "(frame) => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); return true; }";
+    const s = sandbox(withBad(sleepy), { timeLimitMs: 20 });
     const r = s.evaluate([withRed], first);
     assert.equal(r.fatal, undefined, r.fatal?.message);
     assert.deepEqual([...r.row(0)], [CHECK_TRUE, CHECK_TRUE, CHECK_FALSE]);

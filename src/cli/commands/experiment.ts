@@ -13,7 +13,7 @@ import {
 } from "../../experiments/spec.ts";
 import { StoreError } from "../../experiments/store.ts";
 import { onInterrupt } from "../interrupt.ts";
-import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
+import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
 import { parseSeeds, SEEDS_HELP } from "../seeds.ts";
 import { parsePpoSettings, SETTINGS_HELP } from "../settings.ts";
 import { checkEnvId, integer } from "./train.ts";
@@ -93,7 +93,7 @@ export function registerExperiment(program: Command): void {
       for (const f of summary.failed) out.say(`failed: ${f.runId}: ${errorSummary(f.error)}`);
       out.say(`report: vlmcar report --experiment ${summary.dir}`);
       out.result({ ...summary });
-      if (summary.failed.length > 0) process.exitCode = 1;
+      if (summary.failed.length > 0) process.exitCode = EXIT.failed;
     });
 }
 

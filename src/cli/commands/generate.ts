@@ -7,7 +7,7 @@ import { createVlmClient } from "../../vlm/client.ts";
 import { VlmError } from "../../vlm/errors.ts";
 import { TranscriptError } from "../../vlm/transcript.ts";
 import { onInterrupt } from "../interrupt.ts";
-import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
+import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
 import { checkEnvId } from "./train.ts";
 
 interface GenerateCliOptions {
@@ -132,7 +132,7 @@ export function registerGenerate(program: Command): void {
         wallSeconds: summary.wallSeconds,
         ...(summary.error ? { error: summary.error } : {}),
       });
-      if (summary.verdict !== "accepted") process.exitCode = 1;
+      if (summary.verdict !== "accepted") process.exitCode = EXIT.failed;
     });
 }
 

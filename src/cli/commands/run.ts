@@ -12,7 +12,7 @@ import {
   runMainJob,
 } from "../../pipeline/main-job.ts";
 import { onInterrupt } from "../interrupt.ts";
-import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
+import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
 import { parseSeeds, SEEDS_HELP } from "../seeds.ts";
 import { integer } from "./train.ts";
 
@@ -118,7 +118,7 @@ Examples:
       }
       for (const line of summaryLines(summary)) out.say(line);
       out.result({ ...summary });
-      if (summary.status !== "done") process.exitCode = 1;
+      if (summary.status !== "done") process.exitCode = EXIT.failed;
     });
 }
 

@@ -20,7 +20,7 @@ import {
 import { referenceFor } from "../../program/reference/index.ts";
 import { loadTrajectories, TrajectoryError } from "../../trajectories/index.ts";
 import { formatSummary, verdictJson, verifyProgram, writeVerification } from "../../verify/index.ts";
-import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
+import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
 import { parseCount } from "./collect.ts";
 
 interface VerifyCliOptions {
@@ -78,7 +78,7 @@ export function registerVerify(program: Command): void {
       out.result(
         verdictJson(verification.report, { out: dir, report: paths.report, summary: paths.summary }),
       );
-      if (!verification.report.verdict.accepted) process.exitCode = 1;
+      if (!verification.report.verdict.accepted) process.exitCode = EXIT.failed;
     });
 }
 
