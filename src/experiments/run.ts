@@ -245,7 +245,7 @@ async function trainLocked(
   const elapsed = () => earlierSeconds + (performance.now() - started) / 1000;
 
   const numEnvs = config.ppo.numEnvs ?? 16;
-  const envs = trainingEnvs(config.envId, reward, numEnvs);
+  const envs = trainingEnvs(config.envId, reward, numEnvs, config.ppo.gamma);
   const ppoHooks = {
     onUpdate: (stats: UpdateStats) => {
       writeAtomic(timePath, JSON.stringify({ wallSeconds: elapsed() }));
