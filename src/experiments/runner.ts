@@ -33,7 +33,15 @@ import type { WorkerMessage, WorkerTask } from "./worker.ts";
 export type RunnerEvent =
   | { type: "plan"; total: number; toRun: number }
   | { type: "skip"; runId: string; result: RunResult }
-  | { type: "start"; runId: string; resumed: boolean; frames: number; totalFrames: number }
+  | {
+      type: "start";
+      runId: string;
+      resumed: boolean;
+      frames: number;
+      totalFrames: number;
+      /** The queue worker that trains it (runs on a queue only). */
+      worker?: string;
+    }
   | { type: "update"; runId: string; frames: number; totalFrames: number; fps: number }
   | { type: "eval"; runId: string; frames: number; returnMean: number; returnStd: number }
   | { type: "done"; runId: string; result: RunResult }
@@ -183,7 +191,8 @@ export async function runExperiment(
   };
 }
 
-type Outcome = { ok: true; result: RunResult } | { ok: false; error: string };
+/** A run's end; `crashed` when its process died without reporting (a retry may succeed, unlike an error). */
+export type Outcome = { ok: true; result: RunResult } | { ok: false; error: string; crashed?: boolean };
 
 /** Live worker processes, so an interrupted runner can stop them (their checkpoints let them resume later). */
 const live = new Set<ChildProcess>();
@@ -202,9 +211,12 @@ function hookSignals(): void {
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 
-/** Runs one task in a fresh process; resolves (never rejects) with its result or the reason it failed. */
-function runInWorker(
-  task: { config: RunConfig; dir: string },
+/**
+ * Runs one task in a fresh process; resolves (never rejects) with its result or the reason it failed.
+ * Aborting `signal` kills the process (the queue's workers do when their job went to another worker).
+ */
+export function runInWorker(
+  task: { config: RunConfig; dir: string; signal?: AbortSignal },
   onMessage: (m: WorkerMessage) => void,
 ): Promise<Outcome> {
   hookSignals();
@@ -215,6 +227,7 @@ function runInWorker(
       execArgv: ["--import", import.meta.resolve("tsx")],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
+      signal: task.signal,
     });
     live.add(child);
     let stderr = "";
@@ -236,10 +249,11 @@ function runInWorker(
       resolvePromise(
         outcome ?? {
           ok: false,
+          crashed: true,
           error: `the worker process ${how} before finishing the run${stderr.trim() ? `; its last output:\n${stderr.trim()}` : ""}`,
         },
       );
     });
-    child.send({ type: "run", ...task } satisfies WorkerTask);
+    child.send({ type: "run", config: task.config, dir: task.dir } satisfies WorkerTask);
   });
 }

@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { progressView } from "../../experiments/progress.ts";
+import { QueueConnectionError } from "../../experiments/queue/connection.ts";
+import { runExperimentOnQueue } from "../../experiments/queue/coordinator.ts";
 import { runExperiment } from "../../experiments/runner.ts";
 import {
   type ExperimentSpec,
@@ -22,7 +24,8 @@ interface ExperimentOptions {
   evalEvery?: string;
   evalEpisodes?: string;
   out?: string;
-  workers: string;
+  workers?: string;
+  queue?: string;
   json?: boolean;
 }
 
@@ -40,7 +43,14 @@ export function registerExperiment(program: Command): void {
     .option("--eval-every <frames>", "evaluate every this many frames")
     .option("--eval-episodes <n>", "episodes per evaluation")
     .option("--out <dir>", "experiment folder (default experiments/<name>)")
-    .option("--workers <n>", "runs at a time", "2")
+    .option(
+      "--workers <n>",
+      "runs at a time (default 2; with --queue, runs this process trains too, default 0)",
+    )
+    .option(
+      "--queue <redis-url>",
+      "put each run on a job queue (redis://host:port) for `vlmcar worker`s on any machine; see docs/DISTRIBUTED.md",
+    )
     .option("--json", "end with one JSON line")
     .action(async (opts: ExperimentOptions) => {
       const out = new CommandOutput(opts);
@@ -50,13 +60,26 @@ export function registerExperiment(program: Command): void {
       const view = progressView();
       let summary: Awaited<ReturnType<typeof runExperiment>>;
       try {
-        summary = await runExperiment(spec, {
-          dir,
-          workers: integer("--workers", opts.workers, 1),
-          onEvent: (e) => view.onEvent(e),
-        });
+        summary = opts.queue
+          ? await runExperimentOnQueue(spec, {
+              dir,
+              queue: opts.queue,
+              workers: opts.workers === undefined ? 0 : integer("--workers", opts.workers, 0),
+              onEvent: (e) => view.onEvent(e),
+              onNotice: (n) => view.onNotice(n),
+            })
+          : await runExperiment(spec, {
+              dir,
+              workers: opts.workers === undefined ? 2 : integer("--workers", opts.workers, 1),
+              onEvent: (e) => view.onEvent(e),
+            });
       } catch (error) {
-        if (error instanceof SpecError || error instanceof RangeError) throw new UserError(error.message);
+        if (
+          error instanceof SpecError ||
+          error instanceof RangeError ||
+          error instanceof QueueConnectionError
+        )
+          throw new UserError(error.message);
         throw error;
       } finally {
         view.stop();
