@@ -29,7 +29,7 @@ import {
 } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { programHash as hashProgram, parseRewardProgram } from "../../program/program.ts";
 import { parseCheckpoint } from "../../rl/checkpoint.ts";
@@ -121,7 +121,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const controller = new AbortController();
       running.add(controller);
       try {
-        return await trainJob(job, {
+        return await trainJob(job, token, {
           redis,
           name,
           scratch,
@@ -149,7 +149,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      // Stop the training processes; their jobs go back to the queue before the connections close.
       for (const controller of running) controller.abort();
+      const deadline = Date.now() + 10_000;
+      while (running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await worker.close(true);
       connection.disconnect();
       redis.disconnect();
@@ -193,7 +196,11 @@ interface JobContext {
   abort: () => void;
 }
 
-async function trainJob(job: Job<RunJobData, RunJobResult>, ctx: JobContext): Promise<RunJobResult> {
+async function trainJob(
+  job: Job<RunJobData, RunJobResult>,
+  token: string | undefined,
+  ctx: JobContext,
+): Promise<RunJobResult> {
   const { experimentId, runId, config: planned, programJson } = job.data;
   const session = `${ctx.name}#${job.attemptsMade}.${randomUUID().slice(0, 8)}`;
   const keys = {
@@ -336,7 +343,11 @@ async function trainJob(job: Job<RunJobData, RunJobResult>, ctx: JobContext): Pr
     const outcome = await runInWorker({ config, dir, signal: ctx.signal }, onMessage);
     await chain;
     if (lost) throw new Error(`${runId} went to another worker while this one trained it`);
-    if (ctx.signal.aborted) throw new Error(`${runId}: this worker was stopped`);
+    if (ctx.signal.aborted) {
+      // Stopped (Ctrl-C, SIGTERM): not the run's fault, so no attempt is used up; the next worker resumes it.
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     if (outcome.ok) {
       // The final checkpoint (trained policy) was saved before the final evaluation.
       await pump(true);
