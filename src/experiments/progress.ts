@@ -93,7 +93,10 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
           overall = multi.create(e.toRun, 0, { run: "all runs", unit: "runs", rate: "" });
           overall.setTotal(Math.max(1, e.toRun));
           break;
-        case "start":
+        case "start": {
+          // A run resumed on another worker gets a fresh bar, starting where it resumed.
+          const earlier = bars.get(e.runId);
+          if (earlier) multi.remove(earlier);
           bars.set(
             e.runId,
             multi.create(e.totalFrames, e.frames, {
@@ -105,6 +108,7 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
           fps.set(e.runId, "- frames/s");
           returns.set(e.runId, "eval -");
           break;
+        }
         case "update":
           fps.set(e.runId, `${e.fps.toFixed(0)} frames/s`);
           bars.get(e.runId)?.update(Math.min(e.frames, e.totalFrames), { rate: rate(e.runId) });

@@ -294,6 +294,15 @@ export async function runExperimentOnQueue(
 
     await drain(null);
 
+    // This process's own worker slots, ready before the first job is queued.
+    if ((options.workers ?? 0) > 0 && [...states.values()].some((s) => !s.done && !s.failed)) {
+      local = await startQueueWorker({
+        url: options.queue,
+        concurrency: options.workers,
+        lockMs: options.lockMs,
+      });
+    }
+
     // Plan: finished runs are recorded and skipped; the others are queued unless their job still is.
     const outstanding = new Set<string>();
     for (const [rid, data] of jobs) {
@@ -330,14 +339,6 @@ export async function runExperimentOnQueue(
       notice({ type: "queued", runId: rid, how: existing ? "again" : "new" });
     }
     emit({ type: "plan", total: runs.length, toRun: outstanding.size });
-
-    if ((options.workers ?? 0) > 0 && outstanding.size > 0) {
-      local = await startQueueWorker({
-        url: options.queue,
-        concurrency: options.workers,
-        lockMs: options.lockMs,
-      });
-    }
 
     let lastPoll = 0;
     let completedWithoutResult = new Map<string, number>();
