@@ -284,6 +284,46 @@ test("a coordinator killed and started again records what finished meanwhile wit
   }
 });
 
+test("a run that throws (a broken program) fails once, with its error recorded, and is not retried", async () => {
+  const broken = join(work, "broken-program.json");
+  // Valid JSON, but its check does not compile: the run throws when it builds its training envs.
+  writeFileSync(
+    broken,
+    JSON.stringify({
+      format: "vlmcar.program/1",
+      task: {},
+      helpers: "",
+      subtasks: [{ name: "half", description: "cut short", code: "(frame, first) => {" }],
+      goal: { description: "never", code: "(frame, first) => false" },
+      provenance: { source: "fixture" },
+    }),
+  );
+  const worker = await startWorker("careful");
+  try {
+    const spec = parseExperimentSpec({
+      ...SPEC,
+      name: "broken",
+      seeds: [0],
+      rewards: [{ kind: "vlmcar", program: broken }],
+    });
+    const summary = await runExperimentOnQueue(spec, { dir: join(work, "broken"), queue: redis.url });
+    assert.equal(summary.failed.length, 1);
+    assert.match(summary.failed[0].error, /half/, "the error names the check that failed");
+    const store = new ResultsStore(summary.db, { readOnly: true });
+    const run = store.run(summary.failed[0].runId);
+    store.close();
+    assert.equal(run?.status, "failed");
+    assert.match(String(run?.error), /half/);
+    const [status] = await queueStatus(redis.url, { experiment: summary.experimentId });
+    assert.equal(status.state, "failed");
+    assert.equal(status.attempts, 1, "a deterministic failure is not retried");
+    assert.equal(status.worker, "careful");
+    assert.equal(worker.output().match(/^failed /gm)?.length, 1, worker.output());
+  } finally {
+    await stopWorker(worker);
+  }
+});
+
 test("a worker refuses a job made with another code version or program hash, saying which", async () => {
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const queue = new Queue<RunJobData>(QUEUE_NAME, { connection });
