@@ -219,7 +219,8 @@ export function runInWorker(
   task: { config: RunConfig; dir: string; signal?: AbortSignal },
   onMessage: (m: WorkerMessage) => void,
 ): Promise<Outcome> {
-  hookSignals();
+  // A caller with a signal stops its processes itself (a queue worker returns their jobs first).
+  if (!task.signal) hookSignals();
   return new Promise((resolvePromise) => {
     // Workers load TypeScript through tsx, as the CLI does; nothing else of the parent's flags is passed on
     // (under `node --test` they would make the worker a test runner).

@@ -149,7 +149,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      // Stop the training processes; their jobs go back to the queue before the connections close.
+      // Take no more jobs, then stop the training processes: their jobs go back to the queue before the
+      // connections close.
+      await worker.pause(true);
       for (const controller of running) controller.abort();
       const deadline = Date.now() + 10_000;
       while (running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -217,6 +217,48 @@ test("a worker killed with SIGKILL mid-run: the other resumes from its last chec
   }
 });
 
+test("a worker stopped with SIGTERM puts its run back at once and another resumes it", async () => {
+  const first = await startWorker("leaving");
+  let second: Promise<WorkerProcess> | undefined;
+  try {
+    const events: RunnerEvent[] = [];
+    const spec = parseExperimentSpec({ ...SPEC, name: "sigterm", seeds: [0] });
+    let returned: Awaited<ReturnType<typeof queueStatus>>[number] | undefined;
+    const summary = await runExperimentOnQueue(spec, {
+      dir: join(work, "sigterm"),
+      queue: redis.url,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === "update" && e.frames >= 512 && !second) {
+          first.child.kill("SIGTERM");
+          second = first.exited.then(async () => {
+            [returned] = await queueStatus(redis.url, { experiment: "sigterm" });
+            return startWorker("arriving", ["--lock-seconds", "60"]);
+          });
+        }
+      },
+    });
+    assert.equal(summary.done, 1, JSON.stringify(summary.failed));
+    const starts = events.filter((e) => e.type === "start");
+    assert.deepEqual(
+      starts.map((e) => e.type === "start" && [e.worker, e.resumed]),
+      [
+        ["leaving", false],
+        ["arriving", true],
+      ],
+    );
+    assert.match(first.output(), /stopping/);
+    assert.equal(returned?.state, "waiting", "the stopped worker put the job back before it exited");
+    // The second worker's lock is 60 s: the job came back because the first one returned it, not by expiry.
+    const [status] = await queueStatus(redis.url, { experiment: summary.experimentId });
+    assert.equal(status.state, "finished");
+    assert.equal(status.worker, "arriving");
+  } finally {
+    await stopWorker(first);
+    if (second) await stopWorker(await second);
+  }
+});
+
 test("a coordinator killed and started again records what finished meanwhile without training it again", async () => {
   const dir = join(work, "restart");
   const specFile = join(work, "restart-spec.json");
