@@ -24,6 +24,8 @@ function noticeLine(n: QueueNotice): string | null {
       return `REFUSED ${n.runId} by worker ${n.worker}: ${n.reason}`;
     case "checkpoint":
       return null;
+    case "idle":
+      return `no word from any worker for ${n.seconds} s (${n.waiting} runs to go); is one running? vlmcar worker --queue ${n.url}`;
   }
 }
 

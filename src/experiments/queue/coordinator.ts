@@ -64,7 +64,9 @@ export type QueueNotice =
   | { type: "queued"; runId: string; how: "new" | "waiting" | "again" }
   | { type: "checkpoint"; runId: string; update: number; frames: number }
   | { type: "retry"; runId: string; worker: string; error: string }
-  | { type: "refused"; runId: string; worker: string; reason: string };
+  | { type: "refused"; runId: string; worker: string; reason: string }
+  /** Nothing has started for a while: perhaps no worker is running. */
+  | { type: "idle"; seconds: number; waiting: number; url: string };
 
 export interface QueueRunnerOptions {
   /** The experiment folder. */
@@ -82,6 +84,9 @@ export interface QueueRunnerOptions {
 }
 
 export const CURSOR_FILE = "queue-cursor.json";
+
+/** After this long without a word from any worker, the coordinator says that perhaps none is running. */
+const IDLE_NOTICE_SECONDS = 60;
 
 interface RunState {
   id: string;
@@ -166,21 +171,24 @@ export async function runExperimentOnQueue(
       if (!state || state.done || state.failed) return;
       applyEvent(state, event);
     };
-    const drain = async (blockMs: number | null) => {
+    /** Applies what the stream holds after the cursor (waiting up to blockMs for one batch); returns how much. */
+    const drain = async (blockMs: number | null): Promise<number> => {
+      let applied = 0;
       for (;;) {
         const reply = (
           blockMs === null
             ? await reader.xread("COUNT", 500, "STREAMS", stream, cursor.lastId)
             : await reader.xread("COUNT", 500, "BLOCK", blockMs, "STREAMS", stream, cursor.lastId)
         ) as [string, [string, string[]][]][] | null;
-        if (!reply || reply[0][1].length === 0) return;
+        if (!reply || reply[0][1].length === 0) return applied;
         for (const event of parseEvents(reply[0][1])) {
           await applyAsync(event);
           cursor.lastId = event.id;
+          applied++;
         }
         cursor.save();
         await redis.xtrim(stream, "MINID", cursor.lastId);
-        if (blockMs !== null) return;
+        if (blockMs !== null) return applied;
       }
     };
 
@@ -341,6 +349,8 @@ export async function runExperimentOnQueue(
     emit({ type: "plan", total: runs.length, toRun: outstanding.size });
 
     let lastPoll = 0;
+    let lastActivity = performance.now();
+    let idleTold = false;
     let completedWithoutResult = new Map<string, number>();
     for (;;) {
       for (const rid of outstanding) {
@@ -348,7 +358,12 @@ export async function runExperimentOnQueue(
         if (state.done || state.failed) outstanding.delete(rid);
       }
       if (outstanding.size === 0) break;
-      await drain(1000);
+      if ((await drain(1000)) > 0) lastActivity = performance.now();
+      const idle = (performance.now() - lastActivity) / 1000;
+      if (!idleTold && idle > IDLE_NOTICE_SECONDS) {
+        idleTold = true;
+        notice({ type: "idle", seconds: Math.round(idle), waiting: outstanding.size, url: options.queue });
+      }
       if (performance.now() - lastPoll < 2000) continue;
       lastPoll = performance.now();
       // Failures BullMQ decides on its own (a job that stalled too often, attempts used up) show only here.
