@@ -29,7 +29,7 @@ export function registerQueue(program: Command): void {
       const counts = { waiting: 0, active: 0, failed: 0, finished: 0 };
       for (const run of runs) counts[run.state]++;
       out.say(
-        `${runs.length} runs on ${opts.queue}: ${counts.waiting} waiting, ${counts.active} active, ` +
+        `${runs.length} run${runs.length === 1 ? "" : "s"} on ${opts.queue}: ${counts.waiting} waiting, ${counts.active} active, ` +
           `${counts.failed} failed, ${counts.finished} finished`,
       );
       for (const run of runs) {
