@@ -356,7 +356,12 @@ test("a run that throws (a broken program) fails once, with its error recorded, 
     store.close();
     assert.equal(run?.status, "failed");
     assert.match(String(run?.error), /half/);
-    const [status] = await queueStatus(redis.url, { experiment: summary.experimentId });
+    // The coordinator returns on the worker's failure event; BullMQ marks the job failed a moment later.
+    let [status] = await queueStatus(redis.url, { experiment: summary.experimentId });
+    for (let i = 0; i < 100 && status.state !== "failed"; i++) {
+      await sleep(100);
+      [status] = await queueStatus(redis.url, { experiment: summary.experimentId });
+    }
     assert.equal(status.state, "failed");
     assert.equal(status.attempts, 1, "a deterministic failure is not retried");
     assert.equal(status.worker, "careful");
