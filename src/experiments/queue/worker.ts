@@ -362,12 +362,12 @@ async function trainJob(
     await pump();
     const attempts = job.opts.attempts ?? 1;
     const retry = outcome.crashed === true && job.attemptsMade + 1 < attempts;
+    ctx.log(`failed ${runId}${retry ? " (will be retried)" : ""}: ${outcome.error.split("\n")[0]}`);
     await send(
       "failed",
       0,
       JSON.stringify({ worker: ctx.name, error: outcome.error, retry } satisfies FailedData),
     );
-    ctx.log(`failed ${runId}${retry ? " (will be retried)" : ""}: ${outcome.error.split("\n")[0]}`);
     // An error the run threw comes back from the same code and seed: fail once. A crashed process may not.
     if (!outcome.crashed) throw new UnrecoverableError(outcome.error);
     throw new Error(outcome.error);

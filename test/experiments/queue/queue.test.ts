@@ -94,6 +94,19 @@ async function stopWorker(worker: WorkerProcess): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The queue's view of an experiment once BullMQ has settled its jobs: the coordinator returns as soon as it
+ * has the workers' done or failed events, a moment before BullMQ moves the jobs to completed or failed.
+ */
+async function settledStatus(experimentId: string) {
+  let status = await queueStatus(redis.url, { experiment: experimentId });
+  for (let i = 0; i < 100 && status.some((s) => s.state === "active" || s.state === "waiting"); i++) {
+    await sleep(100);
+    status = await queueStatus(redis.url, { experiment: experimentId });
+  }
+  return status;
+}
+
 /** A run folder's metrics log without its wall-clock figures (fps, time): what training determines. */
 function metrics(dir: string): Record<string, unknown>[] {
   return readFileSync(join(dir, RUN_FILES.metrics), "utf8")
@@ -161,7 +174,7 @@ test("two workers on other processes give the same store as a local run", async 
     );
     assertSameAsLocal(dir);
 
-    const status = await queueStatus(redis.url, { experiment: summary.experimentId });
+    const status = await settledStatus(summary.experimentId);
     assert.deepEqual(
       status.map((s) => [s.state, s.worker !== null]),
       [
@@ -250,7 +263,7 @@ test("a worker stopped with SIGTERM puts its run back at once and another resume
     assert.match(first.output(), /stopping/);
     assert.equal(returned?.state, "waiting", "the stopped worker put the job back before it exited");
     // The second worker's lock is 60 s: the job came back because the first one returned it, not by expiry.
-    const [status] = await queueStatus(redis.url, { experiment: summary.experimentId });
+    const [status] = await settledStatus(summary.experimentId);
     assert.equal(status.state, "finished");
     assert.equal(status.worker, "arriving");
   } finally {
@@ -356,12 +369,7 @@ test("a run that throws (a broken program) fails once, with its error recorded, 
     store.close();
     assert.equal(run?.status, "failed");
     assert.match(String(run?.error), /half/);
-    // The coordinator returns on the worker's failure event; BullMQ marks the job failed a moment later.
-    let [status] = await queueStatus(redis.url, { experiment: summary.experimentId });
-    for (let i = 0; i < 100 && status.state !== "failed"; i++) {
-      await sleep(100);
-      [status] = await queueStatus(redis.url, { experiment: summary.experimentId });
-    }
+    const [status] = await settledStatus(summary.experimentId);
     assert.equal(status.state, "failed");
     assert.equal(status.attempts, 1, "a deterministic failure is not retried");
     assert.equal(status.worker, "careful");
