@@ -3,10 +3,13 @@
  * lines otherwise (logs, CI), so progress is readable either way and stdout stays free for --json.
  */
 import cliProgress from "cli-progress";
+import type { QueueNotice } from "./queue/coordinator.ts";
 import type { RunnerEvent } from "./runner.ts";
 
 export interface ProgressView {
   onEvent(event: RunnerEvent): void;
+  /** What happens on a job queue (experiments run with --queue). */
+  onNotice(notice: QueueNotice): void;
   stop(): void;
 }
 
@@ -24,6 +27,24 @@ export function errorSummary(error: string, maxLines = 6): string {
   return `${shown.join("\n")}${more > 0 ? `\n  (${more} more line${more === 1 ? "" : "s"})` : ""}`;
 }
 
+/** A queue notice as one line, or null for those the progress bars already show. */
+function noticeLine(n: QueueNotice): string | null {
+  switch (n.type) {
+    case "queued":
+      return n.how === "waiting" ? `queued ${n.runId}: still on the queue from before` : null;
+    case "retry":
+      return `retry  ${n.runId}: its process on ${n.worker} died (${n.error.split("\n")[0]}); it goes back to the queue`;
+    case "refused":
+      return `REFUSED ${n.runId} by worker ${n.worker}: ${n.reason}`;
+    case "checkpoint":
+      return null;
+    case "idle":
+      return `no word from any worker for ${n.seconds} s (${n.waiting} runs to go); is one running? vlmcar worker --queue ${n.url}`;
+  }
+}
+
+const onWorker = (e: { worker?: string }) => (e.worker ? ` on ${e.worker}` : "");
+
 export function progressView(stream: NodeJS.WriteStream = process.stderr): ProgressView {
   return stream.isTTY ? barView(stream) : lineView(stream);
 }
@@ -40,7 +61,9 @@ function lineView(stream: NodeJS.WritableStream): ProgressView {
           say(`skip   ${e.runId}: finished earlier (return ${e.result.finalEval.returnMean.toFixed(3)})`);
           break;
         case "start":
-          say(`${e.resumed ? "resume" : "start "} ${e.runId}${e.resumed ? ` at ${e.frames} frames` : ""}`);
+          say(
+            `${e.resumed ? "resume" : "start "} ${e.runId}${e.resumed ? ` at ${e.frames} frames` : ""}${onWorker(e)}`,
+          );
           break;
         case "eval":
           say(`eval   ${e.runId} @ ${e.frames}: ${e.returnMean.toFixed(3)} ± ${e.returnStd.toFixed(3)}`);
@@ -58,6 +81,10 @@ function lineView(stream: NodeJS.WritableStream): ProgressView {
           break;
       }
     },
+    onNotice(n) {
+      const line = noticeLine(n);
+      if (line) say(line);
+    },
     stop() {},
   };
 }
@@ -66,7 +93,7 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
   const multi = new cliProgress.MultiBar(
     {
       stream,
-      format: " {bar} {percentage}% | {value}/{total} {unit} | {rate} | {run}",
+      format: " {bar} {percentage}% | {value}/{total} {unit} | ETA {eta_formatted} | {rate} | {run}",
       hideCursor: true,
       clearOnComplete: false,
       barsize: 24,
@@ -85,14 +112,22 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
           overall = multi.create(e.toRun, 0, { run: "all runs", unit: "runs", rate: "" });
           overall.setTotal(Math.max(1, e.toRun));
           break;
-        case "start":
+        case "start": {
+          // A run resumed on another worker gets a fresh bar, starting where it resumed.
+          const earlier = bars.get(e.runId);
+          if (earlier) multi.remove(earlier);
           bars.set(
             e.runId,
-            multi.create(e.totalFrames, e.frames, { run: e.runId, unit: "frames", rate: "" }),
+            multi.create(e.totalFrames, e.frames, {
+              run: `${e.runId}${onWorker(e)}`,
+              unit: "frames",
+              rate: "",
+            }),
           );
           fps.set(e.runId, "- frames/s");
           returns.set(e.runId, "eval -");
           break;
+        }
         case "update":
           fps.set(e.runId, `${e.fps.toFixed(0)} frames/s`);
           bars.get(e.runId)?.update(Math.min(e.frames, e.totalFrames), { rate: rate(e.runId) });
@@ -120,6 +155,10 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
         case "skip":
           break;
       }
+    },
+    onNotice(n) {
+      const line = noticeLine(n);
+      if (line) multi.log(`${line}\n`);
     },
     stop() {
       multi.stop();

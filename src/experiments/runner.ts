@@ -40,7 +40,15 @@ export type RunnerEvent =
   | { type: "plan"; total: number; toRun: number }
   | { type: "warning"; message: string }
   | { type: "skip"; runId: string; result: RunResult }
-  | { type: "start"; runId: string; resumed: boolean; frames: number; totalFrames: number }
+  | {
+      type: "start";
+      runId: string;
+      resumed: boolean;
+      frames: number;
+      totalFrames: number;
+      /** The queue worker that trains it (runs on a queue only). */
+      worker?: string;
+    }
   | { type: "update"; runId: string; frames: number; totalFrames: number; fps: number }
   | { type: "eval"; runId: string; frames: number; returnMean: number; returnStd: number }
   | { type: "done"; runId: string; result: RunResult }
@@ -211,11 +219,17 @@ async function checkRewards(runs: readonly RunConfig[]): Promise<Map<string, Che
   return checked;
 }
 
+/** Every reward of the runs checked (see checkRewards); their warnings, or an ExperimentError listing all problems. */
+export async function checkRewardWarnings(runs: readonly RunConfig[]): Promise<string[]> {
+  const rewards = await checkRewards(runs);
+  return [...new Set([...rewards.values()].flatMap((r) => r.warnings))];
+}
+
 /**
  * Refuses a folder that holds an experiment with another spec: reruns go into the same store, and pooling
  * two settings there would let the report average them as if they were seeds of one.
  */
-function refuseOtherExperiment(dir: string, spec: ExperimentSpec, id: string): void {
+export function refuseOtherExperiment(dir: string, spec: ExperimentSpec, id: string): void {
   const specPath = join(dir, EXPERIMENT_FILES.spec);
   let earlier: { id: string; name: string; spec: unknown } | null = null;
   if (existsSync(specPath)) {
@@ -257,7 +271,8 @@ function specChanges(before: unknown, after: unknown): string[] {
     .map((k) => `${k}: ${show(a[k])} → ${show(b[k])}`);
 }
 
-type Outcome = { ok: true; result: RunResult } | { ok: false; error: string };
+/** A run's end; `crashed` when its process died without reporting (a retry may succeed, unlike an error). */
+export type Outcome = { ok: true; result: RunResult } | { ok: false; error: string; crashed?: boolean };
 
 /** Live worker processes, so an interrupted runner can stop them (their checkpoints let them resume later). */
 const live = new Set<ChildProcess>();
@@ -276,12 +291,16 @@ function hookSignals(): void {
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 
-/** Runs one task in a fresh process; resolves (never rejects) with its result or the reason it failed. */
-function runInWorker(
-  task: { config: RunConfig; dir: string },
+/**
+ * Runs one task in a fresh process; resolves (never rejects) with its result or the reason it failed.
+ * Aborting `signal` kills the process (the queue's workers do when their job went to another worker).
+ */
+export function runInWorker(
+  task: { config: RunConfig; dir: string; signal?: AbortSignal },
   onMessage: (m: WorkerMessage) => void,
 ): Promise<Outcome> {
-  hookSignals();
+  // A caller with a signal stops its processes itself (a queue worker returns their jobs first).
+  if (!task.signal) hookSignals();
   return new Promise((resolvePromise) => {
     // Workers load TypeScript through tsx, as the CLI does; nothing else of the parent's flags is passed on
     // (under `node --test` they would make the worker a test runner).
@@ -289,6 +308,7 @@ function runInWorker(
       execArgv: ["--import", import.meta.resolve("tsx")],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
+      signal: task.signal,
     });
     live.add(child);
     let stderr = "";
@@ -310,10 +330,11 @@ function runInWorker(
       resolvePromise(
         outcome ?? {
           ok: false,
+          crashed: true,
           error: `the worker process ${how} before finishing the run${stderr.trim() ? `; its last output:\n${stderr.trim()}` : ""}`,
         },
       );
     });
-    child.send({ type: "run", ...task } satisfies WorkerTask);
+    child.send({ type: "run", config: task.config, dir: task.dir } satisfies WorkerTask);
   });
 }

@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { errorSummary, progressView } from "../../experiments/progress.ts";
+import { QueueConnectionError } from "../../experiments/queue/connection.ts";
+import { runExperimentOnQueue } from "../../experiments/queue/coordinator.ts";
 import { parseRewardKind } from "../../experiments/reward-modes.ts";
 import { framesPerUpdate, plannedFrames } from "../../experiments/run.ts";
 import { ExperimentError, runExperiment } from "../../experiments/runner.ts";
@@ -29,7 +31,8 @@ interface ExperimentOptions {
   evalEvery?: string;
   evalEpisodes?: string;
   out?: string;
-  workers: string;
+  workers?: string;
+  queue?: string;
   set?: string[];
   json?: boolean;
 }
@@ -48,7 +51,14 @@ export function registerExperiment(program: Command): void {
     .option("--eval-every <frames>", "evaluate every this many frames")
     .option("--eval-episodes <n>", "episodes per evaluation")
     .option("--out <dir>", "experiment folder (default experiments/<name>)")
-    .option("--workers <n>", "runs at a time", "2")
+    .option(
+      "--workers <n>",
+      "runs at a time (default 2; with --queue, runs this process trains too, default 0)",
+    )
+    .option(
+      "--queue <redis-url>",
+      "put each run on a job queue (redis://host:port) for `vlmcar worker`s on any machine; see docs/DISTRIBUTED.md",
+    )
     .option("--set <key=value...>", `${SETTINGS_HELP}; overrides the spec's ppo block`)
     .option("--json", "end with one JSON line")
     .action(async (opts: ExperimentOptions) => {
@@ -57,7 +67,12 @@ export function registerExperiment(program: Command): void {
       for (const id of spec.envs) checkEnvId(id);
       const dir = resolve(opts.out ?? `experiments/${spec.name}`);
       checkWritableFolder(dir);
-      const workers = integer("--workers", opts.workers, 1);
+      const workers =
+        opts.workers === undefined
+          ? opts.queue
+            ? 0
+            : 2
+          : integer("--workers", opts.workers, opts.queue ? 0 : 1);
       const sample = expandRuns(spec)[0];
       if (sample && plannedFrames(sample) !== spec.frames) {
         out.say(
@@ -73,13 +88,22 @@ export function registerExperiment(program: Command): void {
       const view = progressView();
       let summary: Awaited<ReturnType<typeof runExperiment>>;
       try {
-        summary = await runExperiment(spec, { dir, workers, onEvent: (e) => view.onEvent(e) });
+        summary = opts.queue
+          ? await runExperimentOnQueue(spec, {
+              dir,
+              queue: opts.queue,
+              workers,
+              onEvent: (e) => view.onEvent(e),
+              onNotice: (n) => view.onNotice(n),
+            })
+          : await runExperiment(spec, { dir, workers, onEvent: (e) => view.onEvent(e) });
       } catch (error) {
         if (
           error instanceof SpecError ||
           error instanceof RangeError ||
           error instanceof ExperimentError ||
-          error instanceof StoreError
+          error instanceof StoreError ||
+          error instanceof QueueConnectionError
         )
           throw new UserError(error.message);
         throw error;
