@@ -228,16 +228,20 @@ describe("ProgramSandbox: run-time errors", () => {
     assert.equal(s.restarts, 1);
   });
 
-  it("turns a memory bomb into a memory error and recovers", () => {
-    const bomb = "(frame) => { const keep = []; for (;;) keep.push(new Array(1e5).fill(1.5)); }";
-    const {
-      sandbox: s,
-      error,
-      results,
-    } = expectRunError(bomb, "memory", { memoryLimitMb: 16, timeLimitMs: 2000 });
-    assert.match(error.message, /16 MB/);
-    assert.equal(results.completed, 0);
-    assert.ok(s.evaluate([first], first).row(0)[0] === CHECK_TRUE);
+  it("turns a memory bomb into a memory error naming check and frame, and recovers", () => {
+    const bomb =
+      "(frame) => { if (frame.data[(2 * 16 + 2) * 3] !== 255) return true; const keep = []; for (;;) keep.push(new Array(1e5).fill(1.5)); }";
+    const s = sandbox(withBad(bomb), { memoryLimitMb: 16, timeLimitMs: 2000 });
+    const r = s.evaluate([first, withRed, first], first);
+    assert.equal(r.fatal?.kind, "memory");
+    assert.equal(r.fatal?.check, "bad");
+    assert.equal(r.fatal?.frameIndex, 1);
+    assert.match(r.fatal?.message ?? "", /16 MB/);
+    // The values of a batch killed for memory are lost (they lived in the isolate): not run, not guessed.
+    assert.equal(r.completed, 0);
+    assert.equal(r.value(1, 1), CHECK_ERROR);
+    assert.equal(r.value(0, 0), CHECK_NOT_RUN);
+    assert.deepEqual([...s.evaluate([first], first).values], [CHECK_TRUE, CHECK_TRUE, CHECK_FALSE]);
   });
 
   it("reports running out of buffer memory as a memory problem", () => {
