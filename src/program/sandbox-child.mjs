@@ -16,7 +16,7 @@ const { workerData } = require("node:worker_threads");
 const { writeSync } = require("node:fs");
 const state = new Float64Array(workerData.state);
 const tick = new Int32Array(new SharedArrayBuffer(4));
-const STALL_MS = 3000;
+const STALL_MS = 2000;
 const die = (why) => {
   try { writeSync(2, "sandbox watchdog: " + why + "\\n"); } catch {}
   process.kill(process.pid, "SIGKILL");

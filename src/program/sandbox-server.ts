@@ -90,7 +90,11 @@ export function serveSandboxes(requests: number, responses: number, deadline: Fl
         const first = firsts.get(header.id as number);
         if (first === undefined) throw new Error("evaluate without a first frame");
         const latchFrom = header.latchFrom as number | undefined;
-        const r = sandbox.evaluate(frames, first, latchFrom === undefined ? {} : { latchFrom });
+        const r = sandbox.evaluate(
+          frames,
+          first,
+          latchFrom === undefined ? { reverseChecks: header.reverseChecks === true } : { latchFrom },
+        );
         writeMessage(
           responses,
           {

@@ -188,6 +188,9 @@ export class ProgramSandbox implements Sandbox {
    */
   evaluate(frames: readonly Frame[], first: Frame, options: EvaluateOptions = {}): CheckResults {
     const latchFrom = options.latchFrom ?? -1;
+    const reverse = options.reverseChecks === true;
+    if (reverse && options.latchFrom !== undefined)
+      throw new SandboxError("reverseChecks runs every check; it cannot be combined with latchFrom");
     if (
       options.latchFrom !== undefined &&
       !(Number.isInteger(latchFrom) && latchFrom >= 0 && latchFrom <= this.checkNames.length)
@@ -256,7 +259,7 @@ export class ProgramSandbox implements Sandbox {
       let failure: unknown;
       let report: Report | undefined;
       try {
-        const raw: unknown = instance.run.applySync(undefined, [count, firstChanged, next], {
+        const raw: unknown = instance.run.applySync(undefined, [count, firstChanged, next, reverse], {
           timeout: Math.ceil(watchdogMs),
           result: { copy: true },
         });
@@ -687,6 +690,11 @@ export interface EvaluateOptions {
    * A tracker fed these results latches exactly what it would latch from the full results.
    */
   latchFrom?: number;
+  /**
+   * Run every check from the goal back to the first sub-task instead of in order (verification's
+   * determinism probe: a check whose answer depends on what ran before it then answers otherwise).
+   */
+  reverseChecks?: boolean;
 }
 
 /** Where a tracker-order run stands after frames `from`..`to` - 1, starting at check `next`. */

@@ -127,6 +127,11 @@ function describeDeath(proc: ChildProcess, stderr: string): string {
   return `the sandbox process ${how} (${what})`;
 }
 
+/** The process id of the current sandbox child, or undefined when none runs (for tests and benchmarks). */
+export function sandboxChildPid(): number | undefined {
+  return child?.process.pid;
+}
+
 /** The CPU time the sandbox child processes spent on requests so far, in ms (benchmarks add it to their own). */
 export function sandboxChildCpuMs(): number {
   return childCpu;
@@ -244,6 +249,7 @@ export class SupervisedSandbox implements Sandbox {
         height: first.height,
         firstChanged,
         latchFrom: options.latchFrom,
+        reverseChecks: options.reverseChecks,
         allowMs,
       },
       payload,
@@ -301,15 +307,21 @@ export class SupervisedSandbox implements Sandbox {
           previous ? { ...previous, count: (previous.count ?? 1) + (e.count ?? 1) } : { ...e, frameIndex: k },
         );
       }
-      if (outcome.results.fatal) {
-        // A fatal error inside the child (timeout, memory) on a rerun is reported as it is.
+      const fatal = outcome.results.fatal;
+      if (fatal) {
+        // Run alone, the frame ended in a timeout or memory error: that check, and both causes.
+        values[k * n + Math.max(0, this.checkNames.indexOf(fatal.check))] = CHECK_ERROR;
         return new CheckResults(
           this.checkNames,
           frames.length,
           values,
           k,
           [...errors.values()],
-          atFrame(outcome.results.fatal, k),
+          checkErrors.isolateCrashed(
+            fatal.check,
+            `${died}; run again on its own, the frame gave: ${atFrame(fatal, k).message}`,
+            k,
+          ),
         );
       }
       completed = k + 1;
@@ -355,14 +367,14 @@ function atFrame(error: CheckError, k: number): CheckError {
   return { ...error, frameIndex: k, message: error.message.replace(/ on frame 0\b/, ` on frame ${k}`) };
 }
 
+/** SandboxOptions plus where the program runs. */
+export type OpenSandboxOptions = SandboxOptions & { isolation?: Isolation };
+
 /**
  * A sandbox for `program`: in a supervised child process (`isolation: "process"`, the default) or in this
  * process. Throws ProgramError when the program does not compile.
  */
-export function openSandbox(
-  program: RewardProgram,
-  options: SandboxOptions & { isolation?: Isolation } = {},
-): Sandbox {
+export function openSandbox(program: RewardProgram, options: OpenSandboxOptions = {}): Sandbox {
   const { isolation = "process", ...sandboxOptions } = options;
   return isolation === "process"
     ? new SupervisedSandbox(program, sandboxOptions)

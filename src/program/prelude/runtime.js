@@ -5,7 +5,7 @@
 //   1. removes what a deterministic, bounded check has no use for and could abuse: WebAssembly (memory
 //      outside the heap limit), Atomics (wait/waitAsync block or abort the host), SharedArrayBuffer,
 //      WeakRef / FinalizationRegistry (answers that depend on the garbage collector), Intl (reads the clock),
-//      and replaces Date by a function that refuses to read the clock;
+//      V8's console (an inspector channel), and replaces Date by a function that refuses to read the clock;
 //   2. disables code generation from strings (eval, the Function constructors) and Math.random;
 //   3. makes every global binding read-only and non-configurable, and installs the prelude functions the
 //      same way: helper code can neither reassign `Math` or `Uint8Array` under the prelude nor shadow them
@@ -53,11 +53,13 @@
     "WeakRef",
     "FinalizationRegistry",
     "Intl",
+    "console",
   ])
     delete globalThis[name];
   const noClock = forbidden(
     "tried to read the clock (Date); checks must be deterministic functions of the frames",
   );
+  for (const name of ["now", "parse", "UTC"]) noClock[name] = noClock;
   defineProperty(globalThis, "Date", { value: noClock, writable: true, configurable: true });
   // frame.data.buffer is a SharedArrayBuffer: its constructor would allocate outside the heap limit.
   defineProperty(sharedConstructor.prototype, "constructor", {
@@ -268,7 +270,10 @@
     // instead: from check k on, each frame runs checks until one does not return true, and the next frame
     // starts where that left off; the checks it skips are marked not run (3). A check that cannot latch
     // yet does not change the reward, so training runs one check per frame instead of all of them.
-    run(n, firstChanged, latchFrom) {
+    //
+    // reverse runs every check from the last to the first: verification's determinism probe, because a
+    // check whose answer depends on the checks run before it (state, a written frame) then answers otherwise.
+    run(n, firstChanged, latchFrom, reverse) {
       if (firstChanged || first === null) first = frameAt(0);
       const count = checks.length;
       batchValues = new U8(n * count);
@@ -281,8 +286,9 @@
         const frame = frameAt(f + 1);
         const row = f * count;
         if (lazy) batchValues.fill(3, row, row + count);
-        for (let c = lazy ? next : 0; c < count; c++) {
-          if (lazy && c !== next) break;
+        for (let k = lazy ? next : 0; k < count; k++) {
+          if (lazy && k !== next) break;
+          const c = reverse ? count - 1 - k : k;
           progress[1] = c;
           // Called as a plain function: `this` is undefined in the check (strict mode), not the checks list.
           const check = checks[c];
