@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { after, describe, it } from "node:test";
 import { type CheckErrorKind, ProgramError } from "../../src/program/errors.ts";
 import type { RewardProgram } from "../../src/program/program.ts";
@@ -169,6 +170,21 @@ describe("ProgramSandbox: compile errors", () => {
     );
     assert.equal(shadow[0].kind, "forbidden");
     assert.match(shadow[0].message, /mask/);
+  });
+});
+
+describe("ProgramSandbox: source size", () => {
+  it("refuses a check or helpers over the size limit, naming it", () => {
+    const long = `(frame) => ${"1 + ".repeat(6000)}1 > 0`;
+    const errors = compileErrors(withBad(long, `const A = [${"0, ".repeat(14_000)}0];`));
+    assert.deepEqual(
+      errors.map((e) => [e.check, e.kind]),
+      [
+        ["helpers", "too-long"],
+        ["bad", "too-long"],
+      ],
+    );
+    assert.match(errors[1].message, /Check "bad" is 24,\d{3} characters long; the limit is 20,000/);
   });
 });
 
@@ -352,5 +368,23 @@ describe("ProgramSandbox: escape attempts", () => {
     const list: number[] = [];
     list.push(1);
     assert.equal(list.length, 1);
+  });
+});
+
+describe("ProgramSandbox: time limits are CPU time", () => {
+  it("does not reject a slow but finite check while other processes keep the CPUs busy", () => {
+    // About 10-40 ms of CPU per frame against a limit of 100 ms: fine on any machine, however loaded. Wall
+    // time under three busy processes on a shared machine can be several times that.
+    const slow =
+      "(frame) => { let s = 0; for (let i = 0; i < 2e7; i++) s = (s + i * frame.width) | 0; return s !== 0.5; }";
+    const burners = [0, 1, 2].map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+    try {
+      const s = sandbox(withBad(slow), { timeLimitMs: 100 });
+      const r = s.evaluate([first, withRed, first, withRed, first, withRed], first);
+      assert.equal(r.fatal, undefined, r.fatal?.message);
+      assert.equal(r.completed, 6);
+    } finally {
+      for (const b of burners) b.kill("SIGKILL");
+    }
   });
 });
