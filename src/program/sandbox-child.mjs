@@ -40,11 +40,12 @@ for (;;) {
 const state = new Float64Array(new SharedArrayBuffer(8)); // [deadline of the request in flight (epoch ms), or 0]
 new Worker(WATCHDOG, { eval: true, workerData: { state: state.buffer, ppid: process.ppid } }).unref();
 
-const [requestPath, responsePath] = process.argv.slice(2);
+const [requestPath, responsePath, framesPath] = process.argv.slice(2);
 const requests = openSync(requestPath, "r");
 const responses = openSync(responsePath, "w");
+const frames = openSync(framesPath, "r");
 
 const { register } = await import("tsx/esm/api");
 register();
 const { serveSandboxes } = await import("./sandbox-server.ts");
-serveSandboxes(requests, responses, state);
+serveSandboxes(requests, responses, frames, state);

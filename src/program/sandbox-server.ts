@@ -3,6 +3,8 @@
  *
  * A message is [header length u32][payload length u32][header: JSON][payload: bytes], over FIFOs read and
  * written with blocking calls: the parent's ProgramSandbox-like API is synchronous, and so is this loop.
+ * The frames of a request do not go through the FIFO (64 KiB at a time, a context switch each) but through a
+ * file in memory that the parent writes with one call before the request and the child reads with one.
  * The child holds any number of ProgramSandboxes, by id; the parent opens, evaluates and closes them.
  *
  * The child's watchdog thread (sandbox-child.mjs) ends the process when a request runs past the deadline
@@ -51,7 +53,13 @@ export function readMessage(fd: number): { header: Record<string, unknown>; payl
 }
 
 /** Answers the parent's requests until it closes the request FIFO. */
-export function serveSandboxes(requests: number, responses: number, deadline: Float64Array): void {
+export function serveSandboxes(
+  requests: number,
+  responses: number,
+  framesFile: number,
+  deadline: Float64Array,
+): void {
+  let received = Buffer.alloc(0);
   const sandboxes = new Map<number, ProgramSandbox>();
   // The `first` frame each sandbox last received: the same object while the parent's stays the same, so the
   // sandbox keeps it (and the prelude's results derived from it) without copying it again.
@@ -59,7 +67,17 @@ export function serveSandboxes(requests: number, responses: number, deadline: Fl
   for (;;) {
     const message = readMessage(requests);
     if (message === null) break;
-    const { header, payload } = message;
+    const { header } = message;
+    // The frames of this request, read from the frames file at once into a buffer reused between requests.
+    const frameBytes = typeof header.frameBytes === "number" ? header.frameBytes : 0;
+    if (received.length < frameBytes) received = Buffer.allocUnsafe(frameBytes);
+    let got = 0;
+    while (got < frameBytes) {
+      const n = readSync(framesFile, received, got, frameBytes - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    const payload = received.subarray(0, got);
     const cpu = process.cpuUsage();
     const allowMs = typeof header.allowMs === "number" ? header.allowMs : 60_000;
     deadline[0] = Date.now() + allowMs;
@@ -86,7 +104,11 @@ export function serveSandboxes(requests: number, responses: number, deadline: Fl
         const frames: Frame[] = [];
         for (let at = 0; at < payload.length; at += bytes)
           frames.push({ width, height, data: payload.subarray(at, at + bytes) });
-        if (header.firstChanged) firsts.set(header.id as number, frames.shift() as Frame);
+        if (header.firstChanged) {
+          // Kept across requests, so it must not live in the reused buffer.
+          const f = frames.shift() as Frame;
+          firsts.set(header.id as number, { width, height, data: Uint8Array.from(f.data) });
+        }
         const first = firsts.get(header.id as number);
         if (first === undefined) throw new Error("evaluate without a first frame");
         const latchFrom = header.latchFrom as number | undefined;

@@ -14,7 +14,7 @@
  * the experiment runner reports, and one frame per call is the case where the extra copy would cost most.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writevSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,6 +41,8 @@ interface Child {
   process: ChildProcess;
   requests: number;
   responses: number;
+  /** The frames of the request in flight: a file in memory (tmpfs), written with one call, read with one. */
+  frames: number;
   dir: string;
   stderrPath: string;
   /** Incremented for every new child, so sandboxes know when they must reopen. */
@@ -52,13 +54,16 @@ let generations = 0;
 let nextId = 1;
 
 function startChild(): Child {
-  const dir = mkdtempSync(join(tmpdir(), "vlmcar-sandbox-"));
+  // /dev/shm is memory on Linux: the frames file never touches a disk.
+  const dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "vlmcar-sandbox-"));
   const requestPath = join(dir, "requests");
   const responsePath = join(dir, "responses");
+  const framesPath = join(dir, "frames");
   execFileSync("mkfifo", [requestPath, responsePath]);
+  const frames = openSync(framesPath, "w+");
   const stderrPath = join(dir, "stderr");
   const stderr = openSync(stderrPath, "w");
-  const proc = spawn(process.execPath, [CHILD, requestPath, responsePath], {
+  const proc = spawn(process.execPath, [CHILD, requestPath, responsePath, framesPath], {
     stdio: ["ignore", "ignore", stderr],
   });
   closeSync(stderr);
@@ -67,12 +72,12 @@ function startChild(): Child {
   const requests = openSync(requestPath, "w");
   const responses = openSync(responsePath, "r");
   generations++;
-  return { process: proc, requests, responses, dir, stderrPath, generation: generations };
+  return { process: proc, requests, responses, frames, dir, stderrPath, generation: generations };
 }
 
 function stopChild(c: Child): string {
   if (child === c) child = null;
-  for (const fd of [c.requests, c.responses]) {
+  for (const fd of [c.requests, c.responses, c.frames]) {
     try {
       closeSync(fd);
     } catch {}
@@ -100,7 +105,13 @@ function request(
   child ??= startChild();
   const c = child;
   try {
-    writeMessage(c.requests, header, payload);
+    let bytes = 0;
+    if (payload.length > 0) {
+      // writev takes at most 1024 buffers at a time (IOV_MAX).
+      for (let at = 0; at < payload.length; at += 1024)
+        bytes += writevSync(c.frames, payload.slice(at, at + 1024), bytes);
+    }
+    writeMessage(c.requests, { ...header, frameBytes: bytes });
     const answer = readMessage(c.responses);
     if (answer !== null) {
       const cpuMs = typeof answer.header.cpuMs === "number" ? answer.header.cpuMs : 0;
@@ -347,6 +358,13 @@ export class SupervisedSandbox implements Sandbox {
       if ("died" in outcome) {
         check = c;
         cause = outcome.died;
+        break;
+      }
+      const fatal = outcome.results.fatal;
+      if (fatal) {
+        // This time the sandbox caught it (a memory or time limit): that names the check as well.
+        check = Math.max(0, this.checkNames.indexOf(fatal.check));
+        cause = `${died}; run again, it gave: ${atFrame(fatal, frame).message}`;
         break;
       }
     }
