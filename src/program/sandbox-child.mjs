@@ -5,7 +5,8 @@
 // answers requests one at a time. Whatever V8 does to this process (a fatal out-of-memory abort, a
 // segfault, a deadlock the watchdog ends) the parent sees end-of-file, reports the check that was running,
 // and starts a new child.
-import { openSync } from "node:fs";
+import { openSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 
 // A thread of its own, so it runs while the main thread is blocked or deadlocked. It ends this process when
@@ -13,7 +14,7 @@ import { Worker } from "node:worker_threads";
 // when a request makes no CPU progress for STALL_MS (V8 deadlocked after a fatal error; 0% CPU forever).
 const WATCHDOG = `
 const { workerData } = require("node:worker_threads");
-const { writeSync } = require("node:fs");
+const { rmSync, writeSync } = require("node:fs");
 const state = new Float64Array(workerData.state);
 const tick = new Int32Array(new SharedArrayBuffer(4));
 const STALL_MS = 2000;
@@ -25,7 +26,11 @@ let last = process.cpuUsage();
 let stalledSince = 0;
 for (;;) {
   Atomics.wait(tick, 0, 0, 250);
-  if (process.ppid !== workerData.ppid) die("the parent process is gone");
+  if (process.ppid !== workerData.ppid) {
+    // Nobody will clean up after us: the FIFOs and the frames file live in memory (/dev/shm).
+    try { rmSync(workerData.dir, { recursive: true, force: true }); } catch {}
+    die("the parent process is gone");
+  }
   const now = Date.now();
   const cpu = process.cpuUsage();
   const usedMs = (cpu.user + cpu.system - last.user - last.system) / 1000;
@@ -38,9 +43,10 @@ for (;;) {
 }
 `;
 const state = new Float64Array(new SharedArrayBuffer(8)); // [deadline of the request in flight (epoch ms), or 0]
-new Worker(WATCHDOG, { eval: true, workerData: { state: state.buffer, ppid: process.ppid } }).unref();
-
 const [requestPath, responsePath, framesPath] = process.argv.slice(2);
+const dir = dirname(requestPath);
+new Worker(WATCHDOG, { eval: true, workerData: { state: state.buffer, ppid: process.ppid, dir } }).unref();
+
 const requests = openSync(requestPath, "r");
 const responses = openSync(responsePath, "w");
 const frames = openSync(framesPath, "r");
@@ -49,3 +55,6 @@ const { register } = await import("tsx/esm/api");
 register();
 const { serveSandboxes } = await import("./sandbox-server.ts");
 serveSandboxes(requests, responses, frames, state);
+// The parent closed its end: it is done, or dead and unable to remove the FIFOs and the frames file.
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);

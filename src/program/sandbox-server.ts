@@ -52,7 +52,7 @@ export function readMessage(fd: number): { header: Record<string, unknown>; payl
   return { header: JSON.parse(json.toString()) as Record<string, unknown>, payload };
 }
 
-/** Answers the parent's requests until it closes the request FIFO. */
+/** Answers the parent's requests until it closes the request FIFO (it exited, or died). */
 export function serveSandboxes(
   requests: number,
   responses: number,
@@ -143,7 +143,6 @@ export function serveSandboxes(
     deadline[0] = 0;
   }
   for (const sandbox of sandboxes.values()) sandbox.dispose();
-  process.exit(0);
 }
 
 function cpuMs(since: NodeJS.CpuUsage): number {

@@ -251,6 +251,7 @@ export class ProgramSandbox implements Sandbox {
       for (let k = 0; k < count; k++)
         buffer.frames.set(frames[completed + k].data, (k + 1) * buffer.frameBytes);
 
+      instance.where.fill(0);
       const warmupMs = instance.calls === 0 ? this.warmupMs : 0;
       const budgetMs = this.timeLimitMs * count + warmupMs;
       const watchdogMs = budgetMs * WATCHDOG_FACTOR * 4 ** busyRetries;
@@ -290,9 +291,7 @@ export class ProgramSandbox implements Sandbox {
       // the frame and check in progress are known, and the batch's values are lost.
       const partial = timedOut ? readProgress(instance, count, nChecks) : undefined;
       const frame = partial ? partial.done : clamp(instance.where[0], 0, count - 1);
-      const check = partial
-        ? clamp(instance.where[1], 0, nChecks - 1)
-        : clamp(instance.where[1], 0, nChecks - 1);
+      const check = clamp(instance.where[1], 0, nChecks - 1);
       fatal = this.describeFailure(failure, instance, this.checkNames[check], completed + frame, undefined, {
         usedMs,
         budgetMs,
