@@ -264,7 +264,7 @@ export class ProgramSandbox implements Sandbox {
           timeout: Math.ceil(watchdogMs),
           result: { copy: true },
         });
-        report = readReport(raw, count, nChecks);
+        report = typeof raw === "string" ? readValues(raw, count, nChecks) : readReport(raw, count, nChecks);
         if (report === undefined || report.done !== count)
           failure = new Error("the sandbox runtime returned a malformed report");
       } catch (error) {
@@ -644,6 +644,18 @@ function readReport(raw: unknown, rows: number, nChecks: number): Report | undef
     });
   }
   return { done: r.done as number, values: r.values, errors };
+}
+
+/** The string form of a report without errors: one character (0-3) per value. */
+function readValues(text: string, rows: number, nChecks: number): Report | undefined {
+  if (text.length !== rows * nChecks) return undefined;
+  const values = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const v = text.charCodeAt(i);
+    if (v > CHECK_NOT_RUN) return undefined;
+    values[i] = v;
+  }
+  return { done: rows, values, errors: [] };
 }
 
 /** After a timeout (the isolate still alive): how far the batch got, or undefined when that cannot be read. */

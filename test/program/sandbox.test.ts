@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { type CheckErrorKind, ProgramError } from "../../src/program/errors.ts";
 import type { RewardProgram } from "../../src/program/program.ts";
 import { CHECK_ERROR, CHECK_FALSE, CHECK_NOT_RUN, CHECK_TRUE } from "../../src/program/results.ts";
-import { ProgramSandbox, type SandboxOptions } from "../../src/program/sandbox.ts";
-import { BLUE, GREEN, makeProgram, paint, RED, solid } from "./fixtures.ts";
+import type { SandboxOptions } from "../../src/program/sandbox.ts";
+import { BLUE, GREEN, makeProgram, paint, RED, sandboxForTest, solid } from "./fixtures.ts";
 
-const open: ProgramSandbox[] = [];
-after(() => {
-  for (const s of open) s.dispose();
-});
-
-function sandbox(program: RewardProgram, options?: SandboxOptions): ProgramSandbox {
-  const s = new ProgramSandbox(program, options);
-  open.push(s);
-  return s;
-}
+const sandbox = sandboxForTest;
 
 /** The compile errors of a program, or fails when it compiles. */
 function compileErrors(program: RewardProgram, options?: SandboxOptions) {

@@ -5,23 +5,14 @@
  * Each attack runs in the in-process ProgramSandbox (the first wall); supervised.test.ts covers the second.
  */
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { ProgramError } from "../../src/program/errors.ts";
 import type { RewardProgram } from "../../src/program/program.ts";
 import { CHECK_FALSE, CHECK_TRUE } from "../../src/program/results.ts";
-import { ProgramSandbox, type SandboxOptions } from "../../src/program/sandbox.ts";
-import { makeProgram, paint, RED, solid } from "./fixtures.ts";
+import type { SandboxOptions } from "../../src/program/sandbox.ts";
+import { makeProgram, paint, RED, sandboxForTest, solid } from "./fixtures.ts";
 
-const open: ProgramSandbox[] = [];
-after(() => {
-  for (const s of open) s.dispose();
-});
-
-function sandbox(program: RewardProgram, options?: SandboxOptions): ProgramSandbox {
-  const s = new ProgramSandbox(program, options);
-  open.push(s);
-  return s;
-}
+const sandbox = sandboxForTest;
 
 function compileErrors(program: RewardProgram) {
   try {

@@ -30,6 +30,7 @@
   const U8 = Uint8Array;
   const isView = ArrayBuffer.isView;
   const stringOf = String;
+  const fromCharCode = String.fromCharCode;
   const isArray = Array.isArray;
   const progress = new Int32Array(progressBuffer);
 
@@ -239,10 +240,19 @@
   }
 
   // What the host reads: fresh objects, never seen by generated code.
+  // A batch without errors (nearly all of them) comes back as a string, one character per value: copying a
+  // string out of the isolate costs half of copying an object with a typed array (measured: 2.9 vs 6.1 us).
   function report(rows) {
+    const size = rows * checks.length;
+    if (batchErrors.length === 0 && framesDone === rows) {
+      let text = "";
+      for (let at = 0; at < size; at += 4096)
+        text += fromCharCode.apply(null, batchValues.subarray(at, Math.min(size, at + 4096)));
+      return text;
+    }
     const errors = [];
     for (const e of batchErrors) if (e !== undefined) errors.push({ ...e });
-    return { done: framesDone, values: batchValues.slice(0, rows * checks.length), errors };
+    return { done: framesDone, values: batchValues.slice(0, size), errors };
   }
 
   return freeze({
@@ -276,7 +286,7 @@
     run(n, firstChanged, latchFrom, reverse) {
       if (firstChanged || first === null) first = frameAt(0);
       const count = checks.length;
-      batchValues = new U8(n * count);
+      if (batchValues.length < n * count) batchValues = new U8(n * count);
       batchErrors = [];
       framesDone = 0;
       const lazy = latchFrom >= 0;
