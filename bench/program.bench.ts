@@ -23,7 +23,7 @@ import { expertFor } from "../src/policies/minigrid/expert.ts";
 import { NoisyPolicy } from "../src/policies/noisy.ts";
 import type { Policy } from "../src/policies/policy.ts";
 import { RandomPolicy } from "../src/policies/random.ts";
-import { fuzzSandbox } from "../src/program/garble.ts";
+import { fuzzFrames, fuzzSandbox } from "../src/program/garble.ts";
 import { loadRewardProgram, type RewardProgram } from "../src/program/program.ts";
 import { DOORKEY_REFERENCE } from "../src/program/reference/doorkey.ts";
 import { REFERENCE_PROGRAMS } from "../src/program/reference/index.ts";
@@ -135,14 +135,7 @@ if (process.argv.includes("--fuzz")) {
 function fuzz(): void {
   const countAt = process.argv.indexOf("--count");
   const count = countAt > 0 ? Number(process.argv[countAt + 1]) : 10_000;
-  const env: Env<unknown, number> = make(ENV_ID);
-  env.reset({ seed: 1 });
-  const first = env.render();
-  const frames: Frame[] = [];
-  for (const action of [0, 2, 2, 1]) {
-    env.step(action);
-    frames.push(env.render());
-  }
+  const { first, frames } = fuzzFrames();
   const programs = [
     ...REFERENCE_PROGRAMS.map((r) => r.program),
     ...[

@@ -5,6 +5,8 @@
  * count what came back: a working result, a ProgramError at compile time, or errors in the results. Anything
  * else (an exception of another kind, a hang, the host dying) is a failure of the sandbox.
  */
+import "../env/minigrid/index.ts";
+import { make } from "../env/registry.ts";
 import type { Frame } from "../image/frame.ts";
 import { ProgramError } from "./errors.ts";
 import { parseRewardProgram, type RewardProgram } from "./program.ts";
@@ -109,6 +111,19 @@ export function garbleProgram(program: RewardProgram, random: () => number): Rew
         : program.goal,
     provenance: { source: "fixture" },
   });
+}
+
+/** Frames to fuzz with: the first frame of a DoorKey-8x8 episode and the next four (real renders). */
+export function fuzzFrames(): { first: Frame; frames: Frame[] } {
+  const env = make("MiniGrid-DoorKey-8x8-v0");
+  env.reset({ seed: 1 });
+  const first = env.render();
+  const frames: Frame[] = [];
+  for (const action of [0, 2, 2, 1]) {
+    env.step(action);
+    frames.push(env.render());
+  }
+  return { first, frames };
 }
 
 /** What the fuzz run saw. */

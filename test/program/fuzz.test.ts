@@ -5,23 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import "../../src/env/minigrid/index.ts";
-import { make } from "../../src/env/registry.ts";
-import type { Frame } from "../../src/image/frame.ts";
-import { fuzzSandbox } from "../../src/program/garble.ts";
+import { fuzzFrames, fuzzSandbox } from "../../src/program/garble.ts";
 import { loadRewardProgram } from "../../src/program/program.ts";
 import { REFERENCE_PROGRAMS } from "../../src/program/reference/index.ts";
 
 describe("fuzzing the sandbox with garbled programs", () => {
   it("60 mutants: no host failure, no hang, every failure a ProgramError or a reported error", () => {
-    const env = make("MiniGrid-DoorKey-8x8-v0");
-    env.reset({ seed: 1 });
-    const first = env.render();
-    const frames: Frame[] = [];
-    for (const action of [0, 2, 2, 1]) {
-      env.step(action);
-      frames.push(env.render());
-    }
+    const { first, frames } = fuzzFrames();
     const programs = [
       ...REFERENCE_PROGRAMS.map((r) => r.program),
       loadRewardProgram("zoo/MiniGrid-DoorKey-8x8-v0/program.json"),
