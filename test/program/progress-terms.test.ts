@@ -115,7 +115,10 @@ describe("progress terms: the sandbox", () => {
     assert.equal(check.term, undefined);
     assert.match(check.message, /^Check "red" threw Error: check/);
     assert.equal(term.term, "progress");
-    assert.match(term.message, /^The progress term of sub-task "red" threw Error: term \(line 1, column \d+ of the progress term of "red"\)/);
+    assert.match(
+      term.message,
+      /^The progress term of sub-task "red" threw Error: term \(line 1, column \d+ of the progress term of "red"\)/,
+    );
     assert.match(term.message, /return 0 instead/);
   });
 
