@@ -132,6 +132,8 @@ export interface Sandbox {
   /** How many times the sandbox was recreated after a timeout, out-of-memory or crash. */
   readonly restarts: number;
   readonly disposed: boolean;
+  /** Whether each sub-task has a progress term. */
+  readonly progressTerms: readonly boolean[];
   evaluate(frames: readonly Frame[], first: Frame, options?: EvaluateOptions): CheckResults;
   dispose(): void;
 }

@@ -156,6 +156,7 @@ let childCpu = 0;
 export class SupervisedSandbox implements Sandbox {
   readonly checkNames: readonly string[];
   readonly hash: string;
+  readonly progressTerms: readonly boolean[];
   private reopens = 0;
   private childRestarts = 0;
   private readonly id = nextId++;
@@ -169,6 +170,7 @@ export class SupervisedSandbox implements Sandbox {
   ) {
     this.checkNames = checkNames(program);
     this.hash = programHash(program);
+    this.progressTerms = program.subtasks.map((s) => s.progress !== undefined);
     const opened = this.open();
     if (opened !== undefined) throw new ProgramError(opened);
   }
@@ -307,7 +309,7 @@ export class SupervisedSandbox implements Sandbox {
   ): CheckResults {
     const n = this.checkNames.length;
     const values = new Uint8Array(frames.length * n).fill(CHECK_NOT_RUN);
-    const withTerms = this.program.subtasks.some((s) => s.progress !== undefined);
+    const withTerms = this.progressTerms.includes(true);
     const progress = withTerms ? new Float64Array(frames.length * (n - 1)).fill(Number.NaN) : undefined;
     const errors = new Map<string, CheckError>();
     const key = (e: CheckError) => `${e.term ?? "check"}:${e.check}`;

@@ -13,6 +13,7 @@ import { describeRender } from "../trajectories/render-spec.ts";
 import type { EventAgreement } from "./analyze.ts";
 import type { VerifyCriteria } from "./criteria.ts";
 import type { EpisodeCheckError, Group } from "./evaluate.ts";
+import { describeProgress, type ProgressTermReport } from "./progress.ts";
 
 export const REPORT_FORMAT = "vlmcar.verification/1";
 
@@ -31,7 +32,13 @@ export type Rule =
   /** No check threw, returned a non-boolean, timed out or ran out of memory. */
   | "check-errors"
   /** There were expert trajectories to judge by, and every frame was evaluated. */
-  | "evaluation";
+  | "evaluation"
+  /** Each progress term rises with time on expert trajectories (programs with progress terms only). */
+  | "progress-rises"
+  /** Each progress term ends near 1 where its sub-task latches on expert trajectories. */
+  | "progress-ends-high"
+  /** Each progress term stays low on random trajectories. */
+  | "progress-random-low";
 
 export interface RuleResult {
   readonly rule: Rule;
@@ -104,12 +111,17 @@ export type FeedbackKind =
   | "random-goal"
   | "fires-at-start"
   | "no-experts"
-  | "aborted";
+  | "aborted"
+  | "progress-falls"
+  | "progress-ends-low"
+  | "progress-random-high";
 
 export interface FeedbackItem {
   readonly kind: FeedbackKind;
   /** The check concerned ("goal" for the goal, "helpers" for the helper code), if one. */
   readonly check?: string;
+  /** `"progress"` when the item is about the sub-task's progress term rather than its check. */
+  readonly term?: "progress";
   /** One or two plain sentences with numbers, for the VLM. */
   readonly message: string;
   readonly frames: readonly FeedbackFrame[];
@@ -165,6 +177,8 @@ export interface VerificationReport {
   readonly errors: readonly EpisodeCheckError[];
   readonly trajectories: readonly TrajectorySummary[];
   readonly feedback: { readonly text: string; readonly items: readonly FeedbackItem[] };
+  /** How each progress term behaved (progress.ts); present only for programs with progress terms. */
+  readonly progress?: readonly ProgressTermReport[];
   /** Wall time of the whole verification (collection included); frames seen, and distinct frames evaluated. */
   readonly timing: {
     readonly seconds: number;
@@ -225,6 +239,9 @@ export function formatSummary(report: VerificationReport): string {
     lines.push(fmt(header));
     for (const r of rows) lines.push(fmt(r));
     lines.push("  (first fire: mean frame index in expert trajectories, and as a fraction of the episode)");
+  }
+  if (report.progress && report.progress.length > 0) {
+    lines.push("", "Progress terms:", ...describeProgress(report.progress));
   }
   lines.push("", "Rules:");
   for (const r of report.verdict.rules) lines.push(`  [${r.passed ? "ok" : "FAIL"}] ${r.message}`);

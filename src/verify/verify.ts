@@ -32,6 +32,7 @@ import { analyzeEpisode, type EpisodeAnalysis, eventAgreement, mean } from "./an
 import { resolveCriteria, type VerifyCriteria } from "./criteria.ts";
 import { type EpisodeEvaluation, type Group, ProgramEvaluator } from "./evaluate.ts";
 import { buildFeedback, type FeedbackOptions } from "./feedback.ts";
+import { analyzeProgress, progressRules } from "./progress.ts";
 import {
   type CheckReport,
   type GroupCheckStats,
@@ -159,11 +160,29 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   } else if (sandbox !== null && experts.length === 0) {
     evaluationProblem = `No successful expert trajectory was available for ${options.envId}, so the program could not be judged.`;
   }
-  const rules = judge({ compileErrors, experts, random, errors, criteria, evaluationProblem });
+  const progress = analyzeProgress(program, evaluations, analyses, criteria);
+  const rules = [
+    ...judge({ compileErrors, experts, random, errors, criteria, evaluationProblem }),
+    ...(compileErrors.length === 0 ? progressRules(progress, criteria) : []),
+  ];
+  const byEpisode = new Map(evaluations.map((e) => [`${e.group}:${e.index}`, e]));
+  const progressValue = (group: Group, episode: number, subtask: number, step: number): number | null => {
+    const v = byEpisode.get(`${group}:${episode}`)?.progress?.[step * subtaskNames.length + subtask];
+    return v === undefined || Number.isNaN(v) ? null : v;
+  };
   const feedback = rules.every((r) => r.passed)
     ? { text: "No problems found.", items: [] }
     : buildFeedback(
-        { checks, experts, random, errors, compileErrors, criteria, evaluationProblem },
+        {
+          checks,
+          experts,
+          random,
+          errors,
+          compileErrors,
+          criteria,
+          evaluationProblem,
+          ...(progress.length > 0 ? { progress, progressValue } : {}),
+        },
         options.feedback,
       );
 
@@ -242,6 +261,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
       framesNotRun: a.framesNotRun,
     })),
     feedback,
+    ...(progress.length > 0 ? { progress } : {}),
     timing: {
       seconds,
       frames: framesSeen,
