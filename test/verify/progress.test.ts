@@ -141,6 +141,19 @@ describe("verifyProgram: progress terms", () => {
     );
   });
 
+  it("catches a term that keeps state between calls with the determinism probe", () => {
+    const program = parseRewardProgram({
+      ...withKeyProgress("(frame, first) => { calls += 1; return calls % 2 === 0 ? 0.5 : 0; }"),
+      helpers: `${UNLOCK_PROGRAM.helpers}\nlet calls = 0;`,
+    });
+    const v = verify(program);
+    const error = v.report.errors.find((e) => e.kind === "nondeterministic");
+    assert.equal(error?.check, "key picked up");
+    assert.equal(error?.term, "progress");
+    assert.match(error?.message ?? "", /^The progress term of sub-task "key picked up" returned/);
+    assert.ok(failed(v).includes("check-errors"));
+  });
+
   it("adds no rules, fields or feedback for a program without progress terms", () => {
     const v = verify(UNLOCK_PROGRAM);
     assert.ok(!v.report.verdict.rules.some((r) => r.rule.startsWith("progress")));
