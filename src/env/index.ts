@@ -1,6 +1,7 @@
 export * from "./core.ts";
 // Importing the families registers their ids with make().
 export * as minigrid from "./minigrid/index.ts";
+export * as panda from "./panda/index.ts";
 export * from "./registry.ts";
 export * from "./spaces.ts";
 export * from "./vector.ts";

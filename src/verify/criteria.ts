@@ -16,6 +16,13 @@ export interface VerifyCriteria {
   /** Reject a program whose checks threw, returned non-booleans, timed out or ran out of memory (default false). */
   readonly allowCheckErrors: boolean;
   /**
+   * Reject when a check fires in an expert trajectory cut just before its sub-task happens (negatives.ts;
+   * default false: always reported, not judged).
+   */
+  readonly rejectTruncatedFires: boolean;
+  /** Reject when an expert trajectory played backwards completes every sub-task and the goal (default false). */
+  readonly rejectReversedCompletion: boolean;
+  /**
    * Progress terms (progress.ts), judged only for sub-tasks that have one. On expert trajectories a term must
    * rise while its sub-task is the current one: the mean over experts of its Spearman rank correlation with
    * time is at least `minProgressCorrelation` (default 0.6).
@@ -37,6 +44,8 @@ export const DEFAULT_CRITERIA: VerifyCriteria = Object.freeze({
   nearEndFraction: 0.1,
   nearEndMinSteps: 2,
   allowCheckErrors: false,
+  rejectTruncatedFires: false,
+  rejectReversedCompletion: false,
   minProgressCorrelation: 0.6,
   minProgressAtEnd: 0.8,
   maxRandomProgress: 0.3,

@@ -13,6 +13,7 @@ import { describeRender } from "../trajectories/render-spec.ts";
 import type { EventAgreement } from "./analyze.ts";
 import type { VerifyCriteria } from "./criteria.ts";
 import type { EpisodeCheckError, Group } from "./evaluate.ts";
+import { describeNegatives, type NegativesReport } from "./negatives.ts";
 import { describeProgress, type ProgressTermReport } from "./progress.ts";
 
 export const REPORT_FORMAT = "vlmcar.verification/1";
@@ -33,6 +34,10 @@ export type Rule =
   | "check-errors"
   /** There were expert trajectories to judge by, and every frame was evaluated. */
   | "evaluation"
+  /** No check fires in an expert trajectory cut just before its sub-task (only with criteria.rejectTruncatedFires). */
+  | "truncated-negatives"
+  /** No expert trajectory played backwards completes the program (only with criteria.rejectReversedCompletion). */
+  | "reversed-negatives"
   /** Each progress term rises with time on expert trajectories (programs with progress terms only). */
   | "progress-rises"
   /** Each progress term ends near 1 where its sub-task latches on expert trajectories. */
@@ -112,6 +117,8 @@ export type FeedbackKind =
   | "fires-at-start"
   | "no-experts"
   | "aborted"
+  | "truncated-fires"
+  | "reversed-completes"
   | "progress-falls"
   | "progress-ends-low"
   | "progress-random-high";
@@ -177,6 +184,8 @@ export interface VerificationReport {
   readonly errors: readonly EpisodeCheckError[];
   readonly trajectories: readonly TrajectorySummary[];
   readonly feedback: { readonly text: string; readonly items: readonly FeedbackItem[] };
+  /** The harder negatives (negatives.ts), always computed; absent in reports written before they existed. */
+  readonly negatives?: NegativesReport;
   /** How each progress term behaved (progress.ts); present only for programs with progress terms. */
   readonly progress?: readonly ProgressTermReport[];
   /** Wall time of the whole verification (collection included); frames seen, and distinct frames evaluated. */
@@ -245,6 +254,18 @@ export function formatSummary(report: VerificationReport): string {
   }
   lines.push("", "Rules:");
   for (const r of report.verdict.rules) lines.push(`  [${r.passed ? "ok" : "FAIL"}] ${r.message}`);
+  if (report.negatives) {
+    // Reported always; they count for the verdict only when their criteria ask (then they are rules above).
+    const words = describeNegatives(report.negatives);
+    const judged = new Set(report.verdict.rules.map((r) => r.rule));
+    lines.push("", "Harder negatives:");
+    if (!judged.has("truncated-negatives"))
+      lines.push(`  [${report.negatives.truncated.passed ? "ok" : "warn"}] ${words.truncated}`);
+    else lines.push("  (truncated experts: judged above)");
+    if (!judged.has("reversed-negatives"))
+      lines.push(`  [${report.negatives.reversed.passed ? "ok" : "warn"}] ${words.reversed}`);
+    else lines.push("  (reversed experts: judged above)");
+  }
   for (const w of report.warnings) lines.push(`  warning: ${w}`);
   if (report.feedback.items.length > 0) lines.push("", "Feedback:", report.feedback.text);
   return `${lines.join("\n")}\n`;

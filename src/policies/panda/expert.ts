@@ -1,0 +1,287 @@
+/**
+ * Scripted closed-loop experts for the panda-gym tasks (ROBOTICS.md A.10), for `ee` and `joints` control.
+ *
+ * Every step the expert reads the true state (end-effector, objects, goal, finger width, joint angles), picks
+ * where the end-effector should go next and whether the fingers open or close, and turns that into an action:
+ * ee control a = clip((waypoint − ee) / 0.05); joint control solves the IK for the next end-effector position
+ * (gripper down) and returns a = clip((q_ik − q) / 0.05). It keeps no plan between steps, so an epsilon-noisy
+ * version recovers from random actions.
+ *
+ *   Reach         go to the goal.
+ *   Push          hover behind the cube (opposite the goal), descend, push it along the cube→goal line.
+ *   Slide         as Push, then launch the puck at v = sqrt(2·μg·d) for the distance d left and stop.
+ *   PickAndPlace  hover over the cube, open, descend, close, carry to the goal.
+ *   Stack         pick-and-place the blue cube on its target, then the green one on top of it.
+ *   Flip          no scripted solution (as in panda-gym); the expert holds still, so its rate is the base rate.
+ */
+import { type Env, EnvError, unwrap } from "../../env/core.ts";
+import { ArmIk } from "../../env/panda/kinematics.ts";
+import { PandaEnv, type PandaObs } from "../../env/panda/panda-env.ts";
+import type { BoxArray } from "../../env/spaces.ts";
+import type { Policy } from "../policy.ts";
+
+type Vec3 = [number, number, number];
+
+/** Slide: the puck's deceleration μ·g with panda-gym's product friction 0.04 × 0.5. */
+const SLIDE_DECELERATION = 0.02 * 9.81;
+const HOVER = 0.06;
+const CUBE_HALF = 0.02;
+
+interface Command {
+  /** Where the end-effector should go (it moves at most 5 cm a step toward it). */
+  readonly waypoint: Vec3;
+  /** Finger action: +1 open, −1 close (ignored when the gripper is blocked). */
+  readonly finger: number;
+  /** Overrides the ee displacement action directly (Slide's launch), in [−1, 1] per axis. */
+  readonly direct?: Vec3;
+}
+
+export class PandaExpert implements Policy<PandaObs, BoxArray> {
+  readonly name = "expert";
+  private readonly ik = new ArmIk();
+  private readonly q = new Float64Array(7);
+  private readonly qTarget = new Float64Array(7);
+
+  reset(env: Env<PandaObs, BoxArray>): void {
+    pandaOf(env);
+  }
+
+  act(_obs: PandaObs, env: Env<PandaObs, BoxArray>): BoxArray {
+    const panda = pandaOf(env);
+    const command = this.command(panda);
+    const ee = panda.eePosition();
+    // The displacement asked for this step, in units of the 5 cm action scale.
+    const move: Vec3 =
+      command.direct ?? ([0, 1, 2].map((k) => clip((command.waypoint[k] - ee[k]) / 0.05)) as Vec3);
+    const size = panda.actionSpace.shape[0];
+    const action = new Float32Array(size);
+    if (panda.controlType === "ee") {
+      action.set(move);
+    } else {
+      panda.armJoints(this.q);
+      const target = [ee[0] + 0.05 * move[0], ee[1] + 0.05 * move[1], Math.max(0, ee[2] + 0.05 * move[2])];
+      // A few damped steps from the current angles: the nearest solution, never a jump to another branch.
+      this.ik.solve(this.q, target, this.qTarget, { iterations: 3, damping: 0.05 });
+      // Scale the whole joint step (not each joint) into [−1, 1], so the end-effector keeps its direction.
+      let largest = 0;
+      for (let i = 0; i < 7; i++) largest = Math.max(largest, Math.abs(this.qTarget[i] - this.q[i]) / 0.05);
+      const scale = largest > 1 ? 1 / largest : 1;
+      for (let i = 0; i < 7; i++) action[i] = ((this.qTarget[i] - this.q[i]) / 0.05) * scale;
+    }
+    if (!panda.task.blockGripper) action[size - 1] = command.finger;
+    return action;
+  }
+
+  private command(env: PandaEnv): Command {
+    const goal = env.desiredGoal;
+    switch (env.task.name) {
+      case "Reach":
+        return { waypoint: [goal[0], goal[1], goal[2]], finger: 0 };
+      case "Push":
+        return push(env, [goal[0], goal[1], goal[2]]);
+      case "Slide":
+        return slide(env, [goal[0], goal[1], goal[2]]);
+      case "PickAndPlace":
+        return pickAndPlace(env, 0, [goal[0], goal[1], goal[2]]);
+      case "Stack":
+        return stack(env, goal);
+      default:
+        return { waypoint: env.eePosition(), finger: 0 };
+    }
+  }
+}
+
+/** The Panda env inside any wrappers, or an error saying which envs the expert plays. */
+function pandaOf(env: Env<unknown, unknown>): PandaEnv {
+  const inner = unwrap(env as Env<unknown, unknown>);
+  if (!(inner instanceof PandaEnv)) {
+    throw new EnvError(`the Panda expert plays Panda*-v3 envs only, not ${inner.id}`);
+  }
+  return inner;
+}
+
+function clip(x: number): number {
+  return Math.max(-1, Math.min(1, x));
+}
+
+/** The unit vector from a to b in the horizontal plane (x axis when they coincide) and their distance. */
+function direction(a: readonly number[], b: readonly number[]): { u: [number, number]; d: number } {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const d = Math.hypot(dx, dy);
+  return d < 1e-9 ? { u: [1, 0], d } : { u: [dx / d, dy / d], d };
+}
+
+/** Fingertips behind an object, pushing: how far behind its centre and at what height. */
+const STANDOFF = CUBE_HALF + 0.013;
+const PUSH_HEIGHT = 0.025;
+const TRAVEL = 0.1;
+
+/**
+ * Gets the closed fingertips behind the object (opposite `to`) at pushing height: rise, travel above the
+ * objects, descend slowly behind it (the arm drifts when it moves fast), so the gripper never sweeps the object
+ * sideways. Null once in place.
+ */
+function approachBehind(
+  env: PandaEnv,
+  object: Vec3,
+  to: Vec3,
+  height: number,
+  standoff: number,
+): Command | null {
+  const ee = env.eePosition();
+  const { u } = direction(object, to);
+  // Descend farther back than the pushing standoff: a cube turned by the last push reaches out with a corner.
+  const back = standoff + 0.025;
+  const behind: Vec3 = [object[0] - back * u[0], object[1] - back * u[1], height];
+  const rx = ee[0] - object[0];
+  const ry = ee[1] - object[1];
+  const along = rx * u[0] + ry * u[1];
+  const lateral = -rx * u[1] + ry * u[0];
+  const low = ee[2] < height + 0.012;
+  const behindFace = along < -CUBE_HALF - 0.004 && along > -back - 0.04 && Math.abs(lateral) < 0.03;
+  if (low && along < -CUBE_HALF + 0.002 && along > -back - 0.03 && Math.abs(lateral) < 0.012) return null;
+  const fromBehind = Math.hypot(ee[0] - behind[0], ee[1] - behind[1]);
+  if (low) {
+    // Down but off the line: slide over when safely behind the object, else rise.
+    if (behindFace) return { waypoint: behind, finger: -1 };
+    return { waypoint: [ee[0], ee[1], TRAVEL], finger: -1 };
+  }
+  if (fromBehind > 0.02) {
+    if (ee[2] < TRAVEL - 0.03 && !behindFace) return { waypoint: [ee[0], ee[1], TRAVEL], finger: -1 };
+    return { waypoint: [behind[0], behind[1], Math.max(TRAVEL, height)], finger: -1 };
+  }
+  // Over the spot: descend at most 2 cm a step, correcting sideways drift on the way.
+  const direct: Vec3 = [
+    clip((behind[0] - ee[0]) / 0.05),
+    clip((behind[1] - ee[1]) / 0.05),
+    Math.max(-0.4, clip((height - ee[2]) / 0.05)),
+  ];
+  return { waypoint: behind, finger: -1, direct };
+}
+
+function push(env: PandaEnv, goal: Vec3): Command {
+  const object = env.objectPosition(0);
+  const approach = approachBehind(env, object, goal, PUSH_HEIGHT, STANDOFF);
+  if (approach) return approach;
+  const { u, d } = direction(object, goal);
+  // Aim just past the object's centre along the object→goal line, re-aimed every step, so the push steers the
+  // object onto the line; slow near the goal so the object does not slide past it.
+  const reach = Math.min(0.03, d) - STANDOFF;
+  const waypoint: Vec3 = [object[0] + reach * u[0], object[1] + reach * u[1], PUSH_HEIGHT];
+  const ee = env.eePosition();
+  const limit = d > 0.08 ? 0.6 : 0.35;
+  const direct = [0, 1, 2].map((k) =>
+    Math.max(-limit, Math.min(limit, (waypoint[k] - ee[k]) / 0.05)),
+  ) as Vec3;
+  return { waypoint, finger: -1, direct };
+}
+
+function slide(env: PandaEnv, goal: Vec3): Command {
+  const puck = env.objectPosition(0);
+  const velocity = env.objectVelocity(0);
+  const speed = Math.hypot(velocity[0], velocity[1]);
+  const ee = env.eePosition();
+  const { u, d } = direction(puck, goal);
+  // Once the puck is sliding, stay clear until it stops.
+  if (speed > 0.03) return { waypoint: [ee[0], ee[1], ee[2] + 0.02], finger: -1 };
+  const standoff = 0.03 + 0.013;
+  const approach = approachBehind(env, puck, goal, 0.015, standoff);
+  if (approach) return approach;
+  // In contact behind the puck: push it up to the speed that carries it the remaining distance, then stop.
+  const needed = Math.sqrt(2 * SLIDE_DECELERATION * Math.max(0, d - 0.01));
+  const step = (needed * 0.04) / 0.05;
+  return {
+    waypoint: [ee[0], ee[1], 0.015],
+    finger: -1,
+    direct: [clip(1.1 * step * u[0]), clip(1.1 * step * u[1]), clip((0.015 - ee[2]) / 0.05)],
+  };
+}
+
+/**
+ * Finger action that opens to 7 cm (a 4 cm cube, even turned 45° with its 5.7 cm diagonal, fits), not the
+ * full 8 cm, so an open finger does not land on a neighbouring cube.
+ */
+function openTo(env: PandaEnv, width = 0.07): number {
+  return clip((width - env.fingerWidth) / 0.2);
+}
+
+/** Fingers closed on the object: the object between the fingertips and the opening about its width. */
+function holding(env: PandaEnv, object: Vec3): boolean {
+  const ee = env.eePosition();
+  const near = Math.hypot(ee[0] - object[0], ee[1] - object[1]) < 0.03 && Math.abs(ee[2] - object[2]) < 0.03;
+  // Up to the diagonal: a cube turned about z is held by its edges.
+  return (
+    near && env.fingerWidth < 2 * CUBE_HALF * Math.SQRT2 + 0.003 && env.fingerWidth > 2 * CUBE_HALF - 0.015
+  );
+}
+
+function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0): Command {
+  const object = env.objectPosition(index);
+  const ee = env.eePosition();
+  if (holding(env, object)) {
+    const dxy = Math.hypot(object[0] - goal[0], object[1] - goal[1]);
+    const offset = [ee[0] - object[0], ee[1] - object[1], ee[2] - object[2]];
+    if (dxy < 0.02 && Math.abs(object[2] - goal[2]) < 0.01) return { waypoint: ee, finger: 1 };
+    let z: number;
+    if (dxy > 0.04) {
+      // Far: lift straight up to the carrying height first (Stack), then travel at it.
+      if (object[2] < carryHeight - 0.015) z = carryHeight;
+      else z = Math.max(goal[2], carryHeight);
+    } else if (dxy > 0.012) {
+      // Close: line up over the goal at the current height (no lifting back up for a small miss).
+      z = Math.max(object[2], goal[2]);
+    } else {
+      z = goal[2];
+    }
+    const lifting = dxy > 0.04 && object[2] < carryHeight - 0.015;
+    const waypoint: Vec3 = lifting
+      ? [ee[0], ee[1], z + offset[2]]
+      : [goal[0] + offset[0], goal[1] + offset[1], z + offset[2]];
+    // Carry at most 3 cm a step (1.5 cm along the grip axis, world y, where the held cube can slide between
+    // the two force-capped fingers); go down at 2 cm a step so the arm does not drift.
+    const limits = [0.6, 0.3, waypoint[2] < ee[2] ? 0.4 : 0.6];
+    const direct = [0, 1, 2].map((k) =>
+      Math.max(-limits[k], Math.min(limits[k], (waypoint[k] - ee[k]) / 0.05)),
+    ) as Vec3;
+    return { waypoint, finger: -1, direct };
+  }
+  const dxy = Math.hypot(ee[0] - object[0], ee[1] - object[1]);
+  const hover = Math.max(object[2] + HOVER, carryHeight);
+  // Descend at most 2 cm a step, correcting sideways drift on the way (the arm drifts when it moves fast).
+  const descend = (z: number): Command => ({
+    waypoint: [object[0], object[1], z],
+    finger: openTo(env),
+    direct: [
+      clip((object[0] - ee[0]) / 0.05),
+      clip((object[1] - ee[1]) / 0.05),
+      Math.max(-0.4, clip((z - ee[2]) / 0.05)),
+    ],
+  });
+  if (ee[2] > object[2] + 0.03) {
+    // High: travel over the object with the fingers opening, then go down.
+    if (dxy > 0.015) return { waypoint: [object[0], object[1], hover], finger: openTo(env) };
+    return descend(object[2]);
+  }
+  // Low: rise when off to the side, else finish the descent and close.
+  if (dxy > 0.02) return { waypoint: [ee[0], ee[1], hover], finger: openTo(env) };
+  if (ee[2] > object[2] + 0.005) return descend(object[2]);
+  return { waypoint: object, finger: -1 };
+}
+
+function stack(env: PandaEnv, goal: Float64Array): Command {
+  const goal1: Vec3 = [goal[0], goal[1], goal[2]];
+  const goal2: Vec3 = [goal[3], goal[4], goal[5]];
+  const blue = env.objectPosition(0);
+  // Stack's success is a 0.1 m distance over both cubes: the blue one need not be exact.
+  const blueDone =
+    Math.hypot(blue[0] - goal1[0], blue[1] - goal1[1]) < 0.03 && Math.abs(blue[2] - goal1[2]) < 0.01;
+  if (!blueDone) return pickAndPlace(env, 0, goal1, goal1[2] + HOVER);
+  const ee = env.eePosition();
+  const green = env.objectPosition(1);
+  // After releasing the blue cube, rise before going for the green one.
+  if (!holding(env, green) && Math.hypot(ee[0] - blue[0], ee[1] - blue[1]) < 0.03 && ee[2] < blue[2] + 0.05) {
+    return { waypoint: [ee[0], ee[1], blue[2] + HOVER + 0.02], finger: 1 };
+  }
+  return pickAndPlace(env, 1, goal2, goal2[2] + HOVER);
+}

@@ -1,0 +1,2 @@
+/** Scripted closed-loop experts for the panda-gym tasks (ee and joint control). */
+export { PandaExpert } from "./expert.ts";
