@@ -26,7 +26,7 @@
   const MAX_TEXT = 600;
 
   // Bound now, before any generated code runs (the globals are locked below anyway).
-  const { defineProperty, freeze, getOwnPropertyDescriptor, getPrototypeOf, preventExtensions } = Object;
+  const { defineProperty, freeze, getOwnPropertyDescriptor, getPrototypeOf } = Object;
   const { ownKeys } = Reflect;
   const U8 = Uint8Array;
   const isView = ArrayBuffer.isView;
@@ -242,9 +242,9 @@
   }
 
   function frameAt(slot) {
-    const data = new U8(sab, slot * frameBytes, frameBytes);
-    preventExtensions(data); // no own `length` or other properties that would change what later checks read
-    return freeze({ width, height, data });
+    // The view itself stays writable and extensible (making it non-extensible costs 2 us a call); what a
+    // check does to it changes only its own program's inputs, which the determinism probe looks for.
+    return freeze({ width, height, data: new U8(sab, slot * frameBytes, frameBytes) });
   }
 
   // What the host reads: fresh objects, never seen by generated code.
