@@ -3,7 +3,8 @@
  *
  * A program is a list of ordered sub-task checks and one goal check, each a JavaScript function
  * `(frame, first) => boolean` over RGB pixels, plus shared helper code and where it came from. The program
- * holds no state: the framework's tracker (tracker.ts) decides when a sub-task counts as done.
+ * holds no state: the framework's tracker (tracker.ts) decides when a sub-task counts as done. A sub-task may
+ * also carry a progress term `(frame, first) => number` in [0, 1], paid as potential-based shaping.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";

@@ -14,6 +14,10 @@
  * timeout error carrying both numbers) or the machine was busy (the call runs again with a longer watchdog).
  * The first call of a fresh isolate gets a warm-up allowance on top, for compiling the prelude's hot loops.
  *
+ * A sub-task's optional progress term (`(frame, first) => number` in [0, 1]) is compiled and run like a check,
+ * under the same walls and within the same per-frame budget; its values come back beside the checks'
+ * (CheckResults.progress), and anything but a number in [0, 1] is a `bad-progress` error naming the term.
+ *
  * Failures never escape as crashes. A check that throws or returns a non-boolean is recorded and the batch
  * goes on; a timeout or out-of-memory kills the isolate, the results computed so far are read back (after a
  * timeout) with the failing frame and check, and the next call starts a fresh isolate. What V8 cannot survive
@@ -331,7 +335,8 @@ export class ProgramSandbox implements Sandbox {
       });
       if (partial) {
         // Frames before the failing one, and checks before the failing one on it, finished; keep them.
-        const upTo = at < nChecks ? frame * nChecks + check : (frame + 1) * nChecks;
+        // A term runs after the frame's checks, except in reverse order (before them).
+        const upTo = at < nChecks ? frame * nChecks + check : (frame + (reverse ? 0 : 1)) * nChecks;
         values.set(partial.values.subarray(0, upTo), completed * nChecks);
         if (progress && partial.progress)
           progress.set(partial.progress.subarray(0, frame * nSubtasks), completed * nSubtasks);
