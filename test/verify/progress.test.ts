@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import "../../src/env/minigrid/index.ts";
 import { parseRewardProgram, type RewardProgram } from "../../src/program/program.ts";
+import { TOWARD_THE_KEY, UNLOCK_WITH_PROGRESS } from "../../src/program/reference/progress.ts";
 import { UNLOCK_PROGRAM } from "../../src/program/reference/unlock.ts";
 import { collectTrajectories, policyFor, type TrajectorySet } from "../../src/trajectories/index.ts";
 import { formatSummary, verifyProgram } from "../../src/verify/index.ts";
@@ -14,23 +15,7 @@ import { rankCorrelationWithTime } from "../../src/verify/progress.ts";
 
 const ENV = "MiniGrid-Unlock-v0";
 
-// How close the agent is to the key, in cells, relative to where it started: 0 at the start, 1 once the key
-// is gone from its cell (picked up). The agent is the red (or highlighted red) cell that is not the key's or
-// the door's.
-const TOWARD_KEY = `(frame, first) => {
-  const door = theDoor(first);
-  const key = door && theKey(first, door);
-  if (key === null) return 0;
-  if (!keyAt(frame, key.cx, key.cy, door.color)) return 1;
-  const agent = (f) => [...findCells(f, [255, 0, 0], 3), ...findCells(f, lighten([255, 0, 0]), 3)]
-    .filter((c) => !(c.cx === key.cx && c.cy === key.cy) && !(c.cx === door.cx && c.cy === door.cy))[0];
-  const a0 = agent(first);
-  const a = agent(frame);
-  if (a0 === undefined || a === undefined) return 0;
-  const d = (c) => Math.abs(c.cx - key.cx) + Math.abs(c.cy - key.cy);
-  if (d(a0) <= 1) return 0;
-  return Math.min(1, Math.max(0, 1 - (d(a) - 1) / (d(a0) - 1)));
-}`;
+const TOWARD_KEY = TOWARD_THE_KEY;
 
 function withKeyProgress(code: string): RewardProgram {
   return parseRewardProgram({
@@ -76,7 +61,7 @@ describe("rankCorrelationWithTime", () => {
 
 describe("verifyProgram: progress terms", () => {
   it("accepts a term that rises toward the sub-task on experts and stays low on random play", () => {
-    const v = verify(withKeyProgress(TOWARD_KEY));
+    const v = verify(UNLOCK_WITH_PROGRESS);
     const { report } = v;
     assert.equal(report.verdict.accepted, true, formatSummary(report));
     const rules = report.verdict.rules.map((r) => r.rule);
