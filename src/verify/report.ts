@@ -295,6 +295,17 @@ export function verdictJson(
       recall: c.groundTruth?.recall ?? null,
       event: c.groundTruth?.event ?? null,
     })),
+    ...(report.progress
+      ? {
+          progress: report.progress.map((p) => ({
+            subtask: p.subtask,
+            expertCorrelation: p.expert.meanCorrelation,
+            expertAtEnd: p.expert.meanAtEnd,
+            randomMean: p.random.meanValue,
+            failed: p.failed,
+          })),
+        }
+      : {}),
     seconds: report.timing.seconds,
     ...paths,
   };

@@ -10,7 +10,7 @@ import { parseRewardProgram, type RewardProgram } from "../../src/program/progra
 import { TOWARD_THE_KEY, UNLOCK_WITH_PROGRESS } from "../../src/program/reference/progress.ts";
 import { UNLOCK_PROGRAM } from "../../src/program/reference/unlock.ts";
 import { collectTrajectories, policyFor, type TrajectorySet } from "../../src/trajectories/index.ts";
-import { formatSummary, verifyProgram } from "../../src/verify/index.ts";
+import { formatSummary, verdictJson, verifyProgram } from "../../src/verify/index.ts";
 import { rankCorrelationWithTime } from "../../src/verify/progress.ts";
 
 const ENV = "MiniGrid-Unlock-v0";
@@ -75,6 +75,16 @@ describe("verifyProgram: progress terms", () => {
     assert.equal(term?.random.trajectories, 4);
     assert.deepEqual(term?.failed, []);
     assert.match(formatSummary(report), /Progress terms:\n {2}1\. key picked up: expert rank correlation/);
+    const json = verdictJson(report);
+    assert.deepEqual(json.progress, [
+      {
+        subtask: "key picked up",
+        expertCorrelation: term?.expert.meanCorrelation,
+        expertAtEnd: 1,
+        randomMean: term?.random.meanValue,
+        failed: [],
+      },
+    ]);
   });
 
   it("rejects a term that falls on experts, with feedback naming the sub-task and showing the frames", () => {
