@@ -88,18 +88,29 @@ function chainVlm(pickUpKey: (question: string) => string) {
   return Object.assign(vlm, { asked });
 }
 
+/** One round of generation into a fresh folder; returns the folder. */
+async function generateOnce(
+  t: { after(fn: () => void): void },
+  vlm: ReturnType<typeof chainVlm>,
+  revision?: 2,
+): Promise<string> {
+  const out = join(F.tempDir(t), "gen");
+  await generateProgram({
+    ...F.SMALL,
+    vlm,
+    vlmSpec: `fixture:${F.FIXTURE_MODEL}`,
+    outDir: out,
+    provenanceSource: "fixture",
+    maxRounds: 1,
+    ...(revision ? { revision } : {}),
+  });
+  return out;
+}
+
 describe("generation revision 3: progress terms", () => {
   it("asks each sub-task (not the goal) for a progress term and keeps the one the reply gives", async (t) => {
     const vlm = chainVlm(() => WITH_PROGRESS(TOWARD_KEY));
-    const out = join(F.tempDir(t), "gen");
-    await generateProgram({
-      ...F.SMALL,
-      vlm,
-      vlmSpec: `fixture:${F.FIXTURE_MODEL}`,
-      outDir: out,
-      provenanceSource: "fixture",
-      maxRounds: 1,
-    });
+    const out = await generateOnce(t, vlm);
     const asked = vlm.asked;
     const askedForTerm = asked.map((q) => /also write its progress term/.test(q));
     assert.deepEqual(
@@ -121,15 +132,7 @@ describe("generation revision 3: progress terms", () => {
         ? WITH_PROGRESS(TOWARD_KEY)
         : WITH_PROGRESS("  return 0 / 0;"),
     );
-    const out = join(F.tempDir(t), "gen");
-    await generateProgram({
-      ...F.SMALL,
-      vlm,
-      vlmSpec: `fixture:${F.FIXTURE_MODEL}`,
-      outDir: out,
-      provenanceSource: "fixture",
-      maxRounds: 1,
-    });
+    const out = await generateOnce(t, vlm);
     const repair = vlm.asked.find((q) => /That reply cannot be used yet/.test(q));
     assert.match(
       repair ?? "",
@@ -141,16 +144,7 @@ describe("generation revision 3: progress terms", () => {
 
   it("revision 2 asks as before, without a progress term", async (t) => {
     const vlm = chainVlm(() => WITH_PROGRESS(TOWARD_KEY));
-    const out = join(F.tempDir(t), "gen");
-    await generateProgram({
-      ...F.SMALL,
-      vlm,
-      vlmSpec: `fixture:${F.FIXTURE_MODEL}`,
-      outDir: out,
-      provenanceSource: "fixture",
-      maxRounds: 1,
-      revision: 2,
-    });
+    const out = await generateOnce(t, vlm, 2);
     assert.ok(vlm.asked.every((q) => !/progress term/.test(q)));
     const program = loadRewardProgram(join(out, "program_round1.json"));
     assert.equal(program.subtasks[0].progress, undefined);
