@@ -5,6 +5,7 @@
  */
 import { PRELUDE_API } from "../program/prelude/index.ts";
 import type { ChatReply, ContentPart, Message, Vlm } from "../vlm/types.ts";
+import { frameDescription } from "./families.ts";
 import {
   functionNameFor,
   type PlannedSubtask,
@@ -18,6 +19,15 @@ import { renderTemplate, renderText } from "./templates.ts";
 
 /** The most sub-tasks the VLM may list (the RewardProgram limit). */
 export { MAX_SUBTASKS } from "../program/program.ts";
+
+/**
+ * How a generation asks and assembles. 1: two images and the seed's mission (the zoo's recordings); 2: the
+ * initial frames of several episodes, a task text true of every episode, the env family's frame description,
+ * and checks kept exactly as written. A folder keeps the revision it was started with, so it resumes and
+ * replays to the same requests.
+ */
+export type GenerationRevision = 1 | 2;
+export const CURRENT_REVISION: GenerationRevision = 2;
 
 export interface ChatSettings {
   temperature?: number;
@@ -35,6 +45,8 @@ export interface Turn {
   readonly source: ChatReply["source"];
   /** What was wrong with the reply, when it could not be used. */
   readonly problem?: string;
+  /** Which of the candidates asked for the same check this turn belongs to (best of K; absent for the first). */
+  readonly candidate?: number;
 }
 
 /** A usable check: its assembled code, and what wrote it. */
@@ -57,11 +69,19 @@ export class Conversation {
 
   constructor(
     private readonly vlm: Vlm,
-    private readonly settings: ChatSettings,
-    system: string,
+    readonly settings: ChatSettings,
+    private readonly system: string,
     private readonly turns: Turn[],
+    private readonly candidate?: number,
   ) {
     this.messages.push({ role: "system", content: [system] });
+  }
+
+  /** A new conversation with the same messages so far, which goes on apart from this one. */
+  branch(settings: ChatSettings, turns: Turn[], candidate?: number): Conversation {
+    const copy = new Conversation(this.vlm, settings, this.system, turns, candidate);
+    copy.messages.push(...this.messages.slice(1));
+    return copy;
   }
 
   /** Sends `content` as the next user turn; the reply joins the conversation. */
@@ -74,7 +94,13 @@ export class Conversation {
       ...(this.settings.seed === undefined ? {} : { seed: this.settings.seed }),
     });
     this.messages.push({ role: "assistant", content: [reply.text] });
-    this.turns.push({ stage, ...(check ? { check } : {}), callId: reply.callId, source: reply.source });
+    this.turns.push({
+      stage,
+      ...(check ? { check } : {}),
+      callId: reply.callId,
+      source: reply.source,
+      ...(this.candidate ? { candidate: this.candidate } : {}),
+    });
     return reply;
   }
 
@@ -85,10 +111,18 @@ export class Conversation {
   }
 }
 
-/** The system prompt: the program contract, the frame format and the prelude API, verbatim. */
-export function systemPrompt(scene: Scene): string {
+/**
+ * The system prompt: the program contract, the frame format and the prelude API, verbatim. Revision 2 adds
+ * what the env family's renderer draws and what varies between episodes (families.ts); revision 1 is the
+ * text recorded generations were asked with.
+ */
+export function systemPrompt(scene: Scene, revision: GenerationRevision = CURRENT_REVISION): string {
   const { width, height } = scene.initial;
-  return renderText("system", {
+  const described = revision >= 2 ? frameDescription(scene.envId, scene.render) : "";
+  const frames: Record<string, string> =
+    revision >= 2 ? { frames: described ? `How the frames are drawn:\n\n${described}` : "" } : {};
+  return renderText(revision >= 2 ? "system" : "system-v1", {
+    ...frames,
     width,
     height,
     tile_line:
@@ -110,15 +144,22 @@ export async function askForCheck(
   question: ContentPart[],
   check: string,
   scene: Scene,
-  options: { maxRepairs: number; stage: Turn["stage"] },
+  options: { maxRepairs: number; stage: Turn["stage"]; revision?: GenerationRevision },
 ): Promise<CheckDraft> {
   const fn = functionNameFor(check === "goal" ? "goal_reached" : check);
   let reply = await conversation.ask(question, options.stage, check);
   for (let repair = 0; ; repair++) {
-    const parsed = parseCheckReply(reply.text, fn, { truncated: reply.finishReason === "length" });
+    const parsed = parseCheckReply(reply.text, fn, {
+      truncated: reply.finishReason === "length",
+      legacy: (options.revision ?? CURRENT_REVISION) < 2,
+    });
     let problem: string;
     if (parsed.ok) {
-      const errors = probeCheck(check, parsed.value.code, scene);
+      const errors = probeCheck(check, parsed.value.code, {
+        initial: scene.initial,
+        goal: scene.goal,
+        others: (scene.examples ?? []).slice(1).map((e) => e.initial),
+      });
       if (errors.length === 0) {
         return {
           code: parsed.value.code,
@@ -129,7 +170,10 @@ export async function askForCheck(
           model: reply.model,
         };
       }
-      problem = shiftLines(describeProblems(errors), parsed.value.lineOffset);
+      problem = shiftLines(
+        describeProblems(errors, (scene.examples?.length ?? 1) + 1),
+        parsed.value.lineOffset,
+      );
     } else {
       problem = parsed.problem;
     }
@@ -148,11 +192,13 @@ export async function askForCheck(
 export async function askForPlan(
   conversation: Conversation,
   question: ContentPart[],
-  options: { maxRepairs: number; maxSubtasks: number; stage: Turn["stage"] },
+  options: { maxRepairs: number; maxSubtasks: number; stage: Turn["stage"]; revision?: GenerationRevision },
 ): Promise<PlannedSubtask[]> {
   let reply = await conversation.ask(question, options.stage);
   for (let repair = 0; ; repair++) {
-    const parsed = parseSubtaskList(reply.text, options.maxSubtasks);
+    const parsed = parseSubtaskList(reply.text, options.maxSubtasks, {
+      legacy: (options.revision ?? CURRENT_REVISION) < 2,
+    });
     if (parsed.ok) return parsed.value;
     conversation.flagLast(parsed.problem);
     if (repair >= options.maxRepairs) {

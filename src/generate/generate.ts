@@ -15,7 +15,7 @@
  * back to the VLM (a bounded number of repair turns).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Frame } from "../image/frame.ts";
 import { decodePng, encodePng } from "../image/png.ts";
 import {
@@ -27,11 +27,13 @@ import {
   saveRewardProgram,
 } from "../program/program.ts";
 import type { RenderSpec } from "../trajectories/render-spec.ts";
+import { combineCandidates, type StageScore } from "../verify/combine.ts";
 import { resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
 import type { FeedbackItem, Verification, VerificationReport } from "../verify/report.ts";
 import { writeVerification } from "../verify/report.ts";
 import { verifyProgram } from "../verify/verify.ts";
 import { VlmClient } from "../vlm/client.ts";
+import { VlmError } from "../vlm/errors.ts";
 import type { ContentPart, Vlm } from "../vlm/types.ts";
 import {
   askForCheck,
@@ -39,6 +41,8 @@ import {
   type ChatSettings,
   type CheckDraft,
   Conversation,
+  CURRENT_REVISION,
+  type GenerationRevision,
   systemPrompt,
   type Turn,
   UnusableReplyError,
@@ -46,7 +50,7 @@ import {
 import { functionNameFor, type PlannedSubtask, shiftLines } from "./parse.ts";
 import { flaggedChecks, nextStreaks, planRefinement, type RefinePlan } from "./refine.ts";
 import { buildScene, type Scene } from "./scene.ts";
-import { renderTemplate } from "./templates.ts";
+import { renderTemplate, renderText, type TemplateValue } from "./templates.ts";
 
 export const GENERATION_FORMAT = "vlmcar.generation/1";
 
@@ -75,6 +79,19 @@ export interface GenerateOptions {
   temperature?: number;
   maxTokens?: number;
   criteria?: Partial<VerifyCriteria>;
+  /**
+   * Candidates asked for each check (default 1). With K > 1 every check question is asked K times (sampling
+   * seeds differ), each candidate's fire pattern is scored once on the verification trajectories, and the best
+   * combination is kept (checks are independent until the tracker); the round records pass rates per stage.
+   */
+  candidates?: number;
+  /** Initial frames shown in the chain's first turn, of as many episodes (default 3; revision 2 only). */
+  initialFrames?: number;
+  /**
+   * How the generation asks (see GenerationRevision); default: the folder's own revision when resuming, the
+   * recording's when replaying a transcript whose folder names one, else the current one.
+   */
+  revision?: GenerationRevision;
   /** How provenance labels the program: "vlm", or "fixture" for replies scripted by tests. */
   provenanceSource?: "vlm" | "fixture";
   /** Progress lines for people (default: none). */
@@ -98,7 +115,18 @@ export interface RoundRecord {
   readonly failedRules: readonly string[];
   /** Set when the round produced no program (a reply stayed unusable). */
   readonly error?: string;
+  /** Best of K: how the candidates were scored, and each stage's pass rate (absent when K = 1). */
+  readonly candidates?: CandidateSelection;
   readonly turns: readonly Turn[];
+}
+
+/** The outcome of scoring a round's candidate checks (see src/verify/combine.ts). */
+export interface CandidateSelection {
+  readonly combinations: number;
+  readonly searched: "exhaustive" | "greedy";
+  /** Whether the combination kept passed every rule when scored (its full verification is the round's). */
+  readonly accepted: boolean;
+  readonly stages: readonly StageScore[];
 }
 
 export interface GenerationSummary {
@@ -106,8 +134,11 @@ export interface GenerationSummary {
   readonly env: string;
   readonly task: string;
   readonly vlm: string;
-  /** "running" while rounds are still to come (the summary is rewritten after every round). */
-  readonly verdict: "accepted" | "rejected" | "failed" | "running";
+  /**
+   * "running" while rounds are still to come (the summary is rewritten after every round); "waiting" when a
+   * `manual` reply did not come in time: no verdict yet, and rerunning the command resumes.
+   */
+  readonly verdict: "accepted" | "rejected" | "failed" | "running" | "waiting";
   /** Why the run stopped early (a VLM error, the budget, no experts). */
   readonly error?: string;
   readonly program: string | null;
@@ -154,6 +185,8 @@ interface Draft {
   goal: string;
   plan: PlannedSubtask[];
   checks: Map<string, CheckDraft>;
+  /** This round's candidates per check, when more than one was asked (best of K); the first is in `checks`. */
+  alternatives: Map<string, CheckDraft[]>;
 }
 
 export async function generateProgram(options: GenerateOptions): Promise<GenerationResult> {
@@ -167,7 +200,13 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   const seed = options.seed ?? 0;
   const criteria = resolveCriteria(options.criteria);
   const log = options.log ?? (() => {});
+  const revision = resolveRevision(options, dir);
+  const initialFrames = revision >= 2 ? positive("initialFrames", options.initialFrames ?? 3) : 1;
+  const candidates = positive("candidates", options.candidates ?? 1);
   const settings = {
+    revision,
+    ...(revision >= 2 ? { initialFrames } : {}),
+    ...(candidates > 1 ? { candidates } : {}),
     maxRounds,
     experts,
     random,
@@ -181,26 +220,34 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   };
 
   mkdirSync(dir, { recursive: true });
-  const scene = buildScene({ envId: options.envId, task: options.task, render: options.render, seed });
+  const scene = buildScene({
+    envId: options.envId,
+    task: options.task,
+    render: options.render,
+    seed,
+    examples: initialFrames,
+    taskText: revision >= 2 ? "family" : "mission",
+  });
   claimFolder(dir, scene, options.vlmSpec, settings);
   const previous = readJson<GenerationSummary>(join(dir, "summary.json"));
 
-  const system = systemPrompt(scene);
+  const system = systemPrompt(scene, revision);
   const chatSettings = (attempt: number): ChatSettings => ({
     temperature: settings.temperature,
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     ...(attempt > 0 ? { seed: attempt } : {}),
   });
-  const ctx = { scene, vlm: options.vlm, system, maxRepairs, chatSettings };
+  const ctx: Context = { scene, vlm: options.vlm, system, maxRepairs, chatSettings, revision, candidates };
 
   const rounds: RoundRecord[] = [];
   let draft: Draft | null = null;
   let attempt = 0;
-  let restartNote: { failures: number; problems: string } | null = null;
+  let restartNote: RestartNote | null = null;
   let last: { program: RewardProgram; verification: Verification } | null = null;
   let nextPlan: RefinePlan | null = null;
   let streaks = new Map<string, number>();
   let stopError: string | undefined;
+  let waiting = false;
 
   // The summary is rewritten after every round, so a run cut short still shows how far it got.
   const writeProgress = (): void => {
@@ -220,7 +267,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   const finish = (): GenerationResult => {
     const accepted = last?.verification.report.verdict.accepted ?? false;
     let program: RewardProgram | null = null;
-    if (last) {
+    if (last && !waiting) {
       const r = rounds.filter((x) => x.program).at(-1)?.round;
       program = withNotes(last.program, `verification: ${accepted ? "accepted" : "rejected"} in round ${r}`);
       saveRewardProgram(join(dir, "program.json"), program);
@@ -235,6 +282,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
       started,
       previous,
       settings,
+      waiting,
     });
     writeJson(join(dir, "summary.json"), summary);
     return { dir, summary, program };
@@ -263,12 +311,30 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         });
         log(`  ${error.message}`);
         writeProgress();
-        restartNote = { failures: 1, problems: `- ${error.message}` };
+        restartNote = {
+          failures: 1,
+          problems: `- ${error.message}`,
+          feedback: "- (none: no program was made)",
+        };
         draft = null;
         attempt++;
         continue;
       }
 
+      let selection: CandidateSelection | undefined;
+      if (draft.alternatives.size > 0) {
+        selection = chooseCandidates(draft, scene, options.provenanceSource ?? "vlm", dir, {
+          experts,
+          random,
+          seed,
+          criteria,
+        });
+        log(
+          `  best of ${candidates}: ${selection.combinations} combinations scored; pass rate per stage: ${selection.stages
+            .map((st) => `${st.check} ${st.passing}/${st.candidates}`)
+            .join(", ")}`,
+        );
+      }
       const program = assemble(draft, scene, options.provenanceSource ?? "vlm", dir);
       const programFile = `program_round${round}.json`;
       saveRewardProgram(join(dir, programFile), program);
@@ -280,6 +346,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         random,
         seed,
         criteria,
+        wording: revision < 2 ? 1 : 2,
       });
       const report = verification.report;
       last = { program, verification };
@@ -294,6 +361,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         verification: `verify_round${round}/report.json`,
         accepted: report.verdict.accepted,
         failedRules,
+        ...(selection ? { candidates: selection } : {}),
         turns,
       });
       log(
@@ -313,7 +381,11 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
       }
       if (nextPlan.restart) {
         const attemptStart = rounds.findLast((r) => r.action === "chain")?.round ?? 1;
-        restartNote = { failures: round - attemptStart + 1, problems: failedRuleLines(report) };
+        restartNote = {
+          failures: round - attemptStart + 1,
+          problems: failedRuleLines(report),
+          feedback: report.feedback.items.map((item) => `- ${item.message}`).join("\n") || "- (none)",
+        };
         draft = null;
         attempt++;
         streaks = new Map();
@@ -323,7 +395,12 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
     // A VLM error that retries could not fix (auth, budget, a provider down): stop, keeping all that was
     // paid for; running again into this folder resumes from the transcript.
     stopError = error instanceof Error ? error.message : String(error);
-    log(`stopped: ${stopError}`);
+    if (error instanceof VlmError && error.kind === "manual-timeout") {
+      // Nobody answered yet: that is no verdict on the program, only a pause.
+      waiting = true;
+      stopError = `waiting for a manual reply: ${stopError.replace(/ and run again.*$/, "")}, then run the same command again to resume (every answered request is kept; wait longer with VLMCAR_MANUAL_TIMEOUT_S)`;
+    }
+    log(`${waiting ? "paused" : "stopped"}: ${stopError}`);
   }
   return finish();
 }
@@ -336,39 +413,103 @@ interface Context {
   system: string;
   maxRepairs: number;
   chatSettings: (attempt: number) => ChatSettings;
+  revision: GenerationRevision;
+  /** Candidates asked per check (best of K). */
+  candidates: number;
+}
+
+/** Which revision this generation asks with (see GenerateOptions.revision). */
+function resolveRevision(options: GenerateOptions, dir: string): GenerationRevision {
+  if (options.revision !== undefined) return options.revision;
+  const recorded = (path: string): GenerationRevision | null => {
+    const task = readJson<{ settings?: { revision?: unknown } }>(path);
+    if (task === null) return null;
+    // A folder from before revisions were recorded asked as revision 1 does.
+    return task.settings?.revision === 2 ? 2 : 1;
+  };
+  const own = recorded(join(dir, "task.json"));
+  if (own !== null) return own;
+  if (options.vlmSpec.startsWith("replay:")) {
+    const replayed = recorded(join(dirname(options.vlmSpec.slice("replay:".length)), "task.json"));
+    if (replayed !== null) return replayed;
+  }
+  return CURRENT_REVISION;
+}
+
+/** The images of the chain's first turn (and of every refine turn): each example's initial frame, captioned. */
+function exampleImages(scene: Scene): ContentPart[] {
+  return scene.examples.flatMap((e, k) => [
+    `Image ${k + 1}, episode seed ${e.seed}${e.mission ? `, mission "${e.mission}"` : ""}:\n`,
+    { type: "image" as const, image: e.initial },
+  ]);
+}
+
+/** The first turn's text and images, as the generation's revision asks it. */
+function openingQuestion(ctx: Context, note: TemplateValue): ContentPart[] {
+  const { scene } = ctx;
+  if (ctx.revision < 2) {
+    return renderTemplate("1-goal-v1", {
+      task: scene.task,
+      "image:initial": [{ type: "image", image: scene.initial }],
+      "image:goal": [{ type: "image", image: scene.goal }],
+      restart_note: note,
+    });
+  }
+  return renderTemplate("1-goal", {
+    task: scene.task,
+    count: scene.examples.length,
+    goal_index: scene.examples.length + 1,
+    "image:initials": exampleImages(scene),
+    "image:goal": [{ type: "image", image: scene.goal }],
+    restart_note: note,
+  });
+}
+
+/** What the restarted chain is told about the attempt that failed: the rules and the feedback behind them. */
+interface RestartNote {
+  failures: number;
+  problems: string;
+  feedback: string;
 }
 
 async function runChain(
   ctx: Context,
   attempt: number,
-  restartNote: { failures: number; problems: string } | null,
+  restartNote: RestartNote | null,
   turns: Turn[],
 ): Promise<Draft> {
-  const { scene } = ctx;
   const conversation = new Conversation(ctx.vlm, ctx.chatSettings(attempt), ctx.system, turns);
-  const note = restartNote
-    ? renderTemplate("restart-note", {
-        attempt: attempt + 1,
-        failures: restartNote.failures,
-        problems: restartNote.problems,
-      })
-    : [];
-  const goalReply = await conversation.ask(
-    renderTemplate("1-goal", {
-      task: scene.task,
-      "image:initial": [{ type: "image", image: scene.initial }],
-      "image:goal": [{ type: "image", image: scene.goal }],
-      restart_note: note,
-    }),
-    "goal",
-  );
+  // A paragraph of its own: a blank line parts it from the question that follows.
+  let note: TemplateValue = "";
+  if (restartNote && ctx.revision < 2) {
+    // Revision 1's note, exactly as recorded runs asked it (no feedback, and glued to the next line).
+    note = renderTemplate("restart-note-v1", {
+      attempt: attempt + 1,
+      failures: restartNote.failures,
+      problems: restartNote.problems,
+    });
+  } else if (restartNote) {
+    note = `${renderText("restart-note", {
+      attempt: attempt + 1,
+      failures: restartNote.failures,
+      problems: restartNote.problems,
+      feedback: restartNote.feedback,
+    })}\n`;
+  }
+  const goalReply = await conversation.ask(openingQuestion(ctx, note), "goal");
   const goal = goalReply.text.trim();
   const plan = await askForPlan(conversation, renderTemplate("2-subtasks", { max_subtasks: MAX_SUBTASKS }), {
     maxRepairs: ctx.maxRepairs,
     maxSubtasks: MAX_SUBTASKS,
     stage: "subtasks",
+    revision: ctx.revision,
   });
   const checks = new Map<string, CheckDraft>();
+  const alternatives = new Map<string, CheckDraft[]>();
+  const keep = (name: string, candidates: CheckDraft[]): void => {
+    checks.set(name, candidates[0]);
+    if (candidates.length > 1) alternatives.set(name, candidates);
+  };
   for (const [k, subtask] of plan.entries()) {
     const question = renderTemplate("3-subtask-check", {
       index: k + 1,
@@ -377,23 +518,11 @@ async function runChain(
       description: subtask.description,
       function: functionNameFor(subtask.name),
     });
-    checks.set(
-      subtask.name,
-      await askForCheck(conversation, question, subtask.name, scene, {
-        maxRepairs: ctx.maxRepairs,
-        stage: "check",
-      }),
-    );
+    keep(subtask.name, await askCandidates(ctx, conversation, question, subtask.name, "check", turns));
   }
   const goalQuestion = renderTemplate("4-goal-check", { function: functionNameFor("goal_reached") });
-  checks.set(
-    "goal",
-    await askForCheck(conversation, goalQuestion, "goal", scene, {
-      maxRepairs: ctx.maxRepairs,
-      stage: "check",
-    }),
-  );
-  return { attempt, goal, plan, checks };
+  keep("goal", await askCandidates(ctx, conversation, goalQuestion, "goal", "check", turns));
+  return { attempt, goal, plan, checks, alternatives };
 }
 
 // ---- refinement ----
@@ -409,7 +538,15 @@ async function refineDraft(
 ): Promise<void> {
   const { scene } = ctx;
   const report = last.verification.report;
-  const context = refineContext(scene, draft, last.program, report, criteria);
+  const context = refineContext(
+    scene,
+    draft,
+    last.program,
+    report,
+    criteria,
+    flaggedChecks(report),
+    ctx.revision,
+  );
   const settings = ctx.chatSettings(draft.attempt);
   const toRewrite = new Map(plan.checks);
 
@@ -427,6 +564,7 @@ async function refineDraft(
       maxRepairs: ctx.maxRepairs,
       maxSubtasks: MAX_SUBTASKS,
       stage: "order",
+      revision: ctx.revision,
     });
     const before = draft.plan.map((s) => s.name);
     const after = revised.map((s) => s.name);
@@ -446,45 +584,85 @@ async function refineDraft(
           description: subtask.description,
           function: functionNameFor(subtask.name),
         });
-        draft.checks.set(
-          subtask.name,
-          await askForCheck(conversation, question, subtask.name, scene, {
-            maxRepairs: ctx.maxRepairs,
-            stage: "check",
-          }),
-        );
+        const candidates = await askCandidates(ctx, conversation, question, subtask.name, "check", turns);
+        draft.checks.set(subtask.name, candidates[0]);
+        if (candidates.length > 1) draft.alternatives.set(subtask.name, candidates);
         toRewrite.delete(subtask.name);
       }
-      for (const name of before) if (!after.includes(name)) draft.checks.delete(name);
+      for (const name of before) {
+        if (after.includes(name)) continue;
+        draft.checks.delete(name);
+        draft.alternatives.delete(name);
+      }
       draft.plan = revised;
     }
   }
 
+  // Every failing check is rewritten on its own, in its own conversation, all at once (the client bounds how
+  // many calls run together). Each question carries the whole program and where every check stands.
   const ordered = [...draft.plan.map((s) => s.name), "goal"].filter((c) => toRewrite.has(c));
-  for (const check of ordered) {
-    const items = toRewrite.get(check) ?? [];
-    const current = draft.checks.get(check);
-    if (!current) continue;
-    const subtask = draft.plan.find((s) => s.name === check);
-    const conversation = new Conversation(ctx.vlm, settings, ctx.system, turns);
-    const question = joinParts(
-      context,
-      renderTemplate("refine-check", {
-        label: check === "goal" ? "the goal check" : `the check of sub-task "${check}"`,
-        description: subtask ? subtask.description : draft.goal,
-        feedback: feedbackText(items, draft),
-        frames: feedbackFrames(items, last.verification),
-        function: current.functionName || functionNameFor(check === "goal" ? "goal_reached" : check),
-      }),
-    );
-    draft.checks.set(
-      check,
-      await askForCheck(conversation, question, check, scene, {
-        maxRepairs: ctx.maxRepairs,
-        stage: "refine",
-      }),
-    );
+  const rewrites = await Promise.all(
+    ordered.map(async (check) => {
+      const own: Turn[] = [];
+      const items = toRewrite.get(check) ?? [];
+      const current = draft.checks.get(check);
+      if (!current) return { check, own, candidates: [] as CheckDraft[] };
+      const subtask = draft.plan.find((s) => s.name === check);
+      const conversation = new Conversation(ctx.vlm, settings, ctx.system, own);
+      const question = joinParts(
+        context,
+        renderTemplate("refine-check", {
+          label: check === "goal" ? "the goal check" : `the check of sub-task "${check}"`,
+          description: subtask ? subtask.description : draft.goal,
+          feedback: feedbackText(items, draft),
+          frames: feedbackFrames(items, last.verification),
+          function: current.functionName || functionNameFor(check === "goal" ? "goal_reached" : check),
+        }),
+      );
+      const candidates = await askCandidates(ctx, conversation, question, check, "refine", own);
+      return { check, own, candidates };
+    }),
+  );
+  for (const { check, own, candidates } of rewrites) {
+    turns.push(...own);
+    if (candidates.length === 0) continue;
+    draft.checks.set(check, candidates[0]);
+    if (candidates.length > 1) draft.alternatives.set(check, candidates);
   }
+}
+
+/**
+ * Asks `question` for `ctx.candidates` candidate checks: the first in `conversation` (which goes on with it),
+ * the others in branches of it, each with its own sampling seed so that neither the provider nor the cache
+ * hands back the same reply. A branch whose reply stays unusable is dropped; the first candidate's failure
+ * is the chain's (UnusableReplyError).
+ */
+async function askCandidates(
+  ctx: Context,
+  conversation: Conversation,
+  question: ContentPart[],
+  check: string,
+  stage: Turn["stage"],
+  turns: Turn[],
+): Promise<CheckDraft[]> {
+  const options = { maxRepairs: ctx.maxRepairs, stage, revision: ctx.revision };
+  const branches = Array.from({ length: ctx.candidates - 1 }, (_, k) => {
+    const own: Turn[] = [];
+    const seed = (conversation.settings.seed ?? 0) + 1000 * (k + 1);
+    const branch = conversation.branch({ ...conversation.settings, seed }, own, k + 1);
+    return { own, asked: askForCheck(branch, question, check, ctx.scene, options) };
+  });
+  const first = askForCheck(conversation, question, check, ctx.scene, options);
+  const settled = await Promise.allSettled([first, ...branches.map((b) => b.asked)]);
+  for (const b of branches) turns.push(...b.own);
+  const head = settled[0];
+  if (head.status === "rejected") throw head.reason;
+  const out: CheckDraft[] = [head.value];
+  for (const r of settled.slice(1)) {
+    if (r.status === "fulfilled") out.push(r.value);
+    else if (!(r.reason instanceof UnusableReplyError)) throw r.reason;
+  }
+  return out;
 }
 
 /** The opening of every refine turn: images, goal, plan, the program as it stands, and why it was rejected. */
@@ -494,6 +672,8 @@ function refineContext(
   program: RewardProgram,
   report: VerificationReport,
   criteria: VerifyCriteria,
+  flagged: ReadonlySet<string>,
+  revision: GenerationRevision,
 ): ContentPart[] {
   const checks = [
     ...program.subtasks.map((s, k) => ({
@@ -502,9 +682,25 @@ function refineContext(
     })),
     { title: "The goal check", code: program.goal.code },
   ];
+  if (revision < 2) {
+    return renderTemplate("refine-context-v1", {
+      task: scene.task,
+      "image:initial": [{ type: "image", image: scene.initial }],
+      "image:goal": [{ type: "image", image: scene.goal }],
+      goal: draft.goal,
+      plan: draft.plan.map((s, k) => `${k + 1}. ${s.name}: ${s.description}`).join("\n"),
+      program: checks.map((c) => `${c.title}:\n\`\`\`javascript\n${c.code}\n\`\`\``).join("\n\n"),
+      experts: report.experts.count,
+      random: report.random.count,
+      random_limit: `${Math.round(criteria.maxRandomGoalRate * 100)}%`,
+      rules: failedRuleLines(report),
+    });
+  }
   return renderTemplate("refine-context", {
     task: scene.task,
-    "image:initial": [{ type: "image", image: scene.initial }],
+    count: scene.examples.length,
+    goal_index: scene.examples.length + 1,
+    "image:initials": exampleImages(scene),
     "image:goal": [{ type: "image", image: scene.goal }],
     goal: draft.goal,
     plan: draft.plan.map((s, k) => `${k + 1}. ${s.name}: ${s.description}`).join("\n"),
@@ -513,7 +709,33 @@ function refineContext(
     random: report.random.count,
     random_limit: `${Math.round(criteria.maxRandomGoalRate * 100)}%`,
     rules: failedRuleLines(report),
+    state: programState(report, flagged),
   });
+}
+
+/**
+ * Where each check stands, so the question about one check shows the whole program's state: how often it
+ * fires on expert and random trajectories (each check on its own), how often the tracker counted it, and
+ * whether verification flagged it (it is then being rewritten in this round too).
+ */
+export function programState(report: VerificationReport, flagged: ReadonlySet<string>): string {
+  const share = (x: number, n: number): string => `${Math.round(x * n)} of ${n}`;
+  return report.checks
+    .map((c) => {
+      const title = c.role === "goal" ? "The goal check" : `Sub-task ${c.position}, ${c.name}`;
+      const firstAt =
+        c.expert.meanFirstFireFraction === null
+          ? ""
+          : `, first true on average ${Math.round(c.expert.meanFirstFireFraction * 100)}% into the episode`;
+      return (
+        `- ${title}: true in ${share(c.expert.fireRate, c.expert.trajectories)} expert trajectories${firstAt}; ` +
+        `counted by the tracker in ${share(c.expert.latchRate, c.expert.trajectories)}; true in ` +
+        `${share(c.random.fireRate, c.random.trajectories)} random trajectories; ` +
+        `${c.errorFrames > 0 ? `erred on ${c.errorFrames} frames; ` : ""}` +
+        (flagged.has(c.name) ? "flagged by verification" : "no problem found")
+      );
+    })
+    .join("\n");
 }
 
 function failedRuleLines(report: VerificationReport): string {
@@ -597,6 +819,50 @@ function assemble(draft: Draft, scene: Scene, source: "vlm" | "fixture", dir: st
   });
 }
 
+/**
+ * Best of K: scores every combination of this round's candidates on the verification trajectories and puts
+ * the best one in the draft (see src/verify/combine.ts). Checks with one candidate keep it.
+ */
+function chooseCandidates(
+  draft: Draft,
+  scene: Scene,
+  source: "vlm" | "fixture",
+  dir: string,
+  v: { experts: number; random: number; seed: number; criteria: VerifyCriteria },
+): CandidateSelection {
+  const names = checkNamesOf(draft);
+  const lists = names.map((name) => {
+    const current = draft.checks.get(name);
+    if (!current) throw new Error(`internal: no check for "${name}" in the draft`);
+    return draft.alternatives.get(name) ?? [current];
+  });
+  const counts = lists.map((l) => l.length);
+  const columns = Array.from({ length: Math.max(...counts) }, (_, k) =>
+    assemble(
+      { ...draft, checks: new Map(names.map((name, c) => [name, lists[c][Math.min(k, counts[c] - 1)]])) },
+      scene,
+      source,
+      dir,
+    ),
+  );
+  const result = combineCandidates(columns, counts, {
+    envId: scene.envId,
+    render: scene.render,
+    experts: v.experts,
+    random: v.random,
+    seed: v.seed,
+    criteria: v.criteria,
+  });
+  for (const [c, name] of names.entries()) draft.checks.set(name, lists[c][result.choice[c]]);
+  draft.alternatives.clear();
+  return {
+    combinations: result.combinations,
+    searched: result.searched,
+    accepted: result.accepted,
+    stages: result.stages,
+  };
+}
+
 function withNotes(program: RewardProgram, note: string): RewardProgram {
   const notes = program.provenance.notes ? `${program.provenance.notes}; ${note}` : note;
   return { ...program, provenance: { ...program.provenance, notes } };
@@ -625,6 +891,8 @@ function verifyOrReuse(
     random: number;
     seed: number;
     criteria: VerifyCriteria;
+    /** Revision 1 generations quote feedback in its old words (see VerifyOptions.wording). */
+    wording: 1 | 2;
   },
 ): Verification {
   const stored = readJson<VerificationReport>(join(verifyDir, "report.json"));
@@ -654,6 +922,7 @@ function verifyOrReuse(
     seed: v.seed,
     criteria: v.criteria,
     progress: v.options.progress ?? false,
+    wording: v.wording,
   });
   writeVerification(verifyDir, verification);
   return verification;
@@ -688,6 +957,9 @@ function claimFolder(dir: string, scene: Scene, vlm: string, settings: Record<st
   mkdirSync(join(dir, "frames"), { recursive: true });
   writeFileSync(join(dir, "frames", "initial.png"), encodePng(scene.initial));
   writeFileSync(join(dir, "frames", "goal.png"), encodePng(scene.goal));
+  for (const example of scene.examples.slice(1)) {
+    writeFileSync(join(dir, "frames", `initial-seed${example.seed}.png`), encodePng(example.initial));
+  }
 }
 
 function summarize(s: {
@@ -701,6 +973,7 @@ function summarize(s: {
   previous: GenerationSummary | null;
   settings: Record<string, unknown>;
   running?: boolean;
+  waiting?: boolean;
 }): GenerationSummary {
   const finished = new Date();
   const wallSeconds = (finished.getTime() - s.started.getTime()) / 1000;
@@ -729,7 +1002,15 @@ function summarize(s: {
     env: s.scene.envId,
     task: s.scene.task,
     vlm: s.options.vlmSpec,
-    verdict: s.running ? "running" : s.program === null ? "failed" : s.accepted ? "accepted" : "rejected",
+    verdict: s.running
+      ? "running"
+      : s.waiting
+        ? "waiting"
+        : s.program === null
+          ? "failed"
+          : s.accepted
+            ? "accepted"
+            : "rejected",
     ...(s.error ? { error: s.error } : {}),
     program: s.program ? "program.json" : null,
     programHash: s.program ? programHash(s.program) : null,

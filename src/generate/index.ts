@@ -1,5 +1,8 @@
 /** Generation: initial + goal frame → prompt chain → reward program → verify → refine (see generate.ts). */
+export { CURRENT_REVISION, type GenerationRevision } from "./conversation.ts";
+export { frameDescription } from "./families.ts";
 export {
+  type CandidateSelection,
   GENERATION_FORMAT,
   GenerateError,
   type GenerateOptions,
@@ -19,5 +22,5 @@ export {
 } from "./parse.ts";
 export { probeCheck } from "./probe.ts";
 export { planRefinement, type RefinePlan } from "./refine.ts";
-export { buildScene, type Scene, SceneError } from "./scene.ts";
+export { buildScene, type Scene, SceneError, type SceneExample } from "./scene.ts";
 export { renderTemplate, TEMPLATE_NAMES, type TemplateName } from "./templates.ts";

@@ -184,7 +184,15 @@ const SIGNATURE =
 export function parseCheckReply(
   text: string,
   functionName: string,
-  options: { truncated?: boolean } = {},
+  options: {
+    truncated?: boolean;
+    /**
+     * Assemble as generation revision 1 did (trailing semicolons and leading blank lines of each statement
+     * dropped), so a recording made then replays to the same program hash. New generations keep the code as
+     * written: dropping a semicolon can change what the code means.
+     */
+    legacy?: boolean;
+  } = {},
 ): ParseResult<ParsedCheck> {
   const cutOff = options.truncated
     ? " The reply was cut off at the token limit: keep the explanation short and the code compact."
@@ -257,12 +265,12 @@ export function parseCheckReply(
       problem: `${shown} takes ${arity === 0 ? "no arguments" : `${arity} arguments (${(main.params ?? "").replace(/\s+/g, " ").trim()})`}. ${SIGNATURE}.`,
     };
   }
-  return { ok: true, value: assembleCheck(statements, main) };
+  return { ok: true, value: assembleCheck(statements, main, options.legacy ?? false) };
 }
 
 /**
  * One function from the statements of a reply. A lone function is kept verbatim. Otherwise the statements go,
- * unindented (so columns still match the reply), into an arrow that calls the check:
+ * exactly as written (so lines and columns still match the reply), into an arrow that calls the check:
  *
  * ```js
  * (frame, first) => {
@@ -272,18 +280,37 @@ export function parseCheckReply(
  * return pickUpKey(frame, first);
  * }
  * ```
+ *
+ * Only a bare arrow standing for the check changes: it becomes `const check = <arrow>;`. `legacy` reproduces
+ * revision 1's assembly, which trimmed each statement's trailing semicolons and leading blank lines.
  */
-export function assembleCheck(statements: readonly Statement[], main: Statement): ParsedCheck {
+export function assembleCheck(
+  statements: readonly Statement[],
+  main: Statement,
+  legacy = false,
+): ParsedCheck {
+  // A trailing semicolon is not part of a function expression, so a lone one may lose it.
   const clean = (s: string) => s.replace(/[\s;]+$/, "");
   if (statements.length === 1 && (main.bare || /^\s*function\b/.test(main.text))) {
-    return { code: clean(main.text.trim()), functionName: main.name ?? "", lineOffset: 0 };
+    const code = main.bare ? clean(main.text.trim()) : main.text.trim();
+    return { code: legacy ? clean(main.text.trim()) : code, functionName: main.name ?? "", lineOffset: 0 };
   }
-  const body = statements.map((s) => {
-    if (s !== main || !s.bare) return clean(s.text.replace(/^\s*\n/, ""));
-    return `const check = ${clean(s.text.trim())};`;
-  });
   const callee = main.bare ? "check" : (main.name ?? "check");
-  const code = `(frame, first) => {\n${body.join("\n")}\nreturn ${callee}(frame, first);\n}`;
+  if (legacy) {
+    const body = statements.map((s) =>
+      s === main && s.bare ? `const check = ${clean(s.text.trim())};` : clean(s.text.replace(/^\s*\n/, "")),
+    );
+    const code = `(frame, first) => {\n${body.join("\n")}\nreturn ${callee}(frame, first);\n}`;
+    return { code, functionName: main.name ?? "", lineOffset: 1 };
+  }
+  // Statements of separate code blocks meet here: each ends its own line, and the text between is untouched.
+  const body = statements
+    .map((s) => (s === main && s.bare ? `const check = ${clean(s.text.trim())};\n` : s.text))
+    .map((text) => (text.endsWith("\n") ? text : `${text}\n`))
+    .join("")
+    .replace(/^\s*\n/, "")
+    .replace(/\s+$/, "");
+  const code = `(frame, first) => {\n${body}\nreturn ${callee}(frame, first);\n}`;
   return { code, functionName: main.name ?? "", lineOffset: 1 };
 }
 
@@ -304,8 +331,16 @@ export interface PlannedSubtask {
 }
 
 /** Reads the sub-task list from a reply: a JSON list, or the last numbered list (1., 2., ... or 1), 2), ...). */
-export function parseSubtaskList(text: string, maxSubtasks: number): ParseResult<PlannedSubtask[]> {
-  const items = jsonItems(text) ?? numberedItems(text);
+export function parseSubtaskList(
+  text: string,
+  maxSubtasks: number,
+  options: {
+    /** Revision 1's reading, which dropped a description's closing parenthesis (kept for replays). */
+    legacy?: boolean;
+  } = {},
+): ParseResult<PlannedSubtask[]> {
+  const split = (line: string) => splitItem(line, options.legacy ?? false);
+  const items = jsonItems(text, split) ?? numberedItems(text, split);
   if (items === null || items.length === 0) {
     return {
       ok: false,
@@ -336,7 +371,7 @@ interface RawItem {
   description: string;
 }
 
-function jsonItems(text: string): RawItem[] | null {
+function jsonItems(text: string, split: (line: string) => RawItem): RawItem[] | null {
   const candidates = [
     ...codeBlocks(text)
       .filter((b) => b.lang === "json" || /^\s*[[{]/.test(b.code))
@@ -355,7 +390,7 @@ function jsonItems(text: string): RawItem[] | null {
     }
     if (!Array.isArray(value)) continue;
     const items = value.map((v): RawItem | null => {
-      if (typeof v === "string") return splitItem(v);
+      if (typeof v === "string") return split(v);
       if (v && typeof v === "object") {
         const o = v as Record<string, unknown>;
         const name = typeof o.name === "string" ? o.name : "";
@@ -370,7 +405,7 @@ function jsonItems(text: string): RawItem[] | null {
 }
 
 /** The last run of lines numbered 1, 2, 3, ... in the text (earlier runs are usually drafts or reasoning). */
-function numberedItems(text: string): RawItem[] | null {
+function numberedItems(text: string, split: (line: string) => RawItem): RawItem[] | null {
   const runs: string[][] = [];
   let current: string[] | null = null;
   for (const line of text.split(/\r?\n/)) {
@@ -383,17 +418,35 @@ function numberedItems(text: string): RawItem[] | null {
     } else if (current && n === current.length + 1) current.push(m[2]);
   }
   const last = runs.at(-1);
-  return last ? last.map(splitItem) : null;
+  return last ? last.map(split) : null;
 }
 
 /** "`pick_up_key`: the key is gone" / "**Pick up key** - ..." / "Pick up the key" → name and description. */
-function splitItem(line: string): RawItem {
+function splitItem(line: string, legacy: boolean): RawItem {
   const plain = line.trim();
   const m =
     /^[`*_"]*([A-Za-z][\w -]{0,62}?)[`*_"]*\s*(?::|\s[-–—]\s)\s*(.+)$/.exec(plain) ??
     /^[`*]+([A-Za-z][\w -]{0,62}?)[`*]+\s*(.*)$/.exec(plain);
-  if (m) return { name: m[1].trim(), description: m[2].replace(/^[(]|[)]$/g, "").trim() || m[1].trim() };
+  if (m) {
+    const description = legacy ? m[2].replace(/^[(]|[)]$/g, "") : unwrapParens(m[2]);
+    return { name: m[1].trim(), description: description.trim() || m[1].trim() };
+  }
   return { name: plain.split(/\s+/).slice(0, 5).join(" "), description: plain };
+}
+
+/**
+ * "(the door is open)" → "the door is open": parentheses around the whole description go; a closing one that
+ * belongs to text inside it ("the key is gone (carried)") stays.
+ */
+function unwrapParens(text: string): string {
+  const t = text.trim();
+  if (!t.startsWith("(") || !t.endsWith(")")) return t;
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === "(") depth++;
+    else if (t[i] === ")" && --depth === 0 && i < t.length - 1) return t;
+  }
+  return t.slice(1, -1);
 }
 
 /** "Pick up the key!" → "pick_up_the_key" (a letter first, at most 64 characters). */

@@ -20,7 +20,15 @@ const PROBE_SUBTASK = "probe";
 export function probeCheck(
   check: string,
   code: string,
-  frames: { initial: Frame; goal: Frame },
+  frames: {
+    initial: Frame;
+    goal: Frame;
+    /**
+     * Initial frames of the other episodes shown (image 2, 3, ...), each tried as its own first frame, so a
+     * check that breaks on another layout goes back at once. Their errors name the image.
+     */
+    others?: readonly Frame[];
+  },
   sandboxOptions?: SandboxOptions,
 ): CheckError[] {
   const isGoal = check === "goal";
@@ -40,23 +48,39 @@ export function probeCheck(
     throw error;
   }
   try {
-    const results = sandbox.evaluate([frames.initial, frames.goal], frames.initial);
     const index = isGoal ? 1 : 0;
-    return [...results.errors, ...(results.fatal ? [results.fatal] : [])].filter(
-      (e) => e.check === results.checkNames[index],
-    );
+    const own = (results: ReturnType<ProgramSandbox["evaluate"]>): CheckError[] =>
+      [...results.errors, ...(results.fatal ? [results.fatal] : [])].filter(
+        (e) => e.check === results.checkNames[index],
+      );
+    const errors = own(sandbox.evaluate([frames.initial, frames.goal], frames.initial));
+    if (errors.length > 0) return errors;
+    for (const [k, other] of (frames.others ?? []).entries()) {
+      const found = own(sandbox.evaluate([other], other));
+      if (found.length > 0) {
+        // "frame 0" of this call is another episode's initial frame: say which image it was.
+        return found.map((e) => ({
+          ...e,
+          message: e.message.replace(/ on frame 0\b/, ` on the initial frame of image ${k + 2}`),
+        }));
+      }
+    }
+    return [];
   } finally {
     sandbox.dispose();
   }
 }
 
-/** The sandbox's words for a list of problems, with frame indexes named as the frames the VLM saw. */
-export function describeProblems(errors: readonly CheckError[]): string {
+/**
+ * The sandbox's words for a list of problems, with frame indexes named as the images the VLM saw: the
+ * initial frame is image 1, the goal frame image `goalImage` (2 with one initial frame shown).
+ */
+export function describeProblems(errors: readonly CheckError[], goalImage = 2): string {
   return errors
     .map((e) =>
       e.message
         .replace(/ on frame 0\b/, " on the initial frame (image 1)")
-        .replace(/ on frame 1\b/, " on the goal frame (image 2)"),
+        .replace(/ on frame 1\b/, ` on the goal frame (image ${goalImage})`),
     )
     .join(" ");
 }

@@ -20,6 +20,11 @@ import type { ContentPart } from "../vlm/types.ts";
 export const TEMPLATE_NAMES = [
   "system",
   "1-goal",
+  // Revision 1's opening (one initial frame, the seed's mission as the task), kept so recordings replay.
+  "system-v1",
+  "1-goal-v1",
+  "refine-context-v1",
+  "restart-note-v1",
   "2-subtasks",
   "3-subtask-check",
   "4-goal-check",

@@ -15,6 +15,13 @@ export interface VerifyCriteria {
   readonly nearEndMinSteps: number;
   /** Reject a program whose checks threw, returned non-booleans, timed out or ran out of memory (default false). */
   readonly allowCheckErrors: boolean;
+  /**
+   * Reject when a check fires in an expert trajectory cut just before its sub-task happens (negatives.ts;
+   * default false: always reported, not judged).
+   */
+  readonly rejectTruncatedFires: boolean;
+  /** Reject when an expert trajectory played backwards completes every sub-task and the goal (default false). */
+  readonly rejectReversedCompletion: boolean;
 }
 
 export const DEFAULT_CRITERIA: VerifyCriteria = Object.freeze({
@@ -24,6 +31,8 @@ export const DEFAULT_CRITERIA: VerifyCriteria = Object.freeze({
   nearEndFraction: 0.1,
   nearEndMinSteps: 2,
   allowCheckErrors: false,
+  rejectTruncatedFires: false,
+  rejectReversedCompletion: false,
 });
 
 /** The first frame index of the end window of an episode with `steps` steps (frames 0..steps). */

@@ -11,6 +11,7 @@ import type { CheckError } from "../program/errors.ts";
 import type { EpisodeAnalysis } from "./analyze.ts";
 import type { VerifyCriteria } from "./criteria.ts";
 import type { EpisodeCheckError, Group } from "./evaluate.ts";
+import type { NegativesReport } from "./negatives.ts";
 import type { CheckReport, FeedbackFrame, FeedbackItem } from "./report.ts";
 
 export interface FeedbackOptions {
@@ -29,6 +30,13 @@ export interface FeedbackInput {
   readonly criteria: VerifyCriteria;
   /** Why evaluation stopped early or had nothing to judge, if it did. */
   readonly evaluationProblem?: string;
+  /** The harder negatives; they become feedback only when their criteria make them rules. */
+  readonly negatives?: NegativesReport;
+  /**
+   * 2 (default): every check judged on its own. 1: revision 1's expert misses (only the first check along the
+   * chain that did not count, in its words), so recorded generations replay their refine rounds.
+   */
+  readonly wording?: 1 | 2;
 }
 
 /** The problems found, most fundamental first, and the text that lists them. */
@@ -77,13 +85,21 @@ export function buildFeedback(
     });
   }
 
-  // Expert misses: per check, the experts where it is the first check that did not latch.
+  if (input.wording === 1) legacyExpertMisses(input, items, frame, ref, label, maxExamples);
+  // Expert misses, each check judged on its own: a check is flagged when it never returns true after the
+  // first frame in some expert trajectory, whatever the checks before it did (so every failing check is seen
+  // in one round, not only the first along the chain), or when it is the first check that did not count
+  // although it fired (it fired only before the check listed before it was done).
   const subtaskCount = names.length - 1;
-  for (let c = 0; c < names.length; c++) {
-    const missed = input.experts.filter((a) => firstUnlatched(a, subtaskCount) === c);
+  for (let c = 0; c < names.length && input.wording !== 1; c++) {
+    const never = input.experts.filter((a) => a.firstFire[c] === null);
+    const onlyAtStart = input.experts.filter((a) => firedOnlyAtStart(a, c));
+    const tooEarly = input.experts.filter(
+      (a) => firstUnlatched(a, subtaskCount) === c && a.firstFire[c] !== null && !firedOnlyAtStart(a, c),
+    );
+    const missed = [...never, ...onlyAtStart, ...tooEarly];
     if (missed.length === 0) continue;
-    const neverFired = missed.filter((a) => a.firstFire[c] === null);
-    const examples = (neverFired.length > 0 ? neverFired : missed).slice(0, maxExamples);
+    const examples = missed.slice(0, maxExamples);
     const frames: FeedbackFrame[] = [];
     const stories: string[] = [];
     for (const a of examples) {
@@ -92,7 +108,7 @@ export function buildFeedback(
       const how =
         fired === null
           ? "the check returned false on every frame"
-          : fired === 0 && (a.latchedAt[c] ?? null) === null && a.firedFrames[c] === 1
+          : firedOnlyAtStart(a, c)
             ? "the check was true only on the first frame, which does not count"
             : `the check first returned true at step ${fired}, but ${c > 0 ? `before ${label(c - 1)} was done` : "not in a way the tracker counted"}`;
       stories.push(
@@ -112,12 +128,19 @@ export function buildFeedback(
         );
       }
     }
+    const parts = [
+      ...(never.length > 0 ? [`it never returned true in ${never.length}`] : []),
+      ...(onlyAtStart.length > 0 ? [`it was true only on the first frame in ${onlyAtStart.length}`] : []),
+      ...(tooEarly.length > 0
+        ? [`it was true only before ${label(c - 1)} was done in ${tooEarly.length}`]
+        : []),
+    ];
     items.push({
       kind: "expert-miss",
       check: names[c],
       message:
-        `${capitalize(label(c))} was not completed in ${missed.length} of ${input.experts.length} expert trajectories ` +
-        `(never true in ${neverFired.length}). ${stories.join(" ")} The check must return true on frames like these.`,
+        `${capitalize(label(c))} did not count in ${missed.length} of ${input.experts.length} expert trajectories: ` +
+        `${joinAnd(parts)}. ${stories.join(" ")} The check must return true on frames like these.`,
       frames,
     });
   }
@@ -189,6 +212,41 @@ export function buildFeedback(
     });
   }
 
+  // Harder negatives, when they are acceptance rules.
+  const negatives = input.negatives;
+  if (negatives && input.criteria.rejectTruncatedFires) {
+    for (const t of negatives.truncated.checks) {
+      const c = names.indexOf(t.check);
+      if (t.fired === 0 || t.example === undefined || c < 0) continue;
+      const e = t.example;
+      items.push({
+        kind: "truncated-fires",
+        check: t.check,
+        message:
+          `${capitalize(label(c))} already returns true before ${c === names.length - 1 ? "the task is done" : "its sub-task happens"} ` +
+          `in ${t.fired} of ${t.trajectories} expert trajectories: in expert trajectory ${e.episode} (seed ${e.seed}) it fires ` +
+          `at step ${e.firedAt}, but ${t.event === "task done" ? "the task is done" : `"${t.event}" happens`} only at step ${e.cut}. ` +
+          "The check must see the sub-task done, not the approach to it.",
+        frames: [
+          frame("expert", { index: e.episode }, e.firedAt, `step ${e.firedAt}: the check fires`),
+          frame("expert", { index: e.episode }, e.cut, `step ${e.cut}: the sub-task happens`),
+        ],
+      });
+    }
+  }
+  if (negatives && input.criteria.rejectReversedCompletion && !negatives.reversed.passed) {
+    const r = negatives.reversed;
+    items.push({
+      kind: "reversed-completes",
+      check: "goal",
+      message:
+        `Played backwards (the last frame as the first), ${r.completed} of ${r.trajectories} expert trajectories still ` +
+        `complete every sub-task and the goal${r.example ? `, e.g. expert trajectory ${r.example.episode} (seed ${r.example.seed})` : ""}. ` +
+        "Each check must detect its sub-task done, which undoing it in reverse does not show.",
+      frames: [],
+    });
+  }
+
   // Checks that are true before anything happened (e.g. "always true").
   const rejected = items.length > 0;
   const all = [...input.experts, ...input.random];
@@ -218,6 +276,71 @@ export function buildFeedback(
           })
           .join("\n");
   return { text, items: kept };
+}
+
+/** Revision 1's expert misses, verbatim: per check, the experts where it is the first check that did not latch. */
+function legacyExpertMisses(
+  input: FeedbackInput,
+  items: FeedbackItem[],
+  frame: (group: Group, a: { index: number }, step: number, caption: string) => FeedbackFrame,
+  ref: (a: EpisodeAnalysis) => string,
+  label: (c: number) => string,
+  maxExamples: number,
+): void {
+  const names = input.checks.map((c) => c.name);
+  const subtaskCount = names.length - 1;
+  for (let c = 0; c < names.length; c++) {
+    const missed = input.experts.filter((a) => firstUnlatched(a, subtaskCount) === c);
+    if (missed.length === 0) continue;
+    const neverFired = missed.filter((a) => a.firstFire[c] === null);
+    const examples = (neverFired.length > 0 ? neverFired : missed).slice(0, maxExamples);
+    const frames: FeedbackFrame[] = [];
+    const stories: string[] = [];
+    for (const a of examples) {
+      const truth = truthOf(input.checks[c], a);
+      const fired = a.firstFire[c];
+      const how =
+        fired === null
+          ? "the check returned false on every frame"
+          : fired === 0 && (a.latchedAt[c] ?? null) === null && a.firedFrames[c] === 1
+            ? "the check was true only on the first frame, which does not count"
+            : `the check first returned true at step ${fired}, but ${c > 0 ? `before ${label(c - 1)} was done` : "not in a way the tracker counted"}`;
+      stories.push(
+        truth
+          ? `In ${ref(a)}, ${truth.text} at step ${truth.frame}, but ${how}.`
+          : `In ${ref(a)}, ${how}; the expert completed the task at step ${a.steps}.`,
+      );
+      const around = truth ? [truth.frame - 1, truth.frame, truth.frame + 1] : [a.steps - 1, a.steps];
+      for (const t of around.filter((t) => t >= 0 && t <= a.steps)) {
+        frames.push(
+          frame(
+            "expert",
+            a,
+            t,
+            truth && t === truth.frame ? `step ${t}: ${truth.text}` : `step ${t} of ${a.steps}`,
+          ),
+        );
+      }
+    }
+    items.push({
+      kind: "expert-miss",
+      check: names[c],
+      message:
+        `${capitalize(label(c))} was not completed in ${missed.length} of ${input.experts.length} expert trajectories ` +
+        `(never true in ${neverFired.length}). ${stories.join(" ")} The check must return true on frames like these.`,
+      frames,
+    });
+  }
+}
+
+/** The check returned true on the first frame and on no other, so the tracker (frames 1..T) never saw it. */
+function firedOnlyAtStart(a: EpisodeAnalysis, c: number): boolean {
+  return a.firstFire[c] === 0 && a.firedFrames[c] === 1;
+}
+
+/** "a", "a and b", "a, b and c". */
+function joinAnd(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
 }
 
 /** Index of the first check (sub-tasks, then goal) that did not latch; -1 when everything did. */

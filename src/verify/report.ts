@@ -13,6 +13,7 @@ import { describeRender } from "../trajectories/render-spec.ts";
 import type { EventAgreement } from "./analyze.ts";
 import type { VerifyCriteria } from "./criteria.ts";
 import type { EpisodeCheckError, Group } from "./evaluate.ts";
+import { describeNegatives, type NegativesReport } from "./negatives.ts";
 
 export const REPORT_FORMAT = "vlmcar.verification/1";
 
@@ -31,7 +32,11 @@ export type Rule =
   /** No check threw, returned a non-boolean, timed out or ran out of memory. */
   | "check-errors"
   /** There were expert trajectories to judge by, and every frame was evaluated. */
-  | "evaluation";
+  | "evaluation"
+  /** No check fires in an expert trajectory cut just before its sub-task (only with criteria.rejectTruncatedFires). */
+  | "truncated-negatives"
+  /** No expert trajectory played backwards completes the program (only with criteria.rejectReversedCompletion). */
+  | "reversed-negatives";
 
 export interface RuleResult {
   readonly rule: Rule;
@@ -104,7 +109,9 @@ export type FeedbackKind =
   | "random-goal"
   | "fires-at-start"
   | "no-experts"
-  | "aborted";
+  | "aborted"
+  | "truncated-fires"
+  | "reversed-completes";
 
 export interface FeedbackItem {
   readonly kind: FeedbackKind;
@@ -165,6 +172,8 @@ export interface VerificationReport {
   readonly errors: readonly EpisodeCheckError[];
   readonly trajectories: readonly TrajectorySummary[];
   readonly feedback: { readonly text: string; readonly items: readonly FeedbackItem[] };
+  /** The harder negatives (negatives.ts), always computed; absent in reports written before they existed. */
+  readonly negatives?: NegativesReport;
   /** Wall time of the whole verification (collection included); frames seen, and distinct frames evaluated. */
   readonly timing: {
     readonly seconds: number;
@@ -228,6 +237,18 @@ export function formatSummary(report: VerificationReport): string {
   }
   lines.push("", "Rules:");
   for (const r of report.verdict.rules) lines.push(`  [${r.passed ? "ok" : "FAIL"}] ${r.message}`);
+  if (report.negatives) {
+    // Reported always; they count for the verdict only when their criteria ask (then they are rules above).
+    const words = describeNegatives(report.negatives);
+    const judged = new Set(report.verdict.rules.map((r) => r.rule));
+    lines.push("", "Harder negatives:");
+    if (!judged.has("truncated-negatives"))
+      lines.push(`  [${report.negatives.truncated.passed ? "ok" : "warn"}] ${words.truncated}`);
+    else lines.push("  (truncated experts: judged above)");
+    if (!judged.has("reversed-negatives"))
+      lines.push(`  [${report.negatives.reversed.passed ? "ok" : "warn"}] ${words.reversed}`);
+    else lines.push("  (reversed experts: judged above)");
+  }
   for (const w of report.warnings) lines.push(`  warning: ${w}`);
   if (report.feedback.items.length > 0) lines.push("", "Feedback:", report.feedback.text);
   return `${lines.join("\n")}\n`;

@@ -32,9 +32,17 @@ import { resolveCriteria, type VerifyCriteria } from "./criteria.ts";
 import { type EpisodeEvaluation, type Group, ProgramEvaluator } from "./evaluate.ts";
 import { buildFeedback, type FeedbackOptions } from "./feedback.ts";
 import {
+  describeNegatives,
+  type NegativesReport,
+  negativesReport,
+  reversedExperts,
+  truncatedNegatives,
+} from "./negatives.ts";
+import {
   type CheckReport,
   type GroupCheckStats,
   REPORT_FORMAT,
+  type Rule,
   type RuleResult,
   type Verification,
   type VerificationReport,
@@ -67,6 +75,11 @@ export interface VerifyOptions {
   feedback?: FeedbackOptions;
   /** Progress bars on stderr: true, false or "auto" (when stderr is a terminal; the default). */
   progress?: boolean | "auto";
+  /**
+   * How rules and feedback are worded: 2 (default), or 1 as before issue 13, so that generations recorded
+   * then (revision 1) replay their refine rounds, which quote this text.
+   */
+  wording?: 1 | 2;
 }
 
 /** Verifies `program`; never throws for a fault of the program (compile errors are part of the report). */
@@ -94,6 +107,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   }
 
   const sets: Record<Group, TrajectorySet | null> = { expert: null, random: null };
+  let reversed: EpisodeAnalysis[] = [];
   let evaluator: ProgramEvaluator | null = null;
   if (sandbox !== null) {
     evaluator = new ProgramEvaluator(sandbox, {
@@ -117,6 +131,9 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
         policy: options.randomPolicy ?? policyFor("random", options.envId, seed),
         onlySuccesses: false,
       });
+      if (!evaluator.aborted && sets.expert !== null && !sets.expert.frameOf) {
+        reversed = reversedExperts(sets.expert, sandbox, subtaskNames, criteria);
+      }
     } finally {
       sandbox.dispose();
     }
@@ -134,6 +151,18 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
     names.length,
   );
   const errors = evaluations.flatMap((e) => e.errors);
+  const negatives =
+    sandbox === null
+      ? undefined
+      : negativesReport(
+          truncatedNegatives(
+            evaluations.filter((_, i) => isExpert[i]),
+            experts,
+            names,
+            expertAgreement,
+          ),
+          reversed,
+        );
 
   const checks: CheckReport[] = names.map((name, c) => ({
     name,
@@ -156,11 +185,21 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   } else if (sandbox !== null && experts.length === 0) {
     evaluationProblem = `No successful expert trajectory was available for ${options.envId}, so the program could not be judged.`;
   }
-  const rules = judge({ compileErrors, experts, random, errors, criteria, evaluationProblem });
+  const wording = options.wording ?? 2;
+  const rules = judge({
+    compileErrors,
+    experts,
+    random,
+    errors,
+    criteria,
+    evaluationProblem,
+    negatives,
+    wording,
+  });
   const feedback = rules.every((r) => r.passed)
     ? { text: "No problems found.", items: [] }
     : buildFeedback(
-        { checks, experts, random, errors, compileErrors, criteria, evaluationProblem },
+        { checks, experts, random, errors, compileErrors, criteria, evaluationProblem, negatives, wording },
         options.feedback,
       );
 
@@ -239,6 +278,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
       framesNotRun: a.framesNotRun,
     })),
     feedback,
+    ...(negatives ? { negatives } : {}),
     timing: {
       seconds,
       frames: framesSeen,
@@ -334,13 +374,16 @@ function partialSet(group: Group, evaluator: ProgramEvaluator, run: GroupRun): T
   };
 }
 
-function judge(input: {
+/** The acceptance rules for analysed episodes (exported for scoring combinations of candidate checks). */
+export function judge(input: {
   compileErrors: readonly CheckError[];
   experts: readonly EpisodeAnalysis[];
   random: readonly EpisodeAnalysis[];
   errors: readonly { check: string }[];
   criteria: VerifyCriteria;
   evaluationProblem?: string;
+  negatives?: NegativesReport;
+  wording?: 1 | 2;
 }): RuleResult[] {
   const { compileErrors, experts, random, criteria } = input;
   if (compileErrors.length > 0) {
@@ -355,27 +398,53 @@ function judge(input: {
   const rules: RuleResult[] = [
     { rule: "compiles", passed: true, message: "the program compiles in the sandbox" },
   ];
+  // A failed rule's message counts what failed (issue 13: "[FAIL] in 19 of 20 ..." read as 19 failures).
   const n = experts.length;
   const completed = experts.filter((a) => a.completed).length;
+  const completionPassed = n > 0 && completed / n >= criteria.minExpertCompletion;
   rules.push({
     rule: "expert-completion",
-    passed: n > 0 && completed / n >= criteria.minExpertCompletion,
-    message: `${completed} of ${n} expert trajectories (${pct(completed, n)}) complete every sub-task and the goal (need ${pct(criteria.minExpertCompletion, 1)})`,
+    passed: completionPassed,
+    message: completionPassed
+      ? `${completed} of ${n} expert trajectories (${pct(completed, n)}) complete every sub-task and the goal (need ${pct(criteria.minExpertCompletion, 1)})`
+      : `${n - completed} of ${n} expert trajectories do not complete every sub-task and the goal; ${completed} (${pct(completed, n)}) do, and ${pct(criteria.minExpertCompletion, 1)} must`,
   });
-  const ordered = experts.filter((a) => a.orderViolations.length === 0).length;
+  const disordered = experts.filter((a) => a.orderViolations.length > 0).length;
   rules.push({
     rule: "order",
-    passed: ordered === n,
-    message: `in ${ordered} of ${n} expert trajectories the checks first fire in the listed order`,
+    passed: disordered === 0,
+    message:
+      disordered === 0
+        ? `in all ${n} expert trajectories the checks first fire in the listed order`
+        : `in ${disordered} of ${n} expert trajectories a check first fires before the check listed before it`,
   });
+  if (input.wording === 1) {
+    // Revision 1's words (which stated the passing count, also for a failed rule).
+    const ordered = experts.filter((a) => a.orderViolations.length === 0).length;
+    const legacy: Partial<Record<Rule, string>> = {
+      "expert-completion": `${completed} of ${n} expert trajectories (${pct(completed, n)}) complete every sub-task and the goal (need ${pct(criteria.minExpertCompletion, 1)})`,
+      order: `in ${ordered} of ${n} expert trajectories the checks first fire in the listed order`,
+    };
+    for (const [k, r] of rules.entries()) rules[k] = { ...r, message: legacy[r.rule] ?? r.message };
+  }
   if (criteria.requireGoalNearEnd) {
-    const nearEnd = experts.filter((a) => goalNearEnd(a)).length;
+    const window = `the last max(${criteria.nearEndMinSteps}, ${pct(criteria.nearEndFraction, 1)}) of the steps`;
+    const never = experts.filter((a) => a.firstFire.at(-1) === null).length;
+    const early = experts.filter((a) => !goalNearEnd(a) && a.firstFire.at(-1) !== null).length;
+    const parts = [
+      ...(never > 0 ? [`never fires in ${never}`] : []),
+      ...(early > 0 ? [`first fires before ${window} in ${early}`] : []),
+    ];
+    const nearEnd = n - never - early;
     rules.push({
       rule: "goal-near-end",
-      passed: nearEnd === n,
+      passed: never + early === 0,
       message:
-        `in ${nearEnd} of ${n} expert trajectories the goal check first fires only in the last ` +
-        `max(${criteria.nearEndMinSteps}, ${pct(criteria.nearEndFraction, 1)}) of the steps`,
+        input.wording === 1
+          ? `in ${nearEnd} of ${n} expert trajectories the goal check first fires only in ${window}`
+          : never + early === 0
+            ? `in all ${n} expert trajectories the goal check first fires only in ${window}`
+            : `in ${never + early} of ${n} expert trajectories the goal check ${never > 0 && early > 0 ? `misses ${window}: it ${parts.join(", and ")}` : never > 0 ? "never fires" : `first fires before ${window}`}`,
     });
   }
   const reached = random.filter((a) => a.completed).length;
@@ -398,6 +467,24 @@ function judge(input: {
     passed: input.evaluationProblem === undefined,
     message: input.evaluationProblem ?? "every frame was evaluated",
   });
+  // The harder negatives judge only when asked to; the report carries them either way.
+  if (input.negatives) {
+    const words = describeNegatives(input.negatives);
+    if (criteria.rejectTruncatedFires) {
+      rules.push({
+        rule: "truncated-negatives",
+        passed: input.negatives.truncated.passed,
+        message: words.truncated,
+      });
+    }
+    if (criteria.rejectReversedCompletion) {
+      rules.push({
+        rule: "reversed-negatives",
+        passed: input.negatives.reversed.passed,
+        message: words.reversed,
+      });
+    }
+  }
   return rules;
 }
 

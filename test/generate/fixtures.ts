@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVlmClient, type VlmClient } from "../../src/vlm/client.ts";
+import type { ChatReply, ChatRequest, Vlm } from "../../src/vlm/types.ts";
 import type { Wire } from "../vlm/fixture-server.ts";
 import { envFor } from "../vlm/helpers.ts";
 
@@ -148,6 +149,163 @@ function goalReached(frame, first) {
   return true;
 }
 \`\`\``;
+
+// ---- MiniGrid-KeyCorridorS3R3-v0: colours vary between episodes ----
+// FIXTURE replies written by hand for the tests (not any model's output). The checks find the locked door by
+// its darker fill in any of the six colours, the key by that colour and its ring, the ball by its round patch,
+// and accept both shades of every colour (the agent's view is drawn lighter).
+
+export const KC_ENV = "MiniGrid-KeyCorridorS3R3-v0";
+
+export const KC_GOAL_REPLY =
+  "(fixture reply) The agent must pick up the ball that sits behind the locked door: the ball is gone from the " +
+  "frame once it is carried. Its colour, like the door's and the key's, changes from one episode to the next.";
+
+export const KC_PLAN_REPLY = `(fixture reply)
+1. pick_up_key: the key of the locked door's colour is gone from its cell (the agent carries it)
+2. open_locked_door: the locked door no longer shows its darker fill
+`;
+
+const KC_HELPERS = `const TILE = 32;
+// Every colour an object can have; the cells the agent sees are drawn lighter, so each has two shades.
+const PALETTE = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [112, 39, 195], [255, 255, 0], [100, 100, 100]];
+function lighter(c) { return c.map((v) => Math.floor(v + 0.3 * (255 - v))); }
+function darker(c) { return c.map((v) => Math.floor(v * 0.45)); }
+function countBoth(frame, cx, cy, c, tol) {
+  return cellCount(frame, cx, cy, TILE, c, tol) + cellCount(frame, cx, cy, TILE, lighter(c), tol);
+}
+// The locked door: a cell filled with the darker shade of its colour. Its colour is the key's.
+function lockedDoor(first) {
+  for (const color of PALETTE) {
+    for (const shade of [darker(color), lighter(darker(color))]) {
+      const cells = findCells(first, shade, 5, TILE, 0.4);
+      if (cells.length > 0) return { cx: cells[0].cx, cy: cells[0].cy, color };
+    }
+  }
+  return null;
+}
+// A closed door's colour reaches the cell's right edge; a key's or a ball's does not.
+function touchesEdge(frame, cx, cy, color) {
+  const p = pixel(frame, cx * TILE + TILE - 1, cy * TILE + TILE / 2);
+  return sameColor(p, color, 12) || sameColor(p, lighter(color), 12);
+}
+// A key's ring: dark in its middle, its colour just above (the agent's triangle has no hole).
+function ringHole(frame, cx, cy, color) {
+  const hole = pixel(frame, cx * TILE + 18, cy * TILE + 9);
+  const ring = pixel(frame, cx * TILE + 18, cy * TILE + 4);
+  const dark = sameColor(hole, [0, 0, 0], 12) || sameColor(hole, [76, 76, 76], 12);
+  return dark && (sameColor(ring, color, 12) || sameColor(ring, lighter(color), 12));
+}
+// The key: a smaller patch of the door's colour in another cell (a ball of that colour covers more).
+function keyCell(first) {
+  const door = lockedDoor(first);
+  if (door === null) return null;
+  const { cols, rows } = gridSize(first, TILE);
+  for (let cy = 0; cy < rows; cy++) {
+    for (let cx = 0; cx < cols; cx++) {
+      if (cx === door.cx && cy === door.cy) continue;
+      const n = countBoth(first, cx, cy, door.color, 12);
+      if (n > 80 && n < 240 && !touchesEdge(first, cx, cy, door.color) && ringHole(first, cx, cy, door.color))
+        return { cx, cy, color: door.color };
+    }
+  }
+  return null;
+}`;
+
+export const KC_KEY_REPLY = `(fixture reply) The key has the locked door's colour, whatever that is:
+
+\`\`\`javascript
+${KC_HELPERS}
+
+function pickUpKey(frame, first) {
+  const key = keyCell(first);
+  if (key === null) return false;
+  // Grid lines (grey) stay in the cell, so compare with the start rather than with zero.
+  return countBoth(frame, key.cx, key.cy, key.color, 12) < 0.5 * countBoth(first, key.cx, key.cy, key.color, 12);
+}
+\`\`\``;
+
+export const KC_DOOR_REPLY = `(fixture reply)
+\`\`\`javascript
+${KC_HELPERS}
+
+function openLockedDoor(frame, first) {
+  const door = lockedDoor(first);
+  if (door === null) return false;
+  const dark = darker(door.color);
+  const left = cellCount(frame, door.cx, door.cy, TILE, dark, 5) + cellCount(frame, door.cx, door.cy, TILE, lighter(dark), 5);
+  return left < 0.1 * TILE * TILE;
+}
+\`\`\``;
+
+export const KC_GOAL_CHECK_REPLY = `(fixture reply) The ball is the one round object; the goal is its cell emptied.
+
+\`\`\`javascript
+const TILE = 32;
+const PALETTE = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [112, 39, 195], [255, 255, 0], [100, 100, 100]];
+function lighter(c) { return c.map((v) => Math.floor(v + 0.3 * (255 - v))); }
+function countBoth(frame, cx, cy, c, tol) {
+  return cellCount(frame, cx, cy, TILE, c, tol) + cellCount(frame, cx, cy, TILE, lighter(c), tol);
+}
+// The ball: a cell whose centre and a round patch of 240-400 pixels have one colour (a key covers less, a
+// door's centre is dark, a wall covers the whole cell).
+function ballCell(first) {
+  const { cols, rows } = gridSize(first, TILE);
+  for (let cy = 0; cy < rows; cy++) {
+    for (let cx = 0; cx < cols; cx++) {
+      const centre = pixel(first, cx * TILE + TILE / 2, cy * TILE + TILE / 2);
+      for (const color of PALETTE) {
+        if (!sameColor(centre, color, 12) && !sameColor(centre, lighter(color), 12)) continue;
+        const n = countBoth(first, cx, cy, color, 12);
+        if (n >= 240 && n <= 400) return { cx, cy, color };
+      }
+    }
+  }
+  return null;
+}
+function goalReached(frame, first) {
+  const ball = ballCell(first);
+  if (ball === null) return false;
+  // Grid lines (grey) stay in the cell, so compare with the start rather than with zero.
+  return countBoth(frame, ball.cx, ball.cy, ball.color, 12) < 0.5 * countBoth(first, ball.cx, ball.cy, ball.color, 12);
+}
+\`\`\``;
+
+/** The FIXTURE replies of a KeyCorridorS3R3 chain, in the order they are asked for. */
+export const KC_CHAIN = [KC_GOAL_REPLY, KC_PLAN_REPLY, KC_KEY_REPLY, KC_DOOR_REPLY, KC_GOAL_CHECK_REPLY].map(
+  (reply) => ({ reply }),
+);
+
+/** A FIXTURE check that is never true, declared as `fn`. */
+export function neverReply(fn: string): string {
+  return `(fixture reply)\n\`\`\`javascript\nfunction ${fn}(frame, first) {\n  return false;\n}\n\`\`\``;
+}
+
+/** A FIXTURE VLM that answers by what is asked and by the sampling seed (candidates come concurrently). */
+export function keyedVlm(
+  answer: (question: string, seed: number | undefined) => string,
+): Vlm & { requests: ChatRequest[] } {
+  const requests: ChatRequest[] = [];
+  return {
+    requests,
+    async chat(request: ChatRequest): Promise<ChatReply> {
+      requests.push(request);
+      const last = request.messages.at(-1);
+      const question = (last?.content ?? []).filter((p) => typeof p === "string").join("");
+      return {
+        text: answer(question, request.seed),
+        usage: { inputTokens: 1, outputTokens: 1 },
+        model: FIXTURE_MODEL,
+        provider: "fixture",
+        source: "network",
+        finishReason: "stop",
+        latencyMs: 0,
+        costUsd: 0,
+        callId: `fixture-${requests.length}`,
+      };
+    },
+  };
+}
 
 /** A fresh folder, removed when the test ends. */
 export function tempDir(t: { after(fn: () => void): void }): string {

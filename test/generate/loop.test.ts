@@ -88,7 +88,11 @@ test("a correct program: accepted in round 1; a provider failure stops the run, 
   // The requests carried both images, and every one is in the transcript.
   const entries = readTranscript(join(out, "transcript.jsonl"));
   const firstAsk = entries[0].messages[1].content.filter((p) => p.type === "image");
-  assert.equal(firstAsk.length, 2, "the first question shows the initial and the goal frame");
+  assert.equal(
+    firstAsk.length,
+    4,
+    "the first question shows three episodes' initial frames and the goal frame",
+  );
 
   // A third run against no server at all: everything is answered from the transcript.
   await healthy.close();

@@ -9,7 +9,7 @@ import {
   shiftLines,
   topLevelStatements,
 } from "../../src/generate/parse.ts";
-import { probeCheck } from "../../src/generate/probe.ts";
+import { describeProblems, probeCheck } from "../../src/generate/probe.ts";
 import { createFrame } from "../../src/image/frame.ts";
 
 const frames = { initial: createFrame(8, 8), goal: createFrame(8, 8) };
@@ -186,4 +186,64 @@ test("sub-task lists: none, too many, reserved and duplicate names", () => {
   );
   assert.equal(functionNameFor("pick_up_key"), "pickUpKey");
   assert.equal(functionNameFor("goal_reached"), "goalReached");
+});
+
+test("issue 13 (10): the code is kept as written: semicolons, blank lines and comments stay", () => {
+  const body = [
+    "const TILE = 32;",
+    "",
+    "// the key's colour",
+    "const KEY = [255, 255, 0];",
+    "",
+    "function isDone(frame, first) {",
+    "  return countColor(frame, KEY, 10) < countColor(first, KEY, 10);",
+    "}",
+  ].join("\n");
+  const check = ok(`Here:\n\`\`\`javascript\n${body}\n\`\`\``);
+  assert.equal(check.code, `(frame, first) => {\n${body}\nreturn isDone(frame, first);\n}`);
+  assert.equal(check.lineOffset, 1);
+  // The legacy assembly (generation revision 1, kept so recorded zoo runs replay to the same hash).
+  const legacy = parseCheckReply(`\`\`\`javascript\n${body}\n\`\`\``, "isDone", { legacy: true });
+  assert.ok(legacy.ok);
+  assert.match(legacy.value.code, /const KEY = \[255, 255, 0\]\nfunction isDone/);
+});
+
+test("issue 13 (10): a statement the next line would continue keeps its semicolon (no ASI surprise)", () => {
+  // Without its semicolon, `let n = 0` would call 0 with the function on the next line, and throw.
+  const body = "let n = 0;\n(function () { n = 1; })();\nfunction isDone(frame, first) { return n === 1; }";
+  const check = ok(`\`\`\`js\n${body}\n\`\`\``);
+  assert.match(check.code, /let n = 0;/);
+  assert.deepEqual(probeCheck("task", check.code, frames), []);
+});
+
+test("issue 13 (6): a description ending in ')' keeps it; one wrapped whole in parentheses loses them", () => {
+  const parsed = parseSubtaskList(
+    "1. pick_up_key: the key is gone (carried by the agent)\n2. open_door: (the door is open)",
+    5,
+  );
+  assert.ok(parsed.ok);
+  assert.deepEqual(
+    parsed.value.map((s) => s.description),
+    ["the key is gone (carried by the agent)", "the door is open"],
+  );
+});
+
+test("the probe also tries the other episodes' initial frames, and names the image a problem was on", () => {
+  const other = createFrame(8, 8);
+  other.data[0] = 7;
+  const code =
+    "(frame, first) => { if (first.data[0] === 7) throw new Error('another layout'); return false; }";
+  assert.deepEqual(probeCheck("task", code, frames), [], "fine on the two frames of revision 1");
+  const [threw] = probeCheck("task", code, { ...frames, others: [createFrame(8, 8), other] });
+  assert.equal(threw.kind, "threw");
+  assert.match(threw.message, /on the initial frame of image 3/);
+  const [nonBoolean] = probeCheck("task", "(frame, first) => 1", frames);
+  assert.match(describeProblems([nonBoolean], 4), /initial frame \(image 1\)/);
+  const goal = createFrame(8, 8);
+  goal.data[0] = 9;
+  const goalOnly = probeCheck("goal", "(frame, first) => (frame.data[0] === 9 ? 1 : false)", {
+    ...frames,
+    goal,
+  });
+  assert.match(describeProblems(goalOnly, 4), /goal frame \(image 4\)/);
 });

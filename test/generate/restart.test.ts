@@ -70,4 +70,8 @@ test("the goal check fails twice in a row: round 3 restarts the chain and is acc
   );
   const restartAsk = vlm.requests[7].messages[1].content.filter((p) => typeof p === "string").join("");
   assert.match(restartAsk, /This is attempt 2\. An earlier attempt at this task failed in 2 round\(s\)/);
+  // Issue 13 (7): the note is a paragraph of its own, and carries the feedback that caused the restart.
+  assert.doesNotMatch(restartAsk, /\.What do you think/);
+  assert.match(restartAsk, /frames show\.\n\nWhat do you think/);
+  assert.match(restartAsk, /Make the checks stricter so that random behaviour does not satisfy them/);
 });

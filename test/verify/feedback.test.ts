@@ -109,4 +109,31 @@ describe("buildFeedback", () => {
     );
     assert.match(items[0].message, /returned false on every frame/);
   });
+
+  it("issue 13 (4): a check's misses are counted over every expert trajectory, not only those that reached it", () => {
+    const { items } = buildFeedback({
+      checks: [check("key picked up", "subtask", 1, "pickup key"), check("goal", "goal", 2, "open door")],
+      experts: [
+        expert(0, [4, null], [4], null),
+        expert(1, [null, null], [null], null),
+        expert(2, [null, null], [null], null),
+        expert(3, [null, null], [null], null),
+      ],
+      random: [],
+      errors: [],
+      compileErrors: [],
+      criteria: DEFAULT_CRITERIA,
+    });
+    const goal = items.find((i) => i.check === "goal" && i.kind === "expert-miss");
+    assert.ok(goal, "the goal check is flagged although the tracker never reached it in three trajectories");
+    assert.match(
+      goal.message,
+      /The goal check did not count in 4 of 4 expert trajectories: it never returned true in 4\./,
+    );
+    const key = items.find((i) => i.check === "key picked up");
+    assert.match(
+      key?.message ?? "",
+      /did not count in 3 of 4 expert trajectories: it never returned true in 3\./,
+    );
+  });
 });

@@ -89,13 +89,99 @@ describe("verifyProgram", () => {
     assert.ok(failed(v).includes("expert-completion"));
     const miss = v.report.feedback.items.find((i) => i.kind === "expert-miss");
     assert.equal(miss?.check, "key picked up");
-    assert.match(miss?.message ?? "", /not completed in 3 of 3 expert trajectories \(never true in 3\)/);
+    assert.match(
+      miss?.message ?? "",
+      /did not count in 3 of 3 expert trajectories: it never returned true in 3/,
+    );
     const last = experts.episodes[0].actions.length;
     assert.deepEqual(
       miss?.frames.map((f) => f.step),
       [last - 1, last],
     );
     for (const f of miss?.frames ?? []) assert.equal(v.frames.get(f.file)?.width, 352);
+  });
+
+  it("issue 13 (8): every failing check is flagged on its own, not only the first along the chain", () => {
+    const v = verify({ "key picked up": "() => false" }, "() => false");
+    const misses = v.report.feedback.items.filter((i) => i.kind === "expert-miss");
+    assert.deepEqual(
+      misses.map((i) => i.check),
+      ["key picked up", "goal"],
+    );
+    // Issue 13 (4): the count is over all expert trajectories, and says what happened.
+    assert.match(
+      misses[1].message,
+      /did not count in 3 of 3 expert trajectories: it never returned true in 3\./,
+    );
+  });
+
+  it("wording 1 (revision-1 generations replay their refine rounds): the old words and the old choice of checks", () => {
+    const v = verify({ "key picked up": "() => false" }, "() => false", { wording: 1 });
+    const misses = v.report.feedback.items.filter((i) => i.kind === "expert-miss");
+    assert.deepEqual(
+      misses.map((i) => i.check),
+      ["key picked up"],
+    );
+    assert.match(misses[0].message, /was not completed in 3 of 3 expert trajectories \(never true in 3\)/);
+    const rule = (name: string) => v.report.verdict.rules.find((r) => r.rule === name)?.message ?? "";
+    assert.match(rule("expert-completion"), /^0 of 3 expert trajectories \(0%\) complete every sub-task/);
+    assert.match(rule("goal-near-end"), /^in 0 of 3 expert trajectories the goal check first fires only in/);
+  });
+
+  it("issue 13 (5): a failed rule's message counts the failures, not the passes", () => {
+    const v = verify({ "key picked up": KEY_CHECK }, "() => false");
+    const rule = (name: string) => v.report.verdict.rules.find((r) => r.rule === name);
+    assert.equal(rule("goal-near-end")?.passed, false);
+    assert.match(
+      rule("goal-near-end")?.message ?? "",
+      /^in 3 of 3 expert trajectories the goal check never fires/,
+    );
+    assert.match(rule("expert-completion")?.message ?? "", /^3 of 3 expert trajectories do not complete/);
+    assert.match(
+      formatSummary(v.report),
+      /\[FAIL\] in 3 of 3 expert trajectories the goal check never fires/,
+    );
+    const good = verifyProgram(UNLOCK_PROGRAM, { envId: ENV, experts, random, progress: false });
+    assert.match(
+      good.report.verdict.rules.find((r) => r.rule === "goal-near-end")?.message ?? "",
+      /^in all 3 expert trajectories the goal check first fires only in the last/,
+    );
+  });
+
+  it("harder negatives: reported always, rules only when asked; truncated experts catch a check that guesses early", () => {
+    const good = verifyProgram(UNLOCK_PROGRAM, { envId: ENV, experts, random, progress: false });
+    assert.equal(good.report.negatives?.truncated.passed, true);
+    assert.equal(good.report.negatives?.truncated.checks[0].event, "pickup key");
+    assert.equal(good.report.negatives?.truncated.checks[0].trajectories, 3);
+    assert.equal(good.report.negatives?.reversed.trajectories, 3);
+    assert.equal(good.report.negatives?.reversed.completed, 0);
+    assert.match(formatSummary(good.report), /Harder negatives:\n {2}\[ok\] no check fires/);
+
+    // "Anything changed" is true from the first move on: long before the key is picked up.
+    const early = { "key picked up": "(frame, first) => diffCount(frame, first) > 0" };
+    const lax = verify(early, DOOR_CHECK);
+    assert.equal(lax.report.verdict.accepted, true, "off by default: not a rule");
+    assert.equal(lax.report.negatives?.truncated.checks[0].fired, 3);
+    assert.match(
+      formatSummary(lax.report),
+      /\[warn\] cut just before its sub-task happens, "key picked up" already fires in 3 of 3/,
+    );
+    const strict = verify(early, DOOR_CHECK, { criteria: { rejectTruncatedFires: true } });
+    assert.deepEqual(failed(strict), ["truncated-negatives"]);
+    const item = strict.report.feedback.items.find((i) => i.kind === "truncated-fires");
+    assert.equal(item?.check, "key picked up");
+    assert.match(item?.message ?? "", /fires at step \d+, but "pickup key" happens only at step \d+/);
+    assert.ok(item?.frames.every((f) => strict.frames.has(f.file)));
+  });
+
+  it("harder negatives: experts played backwards complete a program that only sees change", () => {
+    const changed = "(frame, first) => diffCount(frame, first) > 0";
+    const v = verify({ "something changed": changed }, changed, {
+      criteria: { rejectReversedCompletion: true, requireGoalNearEnd: false },
+    });
+    assert.equal(v.report.negatives?.reversed.completed, 3);
+    assert.ok(failed(v).includes("reversed-negatives"));
+    assert.ok(kinds(v).includes("reversed-completes"));
   });
 
   it("rejects sub-tasks listed in the wrong order", () => {

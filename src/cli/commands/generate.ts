@@ -15,7 +15,11 @@ interface GenerateCliOptions {
   experts: string;
   random: string;
   seed: string;
+  candidates: string;
+  initialFrames: string;
   budget?: string;
+  rejectTruncated?: boolean;
+  rejectReversed?: boolean;
   out?: string;
   json?: boolean;
 }
@@ -45,6 +49,20 @@ export function registerGenerate(program: Command): void {
       "seed of the goal frame's expert episode and of the first verification episodes",
       "0",
     )
+    .option(
+      "--candidates <k>",
+      "candidate checks asked per check; the best combination is kept (scored once per candidate)",
+      "1",
+    )
+    .option("--initial-frames <n>", "initial frames of as many episodes shown in the first question", "3")
+    .option(
+      "--reject-truncated",
+      "reject a program whose check fires in an expert trajectory cut just before its sub-task (always reported)",
+    )
+    .option(
+      "--reject-reversed",
+      "reject a program that expert trajectories played backwards complete (always reported)",
+    )
     .option("--budget <usd>", "dollars this generation may spend on VLM calls (default VLMCAR_BUDGET_USD)")
     .option(
       "--out <dir>",
@@ -57,6 +75,8 @@ export function registerGenerate(program: Command): void {
       const experts = integer("--experts", opts.experts, 1);
       const random = integer("--random", opts.random, 0);
       const seed = integer("--seed", opts.seed, 0);
+      const candidates = integer("--candidates", opts.candidates, 1);
+      const initialFrames = integer("--initial-frames", opts.initialFrames, 1);
       const budgetUsd = opts.budget === undefined ? undefined : Number(opts.budget);
       if (budgetUsd !== undefined && !(budgetUsd >= 0))
         throw new UserError(`--budget must be a non-negative number of dollars, got ${opts.budget}`);
@@ -87,6 +107,16 @@ export function registerGenerate(program: Command): void {
           experts,
           random,
           seed,
+          candidates,
+          initialFrames,
+          ...(opts.rejectTruncated || opts.rejectReversed
+            ? {
+                criteria: {
+                  ...(opts.rejectTruncated ? { rejectTruncatedFires: true } : {}),
+                  ...(opts.rejectReversed ? { rejectReversedCompletion: true } : {}),
+                },
+              }
+            : {}),
           log: (line) => out.say(line),
           progress: opts.json ? false : "auto",
         });
@@ -97,11 +127,12 @@ export function registerGenerate(program: Command): void {
       const { summary } = result;
       const money = `$${summary.costUsd.toFixed(4)}`;
       out.say(
-        `${summary.verdict}${summary.programHash ? ` program ${summary.programHash.slice(0, 12)}` : ""} after ` +
+        `${summary.verdict === "waiting" ? "no verdict yet (waiting)" : summary.verdict}${summary.programHash ? ` program ${summary.programHash.slice(0, 12)}` : ""} after ` +
           `${summary.rounds.length} round(s): ${summary.calls.total} calls (${summary.calls.paid} paid, ` +
           `${summary.calls.cached} from the transcript), ${summary.tokens.input + summary.tokens.output} tokens, ${money}`,
       );
-      if (summary.error) out.say(`stopped: ${summary.error}; run the same command again to resume`);
+      if (summary.verdict === "waiting") out.say(summary.error ?? "waiting for a manual reply");
+      else if (summary.error) out.say(`stopped: ${summary.error}; run the same command again to resume`);
       if (result.program) out.say(`wrote ${resolve(dir, "program.json")}`);
       out.result({
         dir,
