@@ -1,0 +1,53 @@
+/**
+ * CLIPort / Ravens tabletop tasks on MuJoCo: importing this module registers `Tabletop-<cliport-task>-v0`, e.g.
+ * `Tabletop-put-block-in-bowl-seen-colors-v0` (CLIPort's task name with a family prefix).
+ */
+import { register } from "../registry.ts";
+import { TabletopEnv, type TabletopOptions } from "./tabletop-env.ts";
+import { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
+import type { TabletopTask } from "./tasks/task.ts";
+
+export { type PickPlaceAction, PickPlaceSpace, poseOf } from "./action.ts";
+export { type Goal, GoalTracker, isMatch } from "./goals.ts";
+export * from "./palette.ts";
+export {
+  type ObjectState,
+  type PrimitiveReport,
+  TabletopEnv,
+  type TabletopObs,
+  type TabletopOptions,
+} from "./tabletop-env.ts";
+export { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
+export type { EpisodeLayout, PlacedObject, TabletopTask } from "./tasks/task.ts";
+export { HOME_JOINTS, ur5Forward, ur5Ik } from "./ur5.ts";
+export * from "./workspace.ts";
+
+/** The family prefix: `Tabletop-` + CLIPort's task name + `-v0`. */
+export function tabletopId(task: string): string {
+  return `Tabletop-${task}-v0`;
+}
+
+const TASKS: { task: () => TabletopTask; description: string }[] = [
+  {
+    task: () => putBlockInBowl("seen"),
+    description: "CLIPort put-block-in-bowl (seen colours): put the blocks of one colour in bowls of another",
+  },
+  {
+    task: () => putBlockInBowl("unseen"),
+    description: "CLIPort put-block-in-bowl (unseen colours in val/test mode)",
+  },
+  {
+    task: () => putBlockInBowl("full"),
+    description: "CLIPort put-block-in-bowl (all 11 colours)",
+  },
+];
+
+for (const { task, description } of TASKS) {
+  const name = task().name;
+  const id = tabletopId(name);
+  register({
+    id,
+    factory: (options) => new TabletopEnv({ ...(options as Partial<TabletopOptions>), task: task(), id }),
+    description,
+  });
+}
