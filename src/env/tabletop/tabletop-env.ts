@@ -83,6 +83,8 @@ export interface PrimitiveReport {
   /** Episode object id picked, or -1. */
   readonly picked: number;
   readonly substeps: number;
+  /** Largest distance (m) the held object moved from where the suction grabbed it, relative to the tool. */
+  readonly heldDrift: number;
 }
 
 interface Slot {
@@ -131,6 +133,9 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
   private staticDirty = true;
   private objectStart: [number, number][] = [];
   private happened = new Set<string>();
+  /** The held object's origin in the tool frame at the grab, and the largest drift from it since. */
+  private heldOffset: [number, number, number] = [0, 0, 0];
+  private heldDrift = 0;
 
   constructor(options: TabletopOptions) {
     super();
@@ -233,6 +238,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     const place = this.clipPose(action.pose1, "pose1", clipped);
     this.tool.substeps = 0;
     this.aborted = null;
+    this.heldDrift = 0;
     const report = this.pickPlace(pick, place);
     if (!this.aborted) this.settle();
 
@@ -302,6 +308,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       outcome,
       picked,
       substeps: tool.substeps,
+      heldDrift: this.heldDrift,
     });
     const abort = () => done(this.aborted ?? "step cap", tool.held);
     // 1. Hover above the pick pose, 2. descend until the tip touches something.
@@ -377,10 +384,8 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       hw * q2[3] + hz * q2[0],
     ];
     const data = sim.model.eq_data as Float64Array;
-    data.set(
-      [0, 0, 0, c * dx + s * dy, -s * dx + c * dy, dz, rel[0], rel[1], rel[2], rel[3], 1],
-      11 * slot.weld,
-    );
+    this.heldOffset = [c * dx + s * dy, -s * dx + c * dy, dz];
+    data.set([0, 0, 0, ...this.heldOffset, rel[0], rel[1], rel[2], rel[3], 1], 11 * slot.weld);
     this.setWelds(slot.weld);
     this.tool.held = id;
   }
@@ -427,6 +432,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
   /** Called by the tool after each substep: the substep cap and the physics' health. */
   private afterSubstep(): boolean {
     this.expectedTime += this.sim.timestep;
+    if (this.tool.held >= 0) this.measureDrift();
     if (this.tool.substeps % 64 === 0) {
       const problem = this.sim.health(this.expectedTime);
       if (problem) {
@@ -442,6 +448,21 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       return false;
     }
     return true;
+  }
+
+  private measureDrift(): void {
+    const sim = this.sim;
+    const [tx, ty, tz, tyaw] = this.tool.pose();
+    // Positions are read after the step's integration, before the next kinematics: use qpos of the free joint.
+    const q = this.slots[this.slotOf[this.tool.held]].qpos;
+    const dx = sim.qpos[q] - tx;
+    const dy = sim.qpos[q + 1] - ty;
+    const dz = sim.qpos[q + 2] - tz;
+    const c = Math.cos(tyaw);
+    const s = Math.sin(tyaw);
+    const o = this.heldOffset;
+    const drift = Math.hypot(c * dx + s * dy - o[0], -s * dx + c * dy - o[1], dz - o[2]);
+    if (drift > this.heldDrift) this.heldDrift = drift;
   }
 
   // ---- object slots ---------------------------------------------------------------------------------------
