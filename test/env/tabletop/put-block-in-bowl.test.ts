@@ -57,7 +57,9 @@ test("sampling follows CLIPort: 1-3 bowls, 1..n_bowls blocks, 6 distractors, two
     assert.ok(TRAIN_COLORS.includes(pick) && TRAIN_COLORS.includes(place));
     assert.ok(bowls.every((b) => b.color === place) && blocks.every((b) => b.color === pick));
     const others = COLOR_NAMES.filter((c) => c !== pick && c !== place);
-    distractors.forEach((d, k) => assert.equal(d.color, others[k % others.length]));
+    distractors.forEach((d, k) => {
+      assert.equal(d.color, others[k % others.length]);
+    });
     assert.equal(layout.maxSteps, blocks.length + 1);
     assert.equal(layout.goals[0].langGoal, `put the ${pick} blocks in a ${place} bowl`);
     // Footprints do not overlap and stay on the workspace.
@@ -90,7 +92,9 @@ test("a seed gives its objects with CLIPort's sizes and colours, the goal in inf
     // Nothing moves after the reset's settling.
     const before = e.objectStates();
     e.sim.step(48);
-    e.objectStates().forEach((s, i) => assert.ok(Math.hypot(s.x - before[i].x, s.y - before[i].y) < 1e-3));
+    e.objectStates().forEach((s, i) => {
+      assert.ok(Math.hypot(s.x - before[i].x, s.y - before[i].y) < 1e-3);
+    });
   } finally {
     e.close();
   }

@@ -8,7 +8,9 @@ test("home joints put tool_tip at Ravens' (0.487, 0.109, 0.312), pointing down w
   assert.ok(Math.hypot(f.toolTip.p[0] - 0.4869, f.toolTip.p[1] - 0.10915, f.toolTip.p[2] - 0.31186) < 1e-4);
   assert.ok(Math.hypot(f.tool0.p[0] - 0.4869, f.tool0.p[2] - 0.43186) < 1e-4);
   const identity = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-  f.toolTip.r.forEach((v, i) => assert.ok(Math.abs(v - identity[i]) < 1e-9, `R[${i}] = ${v}`));
+  f.toolTip.r.forEach((v, i) => {
+    assert.ok(Math.abs(v - identity[i]) < 1e-9, `R[${i}] = ${v}`);
+  });
 });
 
 test("IK reaches tool_tip positions and yaws across the workspace", () => {
