@@ -58,6 +58,11 @@ export interface TabletopOptions {
   maxEpisodeSteps?: number;
   /** TinyRenderer's shadows in render() (CLIPort renders with shadows); default true. */
   renderShadows?: boolean;
+  /**
+   * False: reset() and step() return an empty observation instead of rendering the front camera (for
+   * oracle rollouts and benchmarks that need no pixels; render() still works). Default true.
+   */
+  renderObservations?: boolean;
   /** Substep cap of one primitive (default 20,000, ~42 s simulated): past it the primitive stops. */
   primitiveSubstepCap?: number;
 }
@@ -111,6 +116,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
   readonly camera: PinholeCamera = frontCamera();
   readonly renderShadows: boolean;
   readonly primitiveSubstepCap: number;
+  readonly renderObservations: boolean;
   /** The MuJoCo simulation (privileged: oracles and tests read it; reward programs never do). */
   readonly sim: MujocoSim;
 
@@ -157,6 +163,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     }
     this.renderShadows = options.renderShadows ?? true;
     this.primitiveSubstepCap = options.primitiveSubstepCap ?? 20_000;
+    this.renderObservations = options.renderObservations ?? true;
     this.observationSpace = new Box(0, 255, [IMAGE_HEIGHT, IMAGE_WIDTH, 3], "uint8") as Space<TabletopObs>;
     this.metadata = { renderFps: 2, renderModes: ["rgb_array"] };
 
@@ -215,7 +222,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       return [s.x, s.y];
     });
     this.happened.clear();
-    return { obs: this.render().data, info: this.baseInfo() };
+    return { obs: this.observe(), info: this.baseInfo() };
   }
 
   /** Validates before the lifecycle check so a bad pose gets a message naming the field. */
@@ -258,8 +265,12 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     if (clipped.length) info.clipped = clipped;
     if (this.physicsProblem) info.physics_error = this.physicsProblem;
     if (events.length) info.events = events;
-    const obs = this.physicsProblem ? new Uint8Array(IMAGE_HEIGHT * IMAGE_WIDTH * 3) : this.render().data;
+    const obs = this.physicsProblem ? new Uint8Array(IMAGE_HEIGHT * IMAGE_WIDTH * 3) : this.observe();
     return { obs, reward, terminated, truncated, info };
+  }
+
+  private observe(): TabletopObs {
+    return this.renderObservations ? this.render().data : new Uint8Array(0);
   }
 
   private baseInfo(): Info {
