@@ -5,6 +5,7 @@
 import { register } from "../registry.ts";
 import { TabletopEnv, type TabletopOptions } from "./tabletop-env.ts";
 import { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
+import { stackBlockPyramid } from "./tasks/stack-block-pyramid.ts";
 import type { TabletopTask } from "./tasks/task.ts";
 
 export { type PickPlaceAction, PickPlaceSpace, poseOf } from "./action.ts";
@@ -18,6 +19,7 @@ export {
   type TabletopOptions,
 } from "./tabletop-env.ts";
 export { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
+export { stackBlockPyramid } from "./tasks/stack-block-pyramid.ts";
 export type { EpisodeLayout, PlacedObject, TabletopTask } from "./tasks/task.ts";
 export { HOME_JOINTS, ur5Forward, ur5Ik } from "./ur5.ts";
 export * from "./workspace.ts";
@@ -39,6 +41,10 @@ const TASKS: { task: () => TabletopTask; description: string }[] = [
   {
     task: () => putBlockInBowl("full"),
     description: "CLIPort put-block-in-bowl (all 11 colours)",
+  },
+  {
+    task: stackBlockPyramid,
+    description: "Ravens stack-block-pyramid: build a 3-2-1 pyramid of six coloured blocks on the stand",
   },
 ];
 

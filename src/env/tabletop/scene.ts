@@ -17,7 +17,7 @@ import { attrs, num } from "../mujoco/mjcf.ts";
 import { bowlCollisionGeoms } from "./bowl.ts";
 import { PLANE_TOP, TIMESTEP } from "./workspace.ts";
 
-export type ObjectKind = "block" | "bowl";
+export type ObjectKind = "block" | "bowl" | "stand";
 
 /** One object slot of a task's scene; an episode gives it a colour and a pose, or parks it. */
 export interface SlotSpec {
@@ -28,6 +28,14 @@ export interface SlotSpec {
   readonly size: number;
   readonly mass: number;
 }
+
+/** Ravens' pyramid stand (`stacking/stand.urdf`): three 5 × 5 × 0.5 cm tiles along its y, light to dark brown. */
+export const STAND_TILE_HALF: [number, number, number] = [0.025, 0.025, 0.0025];
+export const STAND_TILES: readonly { y: number; rgb: [number, number, number] }[] = [
+  { y: -0.05, rgb: [0.918, 0.688, 0.559] },
+  { y: 0, rgb: [0.612, 0.459, 0.373] },
+  { y: 0.05, rgb: [0.306, 0.229, 0.186] },
+];
 
 /** Where unused object slots wait: a row far off the table, 0.5 m apart. */
 export function parkedPosition(i: number): [number, number, number] {
@@ -56,6 +64,11 @@ export function tabletopMjcf(label: string, objects: readonly SlotSpec[]): strin
     if (o.kind === "block") {
       const h = o.size / 2;
       geoms = `<geom ${attrs({ name, type: "box", size: [h, h, h], rgba: [0.5, 0.5, 0.5, 1], mass: o.mass })}/>`;
+    } else if (o.kind === "stand") {
+      geoms = STAND_TILES.map(
+        (t, k) =>
+          `<geom ${attrs({ name: `${name}_tile${k}`, type: "box", size: STAND_TILE_HALF, pos: [0, t.y, STAND_TILE_HALF[2]], rgba: [...t.rgb, 1], mass: o.mass / 3 })}/>`,
+      ).join("");
     } else {
       geoms = bowlCollisionGeoms(name, o.mass);
     }

@@ -31,7 +31,14 @@ import { bowlMesh } from "./bowl.ts";
 import { type Goal, GoalTracker, type TargetPose } from "./goals.ts";
 import { type ColorName, rgba, type TaskMode, WORKSPACE_RGBA } from "./palette.ts";
 import { quatToR, yawOf } from "./pose.ts";
-import { objectName, parkedPosition, tabletopMjcf } from "./scene.ts";
+import {
+  type ObjectKind,
+  objectName,
+  parkedPosition,
+  STAND_TILE_HALF,
+  STAND_TILES,
+  tabletopMjcf,
+} from "./scene.ts";
 import type { PlacedObject, TabletopTask } from "./tasks/task.ts";
 import { SuctionTool } from "./tool.ts";
 import { HOME_JOINTS, ur5BaseGeoms, ur5Forward, ur5Ik, ur5MovingGeoms } from "./ur5.ts";
@@ -93,7 +100,7 @@ export interface PrimitiveReport {
 }
 
 interface Slot {
-  readonly kind: "block" | "bowl";
+  readonly kind: ObjectKind;
   readonly fixed: boolean;
   readonly body: number;
   readonly qpos: number;
@@ -670,6 +677,23 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     if (o.kind === "block") {
       const h = slot.size / 2;
       return [{ kind: "box", size: [h, h, h], pos, mat, rgba: color }];
+    }
+    if (o.kind === "stand") {
+      return STAND_TILES.map((t) => {
+        const r = mat;
+        const local = [0, t.y, STAND_TILE_HALF[2]];
+        return {
+          kind: "box" as const,
+          size: STAND_TILE_HALF,
+          pos: [
+            pos[0] + r[0] * local[0] + r[1] * local[1] + r[2] * local[2],
+            pos[1] + r[3] * local[0] + r[4] * local[1] + r[5] * local[2],
+            pos[2] + r[6] * local[0] + r[7] * local[1] + r[8] * local[2],
+          ],
+          mat,
+          rgba: [...t.rgb, 1],
+        };
+      });
     }
     return [{ kind: "mesh", size: [1, 1, 1], pos, mat, rgba: color, mesh: bowlMesh() }];
   }

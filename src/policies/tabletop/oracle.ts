@@ -88,7 +88,14 @@ export class TabletopOracle implements TabletopPolicy {
     const pz = s.z + 0.02;
     // Place: target ⊗ (object in the pick frame)⁻¹, roll and pitch dropped: the offset pick → object, turned by
     // the yaw change the place makes, is kept.
-    const placeYaw = goal.rotations ? target.yaw - s.yaw : 0;
+    // The smallest turn that matches: folded by the object's symmetry (0: any yaw matches, so none).
+    const symmetry = goal.symmetry[best];
+    let placeYaw = 0;
+    if (goal.rotations && symmetry > 0) {
+      placeYaw = (target.yaw - s.yaw) % symmetry;
+      if (placeYaw > symmetry / 2) placeYaw -= symmetry;
+      if (placeYaw < -symmetry / 2) placeYaw += symmetry;
+    }
     const ox = px - s.x;
     const oy = py - s.y;
     const c = Math.cos(placeYaw);
