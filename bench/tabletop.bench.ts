@@ -11,7 +11,7 @@ import type { TabletopEnv } from "../src/env/tabletop/index.ts";
 import { tabletopPolicy } from "../src/policies/tabletop/index.ts";
 
 const EPISODES = Number(process.env.BENCH_EPISODES ?? 100);
-const IDS = ["Tabletop-put-block-in-bowl-seen-colors-v0"];
+const IDS = ["Tabletop-put-block-in-bowl-seen-colors-v0", "Tabletop-stack-block-pyramid-v0"];
 
 interface Timing {
   wall: number;
