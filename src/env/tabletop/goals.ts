@@ -24,7 +24,11 @@ export interface Goal {
   readonly replace: boolean;
   /** Should the oracle turn the object to the target's yaw? */
   readonly rotations: boolean;
-  readonly metric: "pose";
+  /** pose: objects at targets; zone: the share of the objects' sample points inside the zone. */
+  readonly metric: "pose" | "zone";
+  /** Zone metric: the zone's size (m) and the height below which a point counts (Ravens' zone_bounds z). */
+  readonly zoneSize?: number;
+  readonly zoneMaxZ?: number;
   readonly maxReward: number;
   /** Planar tolerance of is_match (m): 0.01 by default, 0.05 for bowls. */
   readonly posEps: number;
@@ -97,8 +101,29 @@ export class GoalTracker {
   }
 }
 
-/** The pose metric: each object matching any allowed target adds maxReward / |objects|. */
+/**
+ * The pose metric: each object matching any allowed target adds maxReward / |objects|. The zone metric: the
+ * share of sample points inside the zone (one point per object: the small pile blocks of 1 cm give Ravens'
+ * 2 cm point grid a single point at the centre).
+ */
 export function matchedShare(goal: Goal, poseOf: (id: number) => TargetPose): number {
+  if (goal.metric === "zone") {
+    const zone = goal.targets[0];
+    const half = (goal.zoneSize ?? 0.15) / 2;
+    const maxZ = goal.zoneMaxZ ?? 0.3;
+    const c = Math.cos(zone.yaw);
+    const s = Math.sin(zone.yaw);
+    let inside = 0;
+    for (const id of goal.objects) {
+      const p = poseOf(id);
+      const dx = p.x - zone.x;
+      const dy = p.y - zone.y;
+      const lx = c * dx + s * dy;
+      const ly = -s * dx + c * dy;
+      if (Math.abs(lx) < half && Math.abs(ly) < half && p.z - zone.z < maxZ) inside++;
+    }
+    return (goal.maxReward * inside) / goal.objects.length;
+  }
   let share = 0;
   goal.objects.forEach((id, i) => {
     const pose = poseOf(id);

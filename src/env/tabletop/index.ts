@@ -5,6 +5,7 @@
 import { register } from "../registry.ts";
 import { TabletopEnv, type TabletopOptions } from "./tabletop-env.ts";
 import { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
+import { separatingPiles } from "./tasks/separating-piles.ts";
 import { stackBlockPyramid } from "./tasks/stack-block-pyramid.ts";
 import type { TabletopTask } from "./tasks/task.ts";
 
@@ -19,6 +20,7 @@ export {
   type TabletopOptions,
 } from "./tabletop-env.ts";
 export { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
+export { separatingPiles } from "./tasks/separating-piles.ts";
 export { stackBlockPyramid } from "./tasks/stack-block-pyramid.ts";
 export type { EpisodeLayout, PlacedObject, TabletopTask } from "./tasks/task.ts";
 export { HOME_JOINTS, ur5Forward, ur5Ik } from "./ur5.ts";
@@ -41,6 +43,18 @@ const TASKS: { task: () => TabletopTask; description: string }[] = [
   {
     task: () => putBlockInBowl("full"),
     description: "CLIPort put-block-in-bowl (all 11 colours)",
+  },
+  {
+    task: () => separatingPiles("seen"),
+    description: "CLIPort separating-piles (seen colours): push the pile of blocks into one of two squares",
+  },
+  {
+    task: () => separatingPiles("unseen"),
+    description: "CLIPort separating-piles (unseen colours in val/test mode)",
+  },
+  {
+    task: () => separatingPiles("full"),
+    description: "CLIPort separating-piles (all 11 colours)",
   },
   {
     task: stackBlockPyramid,

@@ -17,7 +17,7 @@ import { attrs, num } from "../mujoco/mjcf.ts";
 import { bowlCollisionGeoms } from "./bowl.ts";
 import { PLANE_TOP, TIMESTEP } from "./workspace.ts";
 
-export type ObjectKind = "block" | "bowl" | "stand";
+export type ObjectKind = "block" | "bowl" | "stand" | "zone";
 
 /** One object slot of a task's scene; an episode gives it a colour and a pose, or parks it. */
 export interface SlotSpec {
@@ -27,7 +27,19 @@ export interface SlotSpec {
   /** Block edge (m); ignored for bowls. */
   readonly size: number;
   readonly mass: number;
+  /** Sliding friction (default 1, Ravens' blocks and bowls; the piles' small blocks use 0.5). */
+  readonly friction?: number;
 }
+
+/** The tool on the arm: Ravens' suction cup, or the spatula for pushing piles. */
+export type ToolKind = "suction" | "spatula";
+
+/** The spatula's blade (half extents, tool frame): 5 cm wide along y, 5 mm thick, its bottom 4 mm below tool_tip. */
+export const SPATULA_HALF: [number, number, number] = [0.0025, 0.025, 0.055];
+export const SPATULA_BOTTOM = -0.004;
+
+/** A zone's visual square (Ravens' zone.urdf: 0.12 m, 1 mm thick). */
+export const ZONE_VISUAL_HALF = 0.06;
 
 /** Ravens' pyramid stand (`stacking/stand.urdf`): three 5 × 5 × 0.5 cm tiles along its y, light to dark brown. */
 export const STAND_TILE_HALF: [number, number, number] = [0.025, 0.025, 0.0025];
@@ -53,7 +65,11 @@ export const TOOL_TIP_GEOM = "tool_tip";
 export const TOOL_GROUP = 3;
 
 /** The MJCF document. */
-export function tabletopMjcf(label: string, objects: readonly SlotSpec[]): string {
+export function tabletopMjcf(
+  label: string,
+  objects: readonly SlotSpec[],
+  tool: ToolKind = "suction",
+): string {
   const bodies = objects.map((o, i) => {
     const name = objectName(i);
     const joint = o.fixed ? "" : `<freejoint name="${name}_joint"/>`;
@@ -63,7 +79,11 @@ export function tabletopMjcf(label: string, objects: readonly SlotSpec[]): strin
     let geoms: string;
     if (o.kind === "block") {
       const h = o.size / 2;
-      geoms = `<geom ${attrs({ name, type: "box", size: [h, h, h], rgba: [0.5, 0.5, 0.5, 1], mass: o.mass })}/>`;
+      const mu = o.friction ?? 1;
+      geoms = `<geom ${attrs({ name, type: "box", size: [h, h, h], rgba: [0.5, 0.5, 0.5, 1], mass: o.mass, friction: [mu, 0.005, 0.0001] })}/>`;
+    } else if (o.kind === "zone") {
+      // Visual only (no collision); the env draws it.
+      geoms = `<geom ${attrs({ name, type: "box", size: [ZONE_VISUAL_HALF, ZONE_VISUAL_HALF, 0.0005], pos: [0, 0, 0.0005], rgba: [0.5, 0.5, 0.5, 1], contype: 0, conaffinity: 0, group: 1 })}/>`;
     } else if (o.kind === "stand") {
       geoms = STAND_TILES.map(
         (t, k) =>
@@ -98,7 +118,9 @@ export function tabletopMjcf(label: string, objects: readonly SlotSpec[]): strin
     `<joint ${attrs({ name: "tool_y", type: "slide", axis: [0, 1, 0] })}/>`,
     `<joint ${attrs({ name: "tool_z", type: "slide", axis: [0, 0, 1] })}/>`,
     `<joint ${attrs({ name: "tool_yaw", type: "hinge", axis: [0, 0, 1] })}/>`,
-    `<geom ${attrs({ name: TOOL_TIP_GEOM, type: "cylinder", size: [0.006, 0.002], pos: [0, 0, 0.002], rgba: [0.18, 0.51, 0.77, 1], group: TOOL_GROUP })}/>`,
+    tool === "suction"
+      ? `<geom ${attrs({ name: TOOL_TIP_GEOM, type: "cylinder", size: [0.006, 0.002], pos: [0, 0, 0.002], rgba: [0.18, 0.51, 0.77, 1], group: TOOL_GROUP })}/>`
+      : `<geom ${attrs({ name: TOOL_TIP_GEOM, type: "box", size: SPATULA_HALF, pos: [0, 0, SPATULA_BOTTOM + SPATULA_HALF[2]], rgba: [0.2, 0.2, 0.2, 1], group: TOOL_GROUP, friction: [0.5, 0.005, 0.0001] })}/>`,
     "</body>",
     ...bodies,
     "</worldbody>",

@@ -35,12 +35,15 @@ import {
   type ObjectKind,
   objectName,
   parkedPosition,
+  SPATULA_BOTTOM,
+  SPATULA_HALF,
   STAND_TILE_HALF,
   STAND_TILES,
   tabletopMjcf,
+  ZONE_VISUAL_HALF,
 } from "./scene.ts";
 import type { PlacedObject, TabletopTask } from "./tasks/task.ts";
-import { SuctionTool } from "./tool.ts";
+import { ToolDriver } from "./tool.ts";
 import { HOME_JOINTS, ur5BaseGeoms, ur5Forward, ur5Ik, ur5MovingGeoms } from "./ur5.ts";
 import {
   BOUNDS,
@@ -91,7 +94,14 @@ export interface ObjectState {
 
 export interface PrimitiveReport {
   /** What happened: placed, nothing picked, dropped, step cap, physics error. */
-  readonly outcome: "placed" | "nothing picked" | "dropped" | "step cap" | "physics error";
+  readonly outcome:
+    | "placed"
+    | "nothing picked"
+    | "pushed"
+    | "nothing pushed"
+    | "dropped"
+    | "step cap"
+    | "physics error";
   /** Episode object id picked, or -1. */
   readonly picked: number;
   readonly substeps: number;
@@ -112,6 +122,7 @@ interface Slot {
 
 const HOME_TIP: [number, number, number] = [0.4869, 0.10915, 0.311859];
 const STATIC_SPEED = 5e-3;
+const PUSH_SPEED = 0.5;
 const SETTLE_CAP = 960;
 
 export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
@@ -127,7 +138,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
   /** The MuJoCo simulation (privileged: oracles and tests read it; reward programs never do). */
   readonly sim: MujocoSim;
 
-  private readonly tool: SuctionTool;
+  private readonly tool: ToolDriver;
   private readonly slots: Slot[];
   private readonly eqCount: number;
   private readonly maxStepsOverride: number | undefined;
@@ -174,7 +185,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     this.observationSpace = new Box(0, 255, [IMAGE_HEIGHT, IMAGE_WIDTH, 3], "uint8") as Space<TabletopObs>;
     this.metadata = { renderFps: 2, renderModes: ["rgb_array"] };
 
-    this.sim = MujocoSim.fromXml(tabletopMjcf(this.id, this.task.slots), this.id);
+    this.sim = MujocoSim.fromXml(tabletopMjcf(this.id, this.task.slots, this.task.tool), this.id);
     const sim = this.sim;
     const m = sim.model;
     const eqObj2 = m.eq_obj2id as Int32Array;
@@ -197,7 +208,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
         size: spec.size,
       };
     });
-    this.tool = new SuctionTool(sim, () => this.afterSubstep());
+    this.tool = new ToolDriver(sim, () => this.afterSubstep());
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------------------
@@ -253,7 +264,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     this.tool.substeps = 0;
     this.aborted = null;
     this.heldDrift = 0;
-    const report = this.pickPlace(pick, place);
+    const report = this.task.tool === "spatula" ? this.push(pick, place) : this.pickPlace(pick, place);
     if (!this.aborted) this.settle();
 
     const events: EnvEvent[] = [];
@@ -350,6 +361,42 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     return done("placed", held);
   }
 
+  /**
+   * Ravens' `push` with the spatula (ROBOTICS.md B.5): from 2 cm behind the start to 5 cm short of the end, at
+   * 5 mm above the table, the blade across the push direction; hover at 0.31 m before and after. The pushing
+   * leg runs at 0.5 m/s (Ravens' speed 0.003 against 0.01 for the other moves).
+   */
+  private push(
+    start: [number, number, number, number],
+    end: [number, number, number, number],
+  ): PrimitiveReport {
+    const tool = this.tool;
+    const done = (outcome: PrimitiveReport["outcome"]): PrimitiveReport => ({
+      outcome,
+      picked: -1,
+      substeps: tool.substeps,
+      heldDrift: 0,
+    });
+    const abort = () => done(this.aborted ?? "step cap");
+    const z = 0.005;
+    let vx = end[0] - start[0];
+    let vy = end[1] - start[1];
+    const length = Math.hypot(vx, vy);
+    if (length < 1e-6) return done("nothing pushed");
+    vx /= length;
+    vy /= length;
+    const x0 = start[0] - 0.02 * vx;
+    const y0 = start[1] - 0.02 * vy;
+    const x1 = end[0] - 0.05 * vx;
+    const y1 = end[1] - 0.05 * vy;
+    const yaw = Math.atan2(vy, vx);
+    if (!tool.moveTo(x0, y0, 0.31, yaw)) return abort();
+    if (!tool.moveTo(x0, y0, z, yaw)) return abort();
+    if (!tool.moveTo(x1, y1, z, yaw, PUSH_SPEED)) return abort();
+    if (!tool.moveTo(x1, y1, 0.31, yaw)) return abort();
+    return done("pushed");
+  }
+
   /** Free distance below the held object: rays from its bottom face's corners and centre. */
   private gapBelowHeld(): number {
     const held = this.tool.held;
@@ -429,9 +476,11 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     return -1;
   }
 
-  /** Steps with the tool still until every free object is static (Ravens' is_static), at most SETTLE_CAP. */
+  /** Steps with the tool still until every free object is static (Ravens' is_static): 0.1-2 s. */
   private settle(): void {
-    for (let i = 0; i < SETTLE_CAP; i += 8) {
+    // Objects placed at rest in the air (the piles are dropped from 1 cm) start static: let them move first.
+    if (!this.tool.hold(48)) return;
+    for (let i = 48; i < SETTLE_CAP; i += 8) {
       if (this.isStatic()) return;
       if (!this.tool.hold(8)) return;
     }
@@ -678,6 +727,18 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       const h = slot.size / 2;
       return [{ kind: "box", size: [h, h, h], pos, mat, rgba: color }];
     }
+    if (o.kind === "zone") {
+      return [
+        {
+          kind: "box",
+          size: [ZONE_VISUAL_HALF, ZONE_VISUAL_HALF, 0.0005],
+          pos: [pos[0], pos[1], pos[2] + 0.0005],
+          mat,
+          rgba: color,
+          castShadow: false,
+        },
+      ];
+    }
     if (o.kind === "stand") {
       return STAND_TILES.map((t) => {
         const r = mat;
@@ -708,10 +769,22 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     const tool0 = ur5Forward(joints).tool0.p;
     const tip: [number, number, number] =
       ik.positionError < 0.01 ? [x, y, z] : [tool0[0], tool0[1], tool0[2] - 0.12];
-    out.push(
-      cylinder(tip[0], tip[1], tip[2] + 0.035, tip[2] + 0.115, 0.022, [0.2, 0.2, 0.2, 1]),
-      cylinder(tip[0], tip[1], tip[2], tip[2] + 0.035, 0.009, [0.18, 0.51, 0.77, 1]),
-    );
+    if (this.task.tool === "spatula") {
+      const c = Math.cos(yaw);
+      const s = Math.sin(yaw);
+      out.push(cylinder(tip[0], tip[1], tip[2] + 0.1, tip[2] + 0.12, 0.022, [0.2, 0.2, 0.2, 1]), {
+        kind: "box",
+        size: SPATULA_HALF,
+        pos: [tip[0], tip[1], tip[2] + SPATULA_BOTTOM + SPATULA_HALF[2]],
+        mat: [c, -s, 0, s, c, 0, 0, 0, 1],
+        rgba: [0.2, 0.2, 0.2, 1],
+      });
+    } else {
+      out.push(
+        cylinder(tip[0], tip[1], tip[2] + 0.035, tip[2] + 0.115, 0.022, [0.2, 0.2, 0.2, 1]),
+        cylinder(tip[0], tip[1], tip[2], tip[2] + 0.035, 0.009, [0.18, 0.51, 0.77, 1]),
+      );
+    }
     return out;
   }
 

@@ -1,5 +1,5 @@
 /**
- * The suction tool on its kinematic joints (x, y, z slides and a yaw hinge; the body origin is `tool_tip`), and
+ * The tool (suction cup or spatula) on its kinematic joints (x, y, z slides and a yaw hinge; the body origin is `tool_tip`), and
  * the weld that holds a picked object (ROBOTICS.md B.2).
  *
  * Moves follow a smooth-step profile (zero speed at both ends, at most 3 m/s and 50 m/s²), the order of
@@ -26,7 +26,7 @@ export interface RayHit {
   readonly geom: number;
 }
 
-export class SuctionTool {
+export class ToolDriver {
   private readonly qpos: number;
   private readonly dof: number;
   private readonly geomId: InstanceType<MujocoSim["mj"]["IntBuffer"]>;
@@ -64,7 +64,7 @@ export class SuctionTool {
    * Moves tool_tip in a straight line to (x, y, z) while turning to `yaw`; false when the env aborted it.
    * The yaw goes the short way round.
    */
-  moveTo(x: number, y: number, z: number, yaw: number): boolean {
+  moveTo(x: number, y: number, z: number, yaw: number, maxSpeed = MAX_SPEED): boolean {
     const sim = this.sim;
     const [x0, y0, z0, w0] = this.pose();
     let dw = (yaw - w0) % (2 * Math.PI);
@@ -73,7 +73,7 @@ export class SuctionTool {
     const d = Math.hypot(x - x0, y - y0, z - z0);
     // Smooth step s(t) = 3t² − 2t³: peak speed 1.5 d/T, peak acceleration 6 d/T².
     const duration = Math.max(
-      (1.5 * d) / MAX_SPEED,
+      (1.5 * d) / maxSpeed,
       Math.sqrt((6 * d) / MAX_ACCEL),
       (1.5 * Math.abs(dw)) / MAX_YAW_RATE,
       sim.timestep,

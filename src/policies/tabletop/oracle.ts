@@ -42,6 +42,22 @@ export class TabletopOracle implements TabletopPolicy {
     const random = () => env.actionSpace.sample(() => this.rng.random());
     if (!goal) return random();
     const states = goal.objects.map((id) => t.objectState(id));
+    if (goal.metric === "zone") {
+      // Piles: push the block farthest from the zone towards the zone's centre (the push stops 5 cm short).
+      const zone = goal.targets[0];
+      let far = -1;
+      let farDistance = 0;
+      states.forEach((s, i) => {
+        const d = Math.hypot(s.x - zone.x, s.y - zone.y);
+        if (d > farDistance) {
+          far = i;
+          farDistance = d;
+        }
+      });
+      if (far < 0) return random();
+      const s = states[far];
+      return { pose0: poseOf(s.x, s.y, 0), pose1: poseOf(zone.x, zone.y, 0) };
+    }
     const usable = goal.matches.map((row) => [...row]);
     if (!goal.replace) {
       // Objects at a target, and those targets, are done.

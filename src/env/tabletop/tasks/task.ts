@@ -6,7 +6,7 @@ import type { NumpyGenerator } from "../../minigrid/rng.ts";
 import type { Goal } from "../goals.ts";
 import type { ColorName, ColorSplit, TaskMode } from "../palette.ts";
 import type { PlanarPose } from "../sampler.ts";
-import type { ObjectKind, SlotSpec } from "../scene.ts";
+import type { ObjectKind, SlotSpec, ToolKind } from "../scene.ts";
 
 export interface PlacedObject {
   readonly kind: ObjectKind;
@@ -32,7 +32,7 @@ export interface TabletopTask {
   readonly name: string;
   readonly split: ColorSplit;
   readonly slots: readonly SlotSpec[];
-  /** Which tool: suction (pick-place) for every task here so far. */
-  readonly tool: "suction";
+  /** The suction (primitive pick-place) or the spatula (primitive push). */
+  readonly tool: ToolKind;
   sample(rng: NumpyGenerator, mode: TaskMode): EpisodeLayout;
 }
