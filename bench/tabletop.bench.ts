@@ -4,14 +4,19 @@
  * whole oracle episodes with a frame after reset and after every step (the target: a put-block-in-bowl episode
  * under 1 s), plus the oracle's success rate over 100 seeds. Wall clock and per CPU second (the latter is the
  * better estimate of a free core on a shared machine).
- *   npm run bench:tabletop            (BENCH_EPISODES=<oracle episodes for the success rate>, default 100)
+ *   npm run bench:tabletop            (BENCH_EPISODES=<oracle episodes per task>, BENCH_IDS=<ids, comma-separated>)
  */
 import { make } from "../src/env/index.ts";
 import type { TabletopEnv } from "../src/env/tabletop/index.ts";
 import { tabletopPolicy } from "../src/policies/tabletop/index.ts";
 
-const EPISODES = Number(process.env.BENCH_EPISODES ?? 100);
-const IDS = ["Tabletop-put-block-in-bowl-seen-colors-v0", "Tabletop-stack-block-pyramid-v0"];
+/** Oracle episodes per task for the success rate (BENCH_EPISODES overrides; BENCH_IDS=a,b picks tasks). */
+const TASKS: Record<string, number> = {
+  "Tabletop-put-block-in-bowl-seen-colors-v0": 100,
+  "Tabletop-stack-block-pyramid-v0": 100,
+  "Tabletop-separating-piles-seen-colors-v0": 20,
+};
+const IDS = process.env.BENCH_IDS ? process.env.BENCH_IDS.split(",") : Object.keys(TASKS);
 
 interface Timing {
   wall: number;
@@ -27,6 +32,7 @@ function timed<T>(run: () => T): { value: T; wall: number; cpu: number } {
 }
 
 function measure(id: string) {
+  const EPISODES = Number(process.env.BENCH_EPISODES ?? TASKS[id] ?? 20);
   const env = make(id) as unknown as TabletopEnv;
   const blind = make(id, { renderObservations: false }) as unknown as TabletopEnv;
   const oracle = tabletopPolicy("oracle");
@@ -37,7 +43,7 @@ function measure(id: string) {
   // Primitives without frames: the oracle's steps, counted over episodes.
   const prim = timed(() => {
     let steps = 0;
-    for (let seed = 0; seed < 10; seed++) steps += runEpisode(blind, oracle, seed).steps;
+    for (let seed = 0; seed < Math.min(10, EPISODES); seed++) steps += runEpisode(blind, oracle, seed).steps;
     return steps;
   });
   const frames = timed(() => {
@@ -68,6 +74,7 @@ function measure(id: string) {
     framesPerSecond: rate(frames.value, frames),
     episodeSeconds: { wall: episodeWall / EPISODES, cpu: episodeCpu / EPISODES, worstWall: worst },
     oracleSuccess: successes / EPISODES,
+    episodes: EPISODES,
   };
 }
 
@@ -103,7 +110,7 @@ for (const id of IDS) {
   console.log(
     `  oracle episode with frames: ${m.episodeSeconds.wall.toFixed(3)} s wall (worst ${m.episodeSeconds.worstWall.toFixed(3)}), ${m.episodeSeconds.cpu.toFixed(3)} CPU s`,
   );
-  console.log(`  oracle success: ${(100 * m.oracleSuccess).toFixed(0)}% of ${EPISODES} seeds`);
+  console.log(`  oracle success: ${(100 * m.oracleSuccess).toFixed(0)}% of ${m.episodes} seeds`);
   metrics[`${key}.primitives_per_s_wall`] = round(m.primitivesPerSecond.wall);
   metrics[`${key}.primitives_per_cpu_s`] = round(m.primitivesPerSecond.cpu);
   metrics[`${key}.frames_per_s_wall`] = round(m.framesPerSecond.wall);
