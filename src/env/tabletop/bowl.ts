@@ -6,7 +6,7 @@
  * origin sits about 2.6 cm off its visual centre, ROBOTICS.md B.7 [INF]; we centre it, so the pose metric's
  * 5 cm tolerance is measured from the middle of the bowl as a viewer would expect).
  */
-import { attrs } from "../mujoco/mjcf.ts";
+import { attrs, quatFromRpy } from "../mujoco/mjcf.ts";
 import type { TriangleMesh } from "../render3d/scene.ts";
 
 export const BOWL_RIM_RADIUS = 0.057;
@@ -30,14 +30,15 @@ export function bowlCollisionGeoms(prefix: string, mass: number): string {
     // Box local x is radial (thickness), y tangential, z along the slanted wall; tilt outward about local y.
     const c = Math.cos(a);
     const s = Math.sin(a);
-    const euler = [0, slope, a];
+    // Tilt outward about the wall's own y, then turn it to its place round the rim: R = Rz(a)·Ry(slope).
+    const quat = quatFromRpy(0, slope, a);
     parts.push(
       `<geom ${attrs({
         name: `${prefix}_wall${i}`,
         type: "box",
         size: [WALL / 2, tangentHalf, slant / 2],
         pos: [c * midRadius, s * midRadius, BOWL_HEIGHT / 2 + WALL],
-        euler,
+        quat,
         rgba: [0.5, 0.5, 0.5, 1],
         mass: each,
       })}/>`,

@@ -605,6 +605,18 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     };
   }
 
+  /** Puts a loose object at (x, y, z) at rest, for tests and scripted set-ups; the episode continues. */
+  placeObject(id: number, x: number, y: number, z: number): void {
+    const o = this.objects[id];
+    if (!o) throw new EnvError(`${this.id}: no object ${id} (the episode has ${this.objects.length})`);
+    if (o.fixed)
+      throw new EnvError(`${this.id}: object ${id} (${o.color} ${o.kind}) is fixed and cannot be moved`);
+    const slot = this.slots[this.slotOf[id]];
+    this.sim.qpos.set([x, y, z], slot.qpos);
+    this.sim.qvel.fill(0, slot.dof, slot.dof + 6);
+    this.sim.forward();
+  }
+
   private targetPoseOf(id: number): TargetPose {
     const s = this.objectState(id);
     return { x: s.x, y: s.y, z: s.z, yaw: s.yaw };

@@ -209,3 +209,19 @@ test("the episode ends at n_blocks + 1 steps with random actions, and the height
     e.close();
   }
 });
+
+test("an object knocked off the workspace is reported, and the episode goes on", () => {
+  const e = env();
+  try {
+    e.reset({ seed: 2 });
+    const block = e.objectStates().find((s) => s.kind === "block" && !s.fixed);
+    assert.ok(block);
+    e.placeObject(block.id, 0.9, 0.7, 0.019);
+    const r = e.step({ pose0: poseOf(0.3, -0.45, 0), pose1: poseOf(0.3, -0.45, 0) });
+    assert.ok((r.info.objects_outside_workspace as number[]).includes(block.id));
+    assert.ok((r.info.events ?? []).some((ev) => ev.type === "left_workspace"));
+    assert.ok(!r.terminated || r.info.is_success === true);
+  } finally {
+    e.close();
+  }
+});
