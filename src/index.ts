@@ -5,6 +5,7 @@
  */
 export * from "./env/index.ts";
 export * from "./env/minigrid/index.ts";
+export * from "./env/render3d/index.ts";
 // Both spaces and MiniGrid's world objects have a Box; the top level gets the space (as Gymnasium's
 // `spaces.Box`), and MiniGrid's box object is `minigrid.Box`.
 export { Box } from "./env/spaces.ts";

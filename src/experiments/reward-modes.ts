@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { Env } from "../env/core.ts";
 import { make } from "../env/registry.ts";
 import {
+  type BonusForm,
   loadRewardProgram,
   ProgramSandbox,
   programHash,
@@ -22,7 +23,7 @@ import {
   RewardWrapper,
 } from "../program/index.ts";
 import { REFERENCE_PROGRAMS, referenceFor } from "../program/reference/index.ts";
-import type { EnvFactory } from "../rl/ppo.ts";
+import { type EnvFactory, PPO_DEFAULTS } from "../rl/ppo.ts";
 
 export const REWARD_KINDS = ["sparse", "vlmcar", "reference"] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];
@@ -39,6 +40,11 @@ export interface RewardSetting {
   shaping?: Exclude<RewardMode, "sparse">;
   /** Bonus per sub-task; default RewardWrapper's (1 / number of sub-tasks). */
   subtaskBonus?: number;
+  /**
+   * "one-time" (default): the bonus on the step a sub-task latches; "potential": potential-based shaping
+   * γΦ(s′) − Φ(s) with Φ = bonus × sub-tasks latched and γ the learner's (RewardWrapper's `bonusForm`).
+   */
+  bonusForm?: BonusForm;
   /** The name in run ids, tables and curves; default from kind, shaping and bonus (see rewardLabel). */
   label?: string;
 }
@@ -59,15 +65,17 @@ export function parseRewardKind(text: string): RewardKind {
 
 /**
  * A short label for tables, curves and run ids: "sparse", "vlmcar", "reference", "vlmcar-code",
- * "vlmcar-bonus0.1". Settings that train differently get different labels, so a report never averages them
- * into one curve; the only exception is two programs for the same env, which need an explicit `label`.
+ * "vlmcar-bonus0.1", "vlmcar-potential", "reference-potential-bonus0.1". Settings that train differently get
+ * different labels, so a report never averages them into one curve; the only exception is two programs for the
+ * same env, which need an explicit `label`.
  */
 export function rewardLabel(setting: RewardSetting): string {
   if (setting.label) return setting.label;
   if (setting.kind === "sparse") return "sparse";
   const shaping = setting.shaping && setting.shaping !== "code+env" ? `-${setting.shaping}` : "";
+  const form = setting.bonusForm === "potential" ? "-potential" : "";
   const bonus = setting.subtaskBonus !== undefined ? `-bonus${setting.subtaskBonus}` : "";
-  return `${setting.kind}${shaping}${bonus}`;
+  return `${setting.kind}${shaping}${form}${bonus}`;
 }
 
 /** Loads the program a reward setting needs for `envId` (none for sparse). */
@@ -119,8 +127,15 @@ export interface TrainingEnvs {
  * Each wrapper calls the sandbox once per step with one frame. Batching the frames of a vector step into
  * one call would need a `first` frame per env (the sandbox takes one per batch), and measured on DoorKey
  * frames it saves only about 12% of the call: the checks' pixel work dominates, not the call overhead.
+ *
+ * `gamma` is the learner's discount, which the potential bonus form needs (PPO's default when not given).
  */
-export function trainingEnvs(envId: string, reward: ResolvedReward, numEnvs: number): TrainingEnvs {
+export function trainingEnvs(
+  envId: string,
+  reward: ResolvedReward,
+  numEnvs: number,
+  gamma: number = PPO_DEFAULTS.gamma,
+): TrainingEnvs {
   if (reward.program === null) {
     return { makeEnv: () => make(envId) as Env<unknown, number>, close() {} };
   }
@@ -133,6 +148,8 @@ export function trainingEnvs(envId: string, reward: ResolvedReward, numEnvs: num
     return new RewardWrapper(env, sandbox, {
       mode: setting.shaping ?? "code+env",
       subtaskBonus: setting.subtaskBonus,
+      bonusForm: setting.bonusForm,
+      gamma,
     });
   };
   return {

@@ -190,7 +190,7 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
   const elapsed = () => earlierSeconds + (performance.now() - started) / 1000;
 
   const numEnvs = config.ppo.numEnvs ?? 16;
-  const envs = trainingEnvs(config.envId, reward, numEnvs);
+  const envs = trainingEnvs(config.envId, reward, numEnvs, config.ppo.gamma);
   const ppoHooks = {
     onUpdate: (stats: UpdateStats) => {
       writeFileSync(timePath, JSON.stringify({ wallSeconds: elapsed() }));

@@ -19,6 +19,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+import { BONUS_FORMS } from "../program/reward-wrapper.ts";
 import { REWARD_KINDS, type RewardSetting, rewardLabel } from "./reward-modes.ts";
 import { DEFAULT_CHECKPOINT_EVERY, EVAL_DEFAULTS, type PpoOverrides, type RunConfig } from "./run.ts";
 
@@ -34,6 +35,8 @@ const rewardSchema = z.union([
     programs: z.record(z.string(), z.string()).optional(),
     shaping: shapingSchema.optional(),
     subtaskBonus: z.number().positive().optional(),
+    /** "one-time" (default) or "potential" (potential-based shaping with PPO's γ). */
+    bonusForm: z.enum(BONUS_FORMS).optional(),
     /** The name in run ids, tables and curves (default from kind, shaping and bonus). */
     label: z
       .string()
@@ -194,6 +197,7 @@ function rewardFor(entry: ExperimentSpec["rewards"][number], envId: string): Rew
   }
   if (entry.shaping && entry.shaping !== "code+env") setting.shaping = entry.shaping;
   if (entry.subtaskBonus !== undefined) setting.subtaskBonus = entry.subtaskBonus;
+  if (entry.bonusForm === "potential") setting.bonusForm = "potential";
   if (entry.label !== undefined) setting.label = entry.label;
   return setting;
 }

@@ -10,6 +10,17 @@
  * the goal's once every sub-task latched; nothing after the goal. A frame byte-identical to the last one
  * checked (a no-op action) is not checked again, since checks are deterministic functions of the frames
  * (the sandbox forbids Math.random and state). Both give exactly the rewards of checking everything.
+ *
+ * The sub-task bonuses come in two forms (`bonusForm`):
+ *  - "one-time" (default): `subtaskBonus` on the step a sub-task latches;
+ *  - "potential": potential-based shaping (Ng, Harada & Russell, 1999) with Φ(s) = subtaskBonus × sub-tasks
+ *    latched, paying F = γ·Φ(s′) − Φ(s) on every step. Φ of the first state is 0 (nothing latches on reset).
+ *    On a step that TERMINATES the episode, Φ(s′) is taken as 0: the discounted shaping of a terminated
+ *    episode sums to exactly 0 (Σ_t γ^t F_t = γ^T Φ(s_T) − Φ(s_0) telescopes), so the optimal policy cannot
+ *    change. On a step that is only TRUNCATED (a time limit, the state is not terminal), Φ(s′) keeps its
+ *    value: the episode's discounted shaping is γ^T Φ(s_T), which the learner's bootstrap from V(s_T) (PPO
+ *    bootstraps truncations) balances, exactly as for a state in the middle of an episode. γ must be the
+ *    learner's discount for the invariance to hold.
  */
 import {
   type Env,
@@ -35,6 +46,11 @@ export type RewardMode = "sparse" | "code" | "code+env";
 
 export const REWARD_MODES: readonly RewardMode[] = ["sparse", "code", "code+env"];
 
+/** How sub-task bonuses are paid: once on latching, or as potential-based shaping (see the file comment). */
+export type BonusForm = "one-time" | "potential";
+
+export const BONUS_FORMS: readonly BonusForm[] = ["one-time", "potential"];
+
 export interface RewardWrapperOptions<Obs, Act> {
   /** Default "code+env". */
   mode?: RewardMode;
@@ -45,6 +61,10 @@ export interface RewardWrapperOptions<Obs, Act> {
   subtaskBonus?: number;
   /** Bonus when the goal latches. Default 1 in "code" mode (nothing else pays for success), 0 otherwise. */
   goalBonus?: number;
+  /** "one-time" (default) or "potential" (γΦ(s′) − Φ(s) with Φ = subtaskBonus × sub-tasks latched). */
+  bonusForm?: BonusForm;
+  /** The discount γ of the potential form; must equal the learner's. Default 0.99 (PPO's default). */
+  gamma?: number;
   /** The frame the program reads, from the wrapped env. Default `env.render()`. */
   frameOf?: (env: Env<Obs, Act>) => Frame;
   /** Limits for the sandbox the wrapper creates (ignored when a ProgramSandbox is passed in). */
@@ -68,7 +88,7 @@ export interface SubtaskInfo {
   readonly newly: readonly string[];
   readonly goal: boolean;
   readonly goalAt: number | null;
-  /** Program bonus paid on this step (0 in sparse mode). */
+  /** Program bonus paid on this step (0 in sparse mode); in the potential form, the shaping γΦ(s′) − Φ(s). */
   readonly bonus: number;
   /** The env's own reward for this step. */
   readonly envReward: number;
@@ -88,6 +108,8 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
   readonly mode: RewardMode;
   readonly subtaskBonus: number;
   readonly goalBonus: number;
+  readonly bonusForm: BonusForm;
+  readonly gamma: number;
   readonly sandbox: ProgramSandbox;
   readonly tracker: SubtaskTracker;
   /** Steps on which some check failed, since construction. */
@@ -119,6 +141,14 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
     this.tracker = new SubtaskTracker(names);
     this.subtaskBonus = options.subtaskBonus ?? 1 / names.length;
     this.goalBonus = options.goalBonus ?? (this.mode === "code" ? 1 : 0);
+    this.bonusForm = options.bonusForm ?? "one-time";
+    if (!BONUS_FORMS.includes(this.bonusForm)) {
+      throw new RangeError(`unknown bonus form "${this.bonusForm}"; use one of ${BONUS_FORMS.join(", ")}`);
+    }
+    this.gamma = options.gamma ?? 0.99;
+    if (!(this.gamma >= 0 && this.gamma <= 1)) {
+      throw new RangeError(`gamma must lie in [0, 1] (the learner's discount), got ${this.gamma}`);
+    }
     this.frameOf = options.frameOf ?? ((e) => e.render());
     this.onCheckError = options.onCheckError ?? "report";
   }
@@ -146,6 +176,7 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
       throw new Error("RewardWrapper: step() called before reset(); call reset() first");
     const result = this.env.step(action);
     this.t++;
+    const latchedBefore = this.tracker.done;
     const frame = this.frameOf(this.env);
     let latched: LatchEvent = NOTHING_LATCHED;
     let errors: readonly CheckError[] = [];
@@ -159,12 +190,23 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
       latched = this.tracker.update(checks.row(0), this.t);
       this.rememberChecked(frame, errors.length === 0);
     }
-    const programBonus = latched.subtasks.length * this.subtaskBonus + (latched.goal ? this.goalBonus : 0);
+    const subtaskPart =
+      this.bonusForm === "potential"
+        ? this.shaping(latchedBefore, this.tracker.done, result.terminated)
+        : latched.subtasks.length * this.subtaskBonus;
+    const programBonus = subtaskPart + (latched.goal ? this.goalBonus : 0);
     const bonus = this.mode === "sparse" ? 0 : programBonus;
     const reward = (this.mode === "code" ? 0 : result.reward) + bonus;
     const newly = latched.subtasks.map((k) => this.tracker.subtaskNames[k]);
     const info: Info = { ...result.info, subtasks: this.progress(newly, bonus, result.reward, errors) };
     return { obs: result.obs, reward, terminated: result.terminated, truncated: result.truncated, info };
+  }
+
+  /** γΦ(s′) − Φ(s) for Φ = subtaskBonus × latched, with Φ(s′) = 0 when s′ is terminal (see the file comment). */
+  private shaping(latchedBefore: number, latchedAfter: number, terminated: boolean): number {
+    const before = this.subtaskBonus * latchedBefore;
+    const after = terminated ? 0 : this.subtaskBonus * latchedAfter;
+    return this.gamma * after - before;
   }
 
   /**

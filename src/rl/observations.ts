@@ -59,3 +59,59 @@ export function observationEncoder(space: Space<unknown>): ObservationEncoder {
     },
   };
 }
+
+/** Turns an env's vector observation into the flat float32 vector an MLP policy reads. */
+export interface VectorObservationEncoder {
+  /** Floats per observation. */
+  readonly size: number;
+  /** What the vector is made of, e.g. "observation[6] + desired_goal[3]". */
+  readonly layout: string;
+  /** Writes one observation's vector into `out` starting at `offset`. */
+  encode(obs: unknown, out: Float32Array, offset: number): void;
+}
+
+/**
+ * For continuous control: a Box observation of any shape, flattened, or a goal-conditioned dict (Gymnasium
+ * robotics, panda-gym: `{ observation, achieved_goal, desired_goal }`) read as `observation` followed by
+ * `desired_goal`, as Stable-Baselines3's MultiInputPolicy sees them minus `achieved_goal` (already part of
+ * panda-gym's `observation`).
+ */
+export function vectorObservationEncoder(space: Space<unknown>): VectorObservationEncoder {
+  const parts: { key: string | null; size: number }[] = [];
+  if (space instanceof Box) {
+    parts.push({ key: null, size: space.size });
+  } else if (space instanceof DictSpace) {
+    const spaces = space.spaces as Record<string, unknown>;
+    for (const key of ["observation", "desired_goal"]) {
+      const sub = spaces[key];
+      if (sub instanceof Box) parts.push({ key, size: sub.size });
+    }
+    if (!(spaces.observation instanceof Box)) parts.length = 0;
+  }
+  if (parts.length === 0) {
+    throw new TypeError(
+      `the continuous PPO needs a vector observation: a Box, or a dict with an "observation" Box (and ` +
+        `optionally a "desired_goal" Box); got ${space.describe()}`,
+    );
+  }
+  const size = parts.reduce((sum, p) => sum + p.size, 0);
+  const layout = parts.map((p) => `${p.key ?? "obs"}[${p.size}]`).join(" + ");
+  return {
+    size,
+    layout,
+    encode(obs, out, offset) {
+      let o = offset;
+      for (const part of parts) {
+        const value = part.key === null ? obs : (obs as Record<string, unknown> | null)?.[part.key];
+        if (!ArrayBuffer.isView(value) || (value as unknown as ArrayLike<number>).length !== part.size) {
+          throw new TypeError(
+            `observation${part.key === null ? "" : `.${part.key}`} must be a typed array of ${part.size} numbers`,
+          );
+        }
+        const v = value as unknown as ArrayLike<number>;
+        for (let i = 0; i < part.size; i++) out[o + i] = v[i];
+        o += part.size;
+      }
+    },
+  };
+}

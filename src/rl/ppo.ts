@@ -15,17 +15,21 @@
  * counting as a terminal state (Gymnasium's semantics); advantage normalisation is available (off by
  * default: torch-ac does not normalise advantages).
  */
-import { appendFileSync, existsSync, mkdirSync, statSync, truncateSync } from "node:fs";
-import { dirname } from "node:path";
-import { jit, nn, numpy as np, valueAndGrad } from "@jax-js/jax";
+import { jit, nn, numpy as np } from "@jax-js/jax";
 import type { Env } from "../env/core.ts";
-import { Discrete } from "../env/spaces.ts";
+import { Box, Discrete } from "../env/spaces.ts";
 import { SyncVectorEnv } from "../env/vector.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
+import { appendLogEntry, logSize, rewindLog } from "./metrics-log.ts";
+import { Minibatches } from "./minibatches.ts";
 import { ActorCritic, type ActorCriticSpec, minigridNet, pixelNet } from "./nets.ts";
 import { type ObservationEncoder, observationEncoder } from "./observations.ts";
+import { adamScalars, makeClippedAdamStep, StepStatsMean } from "./optimizer.ts";
 import { Rng, type RngState } from "./rng.ts";
+import { EpisodeTracker, RolloutBuffer } from "./rollout.ts";
+
+export { computeGae, type GaeInput } from "./gae.ts";
 
 // ───────────────────────────────────────────── 1. config ─────────────────────────────────────────────
 
@@ -217,87 +221,18 @@ export function ppoLoss(
 }
 
 /**
- * Builds the jitted update step: gradient of the loss, global-norm clipping (torch's clip_grad_norm_:
- * scale = min(1, maxNorm / (norm + 1e-6))), then Adam as torch implements it. `adamScalars` holds
- * [lr / (1 − β1^t), √(1 − β2^t)], computed on the host so the compiled step does not change with t.
- * Returns [params, m, v, stats] where stats = [loss, ...LOSS_STATS, gradNorm].
+ * The jitted update step (src/rl/optimizer.ts): gradient of the loss, global-norm clipping, then Adam as
+ * torch implements it. Returns [params, m, v, stats] where stats = [loss, ...LOSS_STATS, gradNorm].
  */
 function makeUpdateStep(net: ActorCritic, config: PpoConfig) {
-  const [beta1, beta2] = [0.9, 0.999];
-  const lossAndGrad = valueAndGrad(
+  return makeClippedAdamStep(
     (params: np.Array, batch: Minibatch) => ppoLoss(net, config, params, batch),
-    {
-      hasAux: true,
-    },
+    config,
   );
-  return jit((params: np.Array, m: np.Array, v: np.Array, adamScalars: np.Array, batch: Minibatch) => {
-    const [[loss, lossStats], grad] = lossAndGrad(params.ref, batch);
-    const gradNorm = np.sqrt(np.square(grad.ref).sum());
-    const clipScale = np.minimum(np.divide(config.maxGradNorm, gradNorm.ref.add(1e-6)), 1);
-    const g = grad.mul(clipScale);
-    const m2 = m.mul(beta1).add(g.ref.mul(1 - beta1));
-    const v2 = v.mul(beta2).add(np.square(g).mul(1 - beta2));
-    const stepSize = adamScalars.ref.slice([0, 1]);
-    const sqrtBias2 = adamScalars.slice([1, 2]);
-    const denominator = np.sqrt(v2.ref).div(sqrtBias2).add(config.adamEps);
-    const params2 = params.sub(m2.ref.mul(stepSize).div(denominator));
-    const stats = np.concatenate([loss.reshape([1]), lossStats, gradNorm.reshape([1])]);
-    return [params2, m2, v2, stats] as [np.Array, np.Array, np.Array, np.Array];
-  });
 }
 
 // ───────────────────────────────────────────── 4. GAE ─────────────────────────────────────────────
-
-export interface GaeInput {
-  numSteps: number;
-  numEnvs: number;
-  /** All [numSteps × numEnvs], index t · numEnvs + i. */
-  rewards: ArrayLike<number>;
-  values: ArrayLike<number>;
-  /** The episode ended at step t because the MDP terminated: no bootstrap. */
-  terminated: ArrayLike<number>;
-  /** The episode was cut at step t (time limit): bootstrap from `finalValues`. */
-  truncated: ArrayLike<number>;
-  /** V(final observation) where truncated (ignored elsewhere). */
-  finalValues: ArrayLike<number>;
-  /** V(observation after the last step), per env. */
-  lastValues: ArrayLike<number>;
-  gamma: number;
-  lambda: number;
-}
-
-/**
- * Generalized Advantage Estimation (Schulman et al., 2016):
- *   δ_t = r_t + γ·V(s_{t+1}) − V(s_t),   A_t = δ_t + γλ·A_{t+1}   (the sum restarts at each episode end)
- * where V(s_{t+1}) is 0 after termination and V(final obs) after truncation. Returns = A + V.
- */
-export function computeGae(input: GaeInput): { advantages: Float32Array; returns: Float32Array } {
-  const { numSteps: T, numEnvs: N, rewards, values, terminated, truncated, gamma, lambda } = input;
-  const advantages = new Float32Array(T * N);
-  const returns = new Float32Array(T * N);
-  for (let i = 0; i < N; i++) {
-    let nextAdvantage = 0;
-    for (let t = T - 1; t >= 0; t--) {
-      const k = t * N + i;
-      let nextValue: number;
-      let continues = 1;
-      if (terminated[k]) {
-        nextValue = 0;
-        continues = 0;
-      } else if (truncated[k]) {
-        nextValue = input.finalValues[k];
-        continues = 0;
-      } else {
-        nextValue = t === T - 1 ? input.lastValues[i] : values[k + N];
-      }
-      const delta = rewards[k] + gamma * nextValue - values[k];
-      nextAdvantage = delta + gamma * lambda * continues * nextAdvantage;
-      advantages[k] = nextAdvantage;
-      returns[k] = nextAdvantage + values[k];
-    }
-  }
-  return { advantages, returns };
-}
+// computeGae (src/rl/gae.ts), shared with the continuous PPO.
 
 // ───────────────────────────────────────────── the trainer ─────────────────────────────────────────────
 
@@ -336,12 +271,11 @@ export class Ppo {
   private readonly currentObs: Float32Array;
   /** Staging for the policy's input during rollouts and evaluation. */
   private readonly policyInput: Float32Array;
-  private readonly episodeReturn: Float64Array;
-  private readonly episodeLength: Int32Array;
+  private readonly episodes: EpisodeTracker;
 
   private readonly policyStep: (params: np.Array, input: np.Array) => np.Array;
   private readonly updateStep: ReturnType<typeof makeUpdateStep>;
-  private readonly buffer: RolloutBuffer;
+  private readonly buffer: ImageRollout;
 
   /** Use `Ppo.create` (which starts jax-js) or `Ppo.resume`. */
   private constructor(
@@ -358,7 +292,10 @@ export class Ppo {
     const actionSpace = this.envs.actionSpace;
     if (!(actionSpace instanceof Discrete) || actionSpace.start !== 0) {
       throw new TypeError(
-        `PPO here handles Discrete(n) actions starting at 0; got ${actionSpace.describe()}`,
+        `PPO here handles Discrete(n) actions starting at 0; got ${actionSpace.describe()}` +
+          (actionSpace instanceof Box
+            ? " (for Box actions use ContinuousPpo, src/rl/ppo-continuous.ts)"
+            : ""),
       );
     }
     this.encoder = observationEncoder(this.envs.observationSpace);
@@ -394,12 +331,11 @@ export class Ppo {
       return np.concatenate([logits, values.reshape([-1, 1])], 1);
     });
     this.updateStep = makeUpdateStep(net, c);
-    this.buffer = new RolloutBuffer(c.numSteps, c.numEnvs, this.net.inputSize);
+    this.buffer = new ImageRollout(c.numSteps, c.numEnvs, this.net.inputSize);
 
     this.currentObs = new Float32Array(c.numEnvs * this.encoder.size);
     this.policyInput = new Float32Array(c.numEnvs * this.net.inputSize);
-    this.episodeReturn = new Float64Array(c.numEnvs);
-    this.episodeLength = new Int32Array(c.numEnvs);
+    this.episodes = new EpisodeTracker(c.numEnvs);
     this.startEpisodes();
   }
 
@@ -412,7 +348,7 @@ export class Ppo {
     await initJax();
     const ppo = new Ppo(options);
     const { logPath, checkpointEvery, checkpointPath } = ppo.config;
-    if (logPath && existsSync(logPath)) truncateSync(logPath, 0);
+    rewindLog(logPath, 0);
     if (checkpointEvery > 0 && checkpointPath) ppo.saveCheckpoint(checkpointPath);
     return ppo;
   }
@@ -431,14 +367,14 @@ export class Ppo {
   ): Promise<Ppo> {
     await initJax();
     const restored = readCheckpoint<CheckpointHeader>(path);
-    const config = { ...restored.header.config, checkpointPath: path, ...options.config };
-    if (
-      config.logPath &&
-      existsSync(config.logPath) &&
-      statSync(config.logPath).size > restored.header.logBytes
-    ) {
-      truncateSync(config.logPath, restored.header.logBytes);
+    const algorithm = (restored.header as { algorithm?: string }).algorithm;
+    if (algorithm !== undefined) {
+      throw new TypeError(
+        `${path} is a "${algorithm}" checkpoint, not a discrete PPO one; resume it with its own trainer`,
+      );
     }
+    const config = { ...restored.header.config, checkpointPath: path, ...options.config };
+    rewindLog(config.logPath, restored.header.logBytes);
     return new Ppo({ ...options, config }, restored);
   }
 
@@ -516,8 +452,7 @@ export class Ppo {
     obs.forEach((o, i) => {
       this.encoder.encode(o, this.currentObs, i * this.encoder.size);
     });
-    this.episodeReturn.fill(0);
-    this.episodeLength.fill(0);
+    this.episodes.restart();
   }
 
   private collectRollout() {
@@ -529,8 +464,6 @@ export class Ppo {
     const b = this.buffer;
     const actions = new Int32Array(N);
     const finalObs = new Float32Array(N * size);
-    const episodeReturns: number[] = [];
-    const episodeLengths: number[] = [];
     let envMs = 0;
     let policyMs = 0;
 
@@ -553,22 +486,11 @@ export class Ppo {
       const result = this.envs.step(actions);
       let anyTruncated = false;
       for (let i = 0; i < N; i++) {
-        const k = t * N + i;
-        b.rewards[k] = result.rewards[i];
-        b.terminated[k] = result.terminated[i] ? 1 : 0;
-        // Termination wins: a success on the last allowed step is not bootstrapped.
-        b.truncated[k] = result.truncated[i] && !result.terminated[i] ? 1 : 0;
-        this.episodeReturn[i] += result.rewards[i];
-        this.episodeLength[i] += 1;
-        if (result.terminated[i] || result.truncated[i]) {
-          episodeReturns.push(this.episodeReturn[i]);
-          episodeLengths.push(this.episodeLength[i]);
-          this.episodeReturn[i] = 0;
-          this.episodeLength[i] = 0;
-          if (b.truncated[k]) {
-            this.encoder.encode(result.finalObs[i], finalObs, i * size);
-            anyTruncated = true;
-          }
+        b.rewards[t * N + i] = result.rewards[i];
+        this.episodes.add(i, result.rewards[i], result.terminated[i] || result.truncated[i]);
+        if (b.recordEnd(t, i, result.terminated[i], result.truncated[i])) {
+          this.encoder.encode(result.finalObs[i], finalObs, i * size);
+          anyTruncated = true;
         }
         this.encoder.encode(result.obs[i], this.currentObs, i * size);
       }
@@ -576,10 +498,9 @@ export class Ppo {
       if (anyTruncated) {
         // Rare (time limits only), so a full fixed-size batch is fine and avoids a recompile per count.
         const out = this.runPolicy(finalObs, N);
-        for (let i = 0; i < N; i++)
-          b.finalValues[t * N + i] = b.truncated[t * N + i] ? out[i * (A + 1) + A] : 0;
+        b.setFinalValues(t, (i) => out[i * (A + 1) + A]);
       } else {
-        b.finalValues.fill(0, t * N, (t + 1) * N);
+        b.setFinalValues(t, null);
       }
       envMs += t2 - t1;
       policyMs += t1 - t0 + (performance.now() - t2);
@@ -591,21 +512,9 @@ export class Ppo {
     for (let i = 0; i < N; i++) lastValues[i] = last[i * (A + 1) + A];
     policyMs += performance.now() - t3;
 
-    const { advantages, returns } = computeGae({
-      numSteps: T,
-      numEnvs: N,
-      rewards: b.rewards,
-      values: b.values,
-      terminated: b.terminated,
-      truncated: b.truncated,
-      finalValues: b.finalValues,
-      lastValues,
-      gamma: c.gamma,
-      lambda: c.gaeLambda,
-    });
-    b.advantages.set(advantages);
-    b.returns.set(returns);
-    return { episodeReturns, episodeLengths, envMs, policyMs };
+    b.computeAdvantages(lastValues, c.gamma, c.gaeLambda);
+    const episodes = this.episodes.take();
+    return { episodeReturns: episodes.returns, episodeLengths: episodes.lengths, envMs, policyMs };
   }
 
   /** Log-probabilities and values for `batch` encoded images: [batch, A + 1], the value last in each row. */
@@ -624,53 +533,46 @@ export class Ppo {
   private learn() {
     const c = this.config;
     const b = this.buffer;
+    const size = this.net.inputSize;
     const total = c.numSteps * c.numEnvs;
-    const order = new Int32Array(total);
-    const mb = new MinibatchBuffer(Math.min(c.batchSize, total), this.net.inputSize);
-    const sums = new Float64Array(LOSS_STATS.length + 2);
-    let count = 0;
+    const rollout = {
+      input: b.inputs,
+      actions: b.actions,
+      logProbs: b.logProbs,
+      values: b.values,
+      advantages: b.advantages,
+      returns: b.returns,
+    };
+    const widths = { input: size, actions: 1, logProbs: 1, values: 1, advantages: 1, returns: 1 };
+    const stats = new StepStatsMean(LOSS_STATS);
 
-    for (let epoch = 0; epoch < c.epochs; epoch++) {
-      this.rng.permutation(total, order);
-      for (let start = 0; start < total; start += c.batchSize) {
-        const n = Math.min(c.batchSize, total - start);
-        mb.gather(b, order, start, n);
-        this.state.adamStep += 1;
-        const t = this.state.adamStep;
-        const adamScalars = np.array(new Float32Array([c.lr / (1 - 0.9 ** t), Math.sqrt(1 - 0.999 ** t)]));
-        const batch: Minibatch = {
-          input: np.array(mb.input.subarray(0, n * this.net.inputSize)).reshape([n, ...this.net.inputShape]),
-          actions: np.array(mb.actions.subarray(0, n), { dtype: np.int32 }),
-          oldLogProbs: np.array(mb.logProbs.subarray(0, n)),
-          advantages: np.array(mb.advantages.subarray(0, n)),
-          returns: np.array(mb.returns.subarray(0, n)),
-          oldValues: np.array(mb.values.subarray(0, n)),
-        };
-        const [params, m, v, stats] = this.updateStep(
-          this.params,
-          this.adamM,
-          this.adamV,
-          adamScalars,
-          batch,
-        );
-        this.params = params;
-        this.adamM = m;
-        this.adamV = v;
-        const values = stats.dataSync();
-        for (let j = 0; j < sums.length; j++) sums[j] += values[j];
-        count += 1;
-      }
+    for (const { n, columns: mb } of new Minibatches(rollout, widths, total, c.batchSize).passes(
+      this.rng,
+      c.epochs,
+    )) {
+      this.state.adamStep += 1;
+      const batch: Minibatch = {
+        input: np.array(mb.input.subarray(0, n * size)).reshape([n, ...this.net.inputShape]),
+        actions: np.array(mb.actions.subarray(0, n), { dtype: np.int32 }),
+        oldLogProbs: np.array(mb.logProbs.subarray(0, n)),
+        advantages: np.array(mb.advantages.subarray(0, n)),
+        returns: np.array(mb.returns.subarray(0, n)),
+        oldValues: np.array(mb.values.subarray(0, n)),
+      };
+      const [params, m, v, stepStats] = this.updateStep(
+        this.params,
+        this.adamM,
+        this.adamV,
+        adamScalars(c.lr, this.state.adamStep),
+        batch,
+      );
+      this.params = params;
+      this.adamM = m;
+      this.adamV = v;
+      stats.add(stepStats.dataSync());
     }
     this.state.rng = this.rng.state();
-    // stats layout: [loss, ...LOSS_STATS, gradNorm]
-    return {
-      policyLoss: sums[1] / count,
-      valueLoss: sums[2] / count,
-      entropy: sums[3] / count,
-      approxKl: sums[4] / count,
-      clipFraction: sums[5] / count,
-      gradNorm: sums[6] / count,
-    };
+    return stats.mean();
   }
 
   // ───────────────────────────────────────── 6. evaluation ─────────────────────────────────────────
@@ -725,7 +627,7 @@ export class Ppo {
   /** Saves params, Adam's moments, RNG state and counters, then restarts the envs' episodes (see startEpisodes). */
   saveCheckpoint(path: string): void {
     const c = this.config;
-    const logBytes = c.logPath && existsSync(c.logPath) ? statSync(c.logPath).size : 0;
+    const logBytes = logSize(c.logPath);
     this.state.rng = this.rng.state();
     writeCheckpoint<CheckpointHeader>(path, {
       header: { config: c, net: this.net.spec, state: this.state, logBytes },
@@ -739,10 +641,7 @@ export class Ppo {
   }
 
   private log(entry: UpdateStats | EvalStats): void {
-    const path = this.config.logPath;
-    if (!path) return;
-    mkdirSync(dirname(path), { recursive: true });
-    appendFileSync(path, `${JSON.stringify(entry)}\n`);
+    appendLogEntry(this.config.logPath, entry);
   }
 
   /** Frees the device arrays and closes the envs. */
@@ -757,64 +656,15 @@ export class Ppo {
 
 // ───────────────────────────────────────────── helpers ─────────────────────────────────────────────
 
-/** Everything one rollout stores, [numSteps × numEnvs] with index t · numEnvs + i. */
-class RolloutBuffer {
+/** A rollout with the network inputs and the actions taken. */
+class ImageRollout extends RolloutBuffer {
   /** Observations as network input (ActorCritic.prepareInput), inputSize floats each. */
   readonly inputs: Float32Array;
   readonly actions: Int32Array;
-  readonly logProbs: Float32Array;
-  readonly values: Float32Array;
-  readonly rewards: Float32Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly finalValues: Float32Array;
-  readonly advantages: Float32Array;
-  readonly returns: Float32Array;
   constructor(numSteps: number, numEnvs: number, inputSize: number) {
-    const n = numSteps * numEnvs;
-    this.inputs = new Float32Array(n * inputSize);
-    this.actions = new Int32Array(n);
-    this.logProbs = new Float32Array(n);
-    this.values = new Float32Array(n);
-    this.rewards = new Float32Array(n);
-    this.terminated = new Uint8Array(n);
-    this.truncated = new Uint8Array(n);
-    this.finalValues = new Float32Array(n);
-    this.advantages = new Float32Array(n);
-    this.returns = new Float32Array(n);
-  }
-}
-
-/** Host-side staging for one minibatch, reused across minibatches. */
-class MinibatchBuffer {
-  readonly input: Float32Array;
-  readonly actions: Int32Array;
-  readonly logProbs: Float32Array;
-  readonly values: Float32Array;
-  readonly advantages: Float32Array;
-  readonly returns: Float32Array;
-  constructor(
-    capacity: number,
-    private readonly inputSize: number,
-  ) {
-    this.input = new Float32Array(capacity * inputSize);
-    this.actions = new Int32Array(capacity);
-    this.logProbs = new Float32Array(capacity);
-    this.values = new Float32Array(capacity);
-    this.advantages = new Float32Array(capacity);
-    this.returns = new Float32Array(capacity);
-  }
-  gather(from: RolloutBuffer, order: Int32Array, start: number, n: number): void {
-    const size = this.inputSize;
-    for (let j = 0; j < n; j++) {
-      const k = order[start + j];
-      this.input.set(from.inputs.subarray(k * size, (k + 1) * size), j * size);
-      this.actions[j] = from.actions[k];
-      this.logProbs[j] = from.logProbs[k];
-      this.values[j] = from.values[k];
-      this.advantages[j] = from.advantages[k];
-      this.returns[j] = from.returns[k];
-    }
+    super(numSteps, numEnvs);
+    this.inputs = new Float32Array(numSteps * numEnvs * inputSize);
+    this.actions = new Int32Array(numSteps * numEnvs);
   }
 }
 

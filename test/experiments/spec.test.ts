@@ -3,7 +3,12 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { rewardLabel } from "../../src/experiments/reward-modes.ts";
 import { runId } from "../../src/experiments/run.ts";
-import { expandSpec, parseExperimentSpec, SpecError } from "../../src/experiments/spec.ts";
+import {
+  expandSpec,
+  loadExperimentSpec,
+  parseExperimentSpec,
+  SpecError,
+} from "../../src/experiments/spec.ts";
 
 const PROGRAM = fileURLToPath(new URL("../../zoo/MiniGrid-Unlock-v0/program.json", import.meta.url));
 
@@ -15,6 +20,46 @@ test("reward labels tell apart settings that train differently, and keep the pla
   assert.equal(rewardLabel({ kind: "reference", subtaskBonus: 0.1 }), "reference-bonus0.1");
   assert.equal(rewardLabel({ kind: "vlmcar", shaping: "code", subtaskBonus: 0.5 }), "vlmcar-code-bonus0.5");
   assert.equal(rewardLabel({ kind: "vlmcar", subtaskBonus: 0.5, label: "mine" }), "mine");
+  assert.equal(rewardLabel({ kind: "vlmcar", bonusForm: "potential" }), "vlmcar-potential");
+  assert.equal(rewardLabel({ kind: "vlmcar", bonusForm: "one-time" }), "vlmcar");
+  assert.equal(
+    rewardLabel({ kind: "reference", bonusForm: "potential", subtaskBonus: 0.1 }),
+    "reference-potential-bonus0.1",
+  );
+});
+
+test("a spec selects the potential bonus form per reward entry, and rejects an unknown form", () => {
+  const spec = parseExperimentSpec({
+    envs: ["MiniGrid-Unlock-v0"],
+    rewards: [
+      "reference",
+      { kind: "reference", bonusForm: "potential" },
+      { kind: "reference", bonusForm: "one-time", subtaskBonus: 0.1 },
+    ],
+    seeds: 1,
+    frames: 1000,
+  });
+  const runs = expandSpec(spec);
+  assert.deepEqual(
+    runs.map((r) => rewardLabel(r.reward)),
+    ["reference", "reference-potential", "reference-bonus0.1"],
+  );
+  assert.equal(runs[1].reward.bonusForm, "potential");
+  assert.equal(
+    runs[2].reward.bonusForm,
+    undefined,
+    "the default form is not written, so run ids stay as before",
+  );
+  assert.throws(
+    () =>
+      parseExperimentSpec({
+        envs: ["MiniGrid-Unlock-v0"],
+        rewards: [{ kind: "reference", bonusForm: "twice" }],
+        seeds: 1,
+        frames: 1000,
+      }),
+    (e: unknown) => e instanceof SpecError && /rewards\.0/.test(e.message),
+  );
 });
 
 test("a spec comparing bonuses gets one label, and one run id, per setting", () => {
@@ -77,4 +122,12 @@ test("two reward entries that would share a label are a spec error that says to 
       }),
     /label/,
   );
+});
+
+test("the potential-bonus grid documented in docs/BENCHMARKS.md loads: 3 envs × 3 seeds, vlmcar-potential", () => {
+  const file = fileURLToPath(new URL("../../docs/results/potential/spec.json", import.meta.url));
+  const runs = expandSpec(loadExperimentSpec(file));
+  assert.equal(runs.length, 9);
+  assert.deepEqual([...new Set(runs.map((r) => rewardLabel(r.reward)))], ["vlmcar-potential"]);
+  assert.ok(runs.every((r) => r.frames === 1_000_000 && r.reward.bonusForm === "potential"));
 });

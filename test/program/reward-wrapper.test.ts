@@ -41,6 +41,23 @@ class Corridor extends BaseEnv<number> {
   }
 }
 
+/** The corridor cut by a time limit after `limit` steps (truncated, not terminated). */
+class TimeLimitedCorridor extends Corridor {
+  private steps = 0;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  protected override doReset(options: ResetOptions): ResetResult<number> {
+    this.steps = 0;
+    return super.doReset(options);
+  }
+  protected override doStep(action: number): StepResult<number> {
+    const result = super.doStep(action);
+    this.steps++;
+    return { ...result, truncated: !result.terminated && this.steps >= this.limit };
+  }
+}
+
 // Sub-task 1: the agent left the start cell; sub-task 2: the green mark is on; goal: agent in the last cell.
 const program = makeProgram(
   {
@@ -171,6 +188,51 @@ describe("RewardWrapper", () => {
     assert.deepEqual(rewards, [0, 0, 0.5, 0.5, 0, 0, 1]);
     assert.deepEqual(calls, [0, 0, 1, 2, 2, 2]);
     sandbox.dispose();
+  });
+
+  it("pays the potential form γΦ(s′) − Φ(s), whose discounted sum over a terminated episode is 0", () => {
+    const gamma = 0.9;
+    const w = wrap({ bonusForm: "potential", gamma, subtaskBonus: 0.5 });
+    w.reset();
+    const steps = [1, 0, 1, 1, 1, 1, 1].map((a) => w.step(a));
+    const shaping = steps.map((s) => s.reward - (s.info.subtasks as SubtaskInfo).envReward);
+    // Φ after each step: 0.5 from step 1 (left the start), 1 from step 4 (the mark); the terminal state has Φ 0.
+    const expected = [0.45, -0.05, -0.05, 0.4, -0.1, -0.1, -1];
+    for (const [t, e] of expected.entries()) {
+      assert.ok(Math.abs(shaping[t] - e) < 1e-12, `step ${t + 1}: ${shaping[t]} vs ${e}`);
+    }
+    assert.ok(steps[6].terminated);
+    const discounted = shaping.reduce((sum, f, t) => sum + gamma ** t * f, 0);
+    assert.ok(Math.abs(discounted) < 1e-12, `discounted shaping of a terminated episode is ${discounted}`);
+  });
+
+  it("keeps Φ(s′) on a truncated step: the discounted shaping sums to γ^T Φ(s_T)", () => {
+    const gamma = 0.95;
+    const bonus = 0.3;
+    const w = wrap({ bonusForm: "potential", gamma, subtaskBonus: bonus }, new TimeLimitedCorridor(4));
+    w.reset();
+    const steps = [1, 1, 0, 1].map((a) => w.step(a));
+    const last = steps[3];
+    assert.ok(last.truncated && !last.terminated);
+    const info = last.info.subtasks as SubtaskInfo;
+    assert.equal(info.completed.length, 2);
+    const discounted = steps.reduce((sum, s, t) => sum + gamma ** t * s.reward, 0);
+    const phiT = bonus * info.completed.length;
+    assert.ok(
+      Math.abs(discounted - gamma ** 4 * phiT) < 1e-12,
+      `${discounted} vs γ^T Φ(s_T) = ${gamma ** 4 * phiT}`,
+    );
+    // The next episode starts from Φ = 0 again.
+    w.reset();
+    assert.ok(Math.abs(w.step(1).reward - gamma * bonus) < 1e-12);
+  });
+
+  it("rejects an unknown bonus form and a discount outside [0, 1]", () => {
+    assert.throws(
+      () => new RewardWrapper<number>(new Corridor(), program, { bonusForm: "twice" as never }),
+      /unknown bonus form "twice"/,
+    );
+    assert.throws(() => new RewardWrapper<number>(new Corridor(), program, { gamma: 1.5 }), /gamma must lie/);
   });
 
   it("rejects an unknown mode", () => {

@@ -292,12 +292,15 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
 
   /** Accepts a Float32Array (the action space's type) or a plain number array. */
   override step(action: BoxArray | readonly number[]): StepResult<PandaObs> {
-    if (this.running) this.checkAction(action);
-    else if (this.episodeOver) {
+    // After success, truncation or an unstable simulation (the base class does not see the last one).
+    if (this.episodeOver) {
       throw new EnvError(
-        `${this.id}: step() called after the episode ended at step ${this.stepCount} (terminated or truncated); call reset() first`,
+        `${this.id}: step() called after the episode ended at step ${this.stepCount}; call reset() first`,
       );
     }
+    // Before the first reset the base class says so.
+    if (!this.running) return super.step(action as BoxArray);
+    this.checkAction(action);
     // Clip as panda-gym does; the base class then enforces the lifecycle and the space.
     const clipped = new Float32Array(this.actionSize);
     for (let i = 0; i < this.actionSize; i++) clipped[i] = Math.min(1, Math.max(-1, action[i]));
@@ -674,6 +677,8 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
         width: this.renderWidth,
         height: this.renderHeight,
         shadows: this.renderShadows,
+        // TinyRenderer's pixel grid: frames match panda-gym's headless images along edges too.
+        pixelGrid: "tinyrenderer",
       });
       this.rasterizer.setStatic(sceneGeoms(this.sim, this.fixedGeoms, this.styles));
     }

@@ -107,6 +107,24 @@ export function ravensCamera(name: "front" | "left" | "right"): PinholeCamera {
 }
 
 /**
+ * Ravens' oracle camera (ROBOTICS.md B.3): 1000 m above (0.5, 0, 0) looking straight down with fx = fy = 630,000,
+ * so nearly orthographic, 640x480, depth range (999.7, 1001). Ravens samples object poses from its heightmap.
+ */
+export function ravensOracleCamera(): PinholeCamera {
+  return {
+    kind: "pinhole",
+    position: [0.5, 0, 1000],
+    quaternion: quaternionFromEuler(0, Math.PI, -Math.PI / 2),
+    fx: 63e4,
+    fy: 63e4,
+    cx: 320,
+    cy: 240,
+    near: 999.7,
+    far: 1001,
+  };
+}
+
+/**
  * The eye and up vector of Bullet's computeViewMatrixFromYawPitchRoll with z up: the eye starts at (0, −d, 0)
  * relative to the target and is turned by Rz(yaw)·Ry(roll)·Rx(pitch); the up vector ẑ is turned the same way.
  */
@@ -240,18 +258,67 @@ export function opticalAxis(cam: ResolvedCamera): Vec3 {
   return [cam.rotation[6], cam.rotation[7], cam.rotation[8]];
 }
 
-/** A stable key for caching per-camera work (the static layer). */
-export function cameraKey(cam: ResolvedCamera): string {
-  return [
-    ...cam.rotation,
-    ...cam.eye,
-    cam.fx,
-    cam.fy,
-    cam.cx,
-    cam.cy,
-    cam.near,
-    cam.far,
-    cam.width,
-    cam.height,
-  ].join(",");
+/** Whether two resolved cameras give the same image geometry (for caching per-camera work: the static layer). */
+export function sameCamera(a: ResolvedCamera, b: ResolvedCamera): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < 9; i++) if (a.rotation[i] !== b.rotation[i]) return false;
+  return (
+    a.eye[0] === b.eye[0] &&
+    a.eye[1] === b.eye[1] &&
+    a.eye[2] === b.eye[2] &&
+    a.fx === b.fx &&
+    a.fy === b.fy &&
+    a.cx === b.cx &&
+    a.cy === b.cy &&
+    a.near === b.near &&
+    a.far === b.far &&
+    a.width === b.width &&
+    a.height === b.height
+  );
+}
+
+/** Whether two camera descriptions are equal field by field. */
+export function sameCameraInput(a: Camera, b: Camera): boolean {
+  if (a.kind === "orbit" && b.kind === "orbit") {
+    return (
+      a.target[0] === b.target[0] &&
+      a.target[1] === b.target[1] &&
+      a.target[2] === b.target[2] &&
+      a.distance === b.distance &&
+      a.yaw === b.yaw &&
+      a.pitch === b.pitch &&
+      a.roll === b.roll &&
+      a.fovY === b.fovY &&
+      a.near === b.near &&
+      a.far === b.far
+    );
+  }
+  if (a.kind === "pinhole" && b.kind === "pinhole") {
+    return (
+      a.position[0] === b.position[0] &&
+      a.position[1] === b.position[1] &&
+      a.position[2] === b.position[2] &&
+      a.quaternion[0] === b.quaternion[0] &&
+      a.quaternion[1] === b.quaternion[1] &&
+      a.quaternion[2] === b.quaternion[2] &&
+      a.quaternion[3] === b.quaternion[3] &&
+      a.fx === b.fx &&
+      a.fy === b.fy &&
+      a.cx === b.cx &&
+      a.cy === b.cy &&
+      a.near === b.near &&
+      a.far === b.far
+    );
+  }
+  return false;
+}
+
+/** A copy that later changes to the caller's arrays cannot reach. */
+export function copyCamera(c: Camera): Camera {
+  if (c.kind === "orbit") return { ...c, target: [c.target[0], c.target[1], c.target[2]] };
+  return {
+    ...c,
+    position: [c.position[0], c.position[1], c.position[2]],
+    quaternion: [c.quaternion[0], c.quaternion[1], c.quaternion[2], c.quaternion[3]],
+  };
 }

@@ -25,6 +25,16 @@ export function rotationWithZ(dir: Vec3): number[] {
   return [x[0], y[0], z[0], x[1], y[1], z[1], x[2], y[2], z[2]];
 }
 
+/** An axis-aligned cube of half size `half`. */
+export function cube(pos: Vec3, half: number, rgba: readonly number[]): SceneGeom {
+  return { kind: "box", size: [half, half, half], pos, mat: IDENTITY, rgba };
+}
+
+/** A horizontal plane (MuJoCo's: visible from +z) of half sizes hx, hy. */
+export function floorPlane(pos: Vec3, hx: number, hy: number, rgba: readonly number[]): SceneGeom {
+  return { kind: "plane", size: [hx, hy, 0], pos, mat: IDENTITY, rgba };
+}
+
 /** A capsule or cylinder from point a to point b. */
 export function segment(
   kind: "capsule" | "cylinder",

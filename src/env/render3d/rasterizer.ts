@@ -1,44 +1,71 @@
 /**
  * A headless z-buffer rasteriser for posed primitives (no GPU, no native code), with Bullet TinyRenderer's look:
- * white background, intensity 0.6 + min(0.35·max(0, n·l), 0.4) per pixel, × 0.8 in a directional shadow.
+ * white background, trunc(255·rgba) × (0.6 + 0.35·max(0, n·l) + 0.05·specular), the direct part × 0.8 where the
+ * shadow map says so (shading.ts, shadow-map.ts).
  *
  * Per geom: tessellate once (cached), transform the vertices to camera space, cull back faces, clip against the
- * near plane, project, then fill scanline spans with 1/z interpolated linearly in screen space (which makes depth,
- * and the shadow lookup, perspective-correct). Pixel centres are sampled at (i + 0.5, j + 0.5) with half-open
- * spans, so two triangles sharing an edge never both draw a pixel.
+ * near plane, project, then fill the pixels whose centres lie inside (spans.ts) with 1/z interpolated linearly in
+ * screen space, which makes depth and the shadow lookup perspective-correct.
  *
- * The static layer (floor, table, robot base) is drawn once per camera and copied before each frame; with
- * shadows its own shadows are baked in, and only the pixels whose shadow-map texel lies where the moving geoms
- * cast this frame are tested again.
+ * The static layer (floor, table, robot base) is drawn once per camera and copied before each frame. With shadows
+ * its own shadows are baked in; a static pixel can only change where the moving geoms drew into the shadow map
+ * this frame, so only the pixels whose texel lies in that rectangle are tested again.
  */
 import { createFrame, type Frame } from "../../image/frame.ts";
-import { cameraKey, type ResolvedCamera, resolveCamera } from "./camera.ts";
+import { copyCamera, type ResolvedCamera, resolveCamera, sameCamera, sameCameraInput } from "./camera.ts";
 import type { Camera, RenderOptions, SceneGeom, Vec3 } from "./scene.ts";
-import { AMBIENT, DEFAULT_LIGHT_DIRECTION, DIFFUSE, normalise, SHADOW_FACTOR } from "./shading.ts";
-import { ShadowMap } from "./shadow-map.ts";
+import {
+  AMBIENT,
+  baseChannel,
+  DEFAULT_LIGHT_DIRECTION,
+  intensity,
+  normalise,
+  SHADOW_FACTOR,
+} from "./shading.ts";
+import { ShadowMap, type ShadowModel } from "./shadow-map.ts";
+import { Spans } from "./spans.ts";
 import { DEFAULT_DETAIL, type LocalMesh, type TessellationDetail, tessellate } from "./tessellate.ts";
 
 /** Optional settings beyond the contract's RenderOptions. */
 export interface RasterizerOptions extends RenderOptions {
-  /** Shadow map resolution (texels per side), default 1024. */
+  /**
+   * With `shadows`: "tinyrenderer" (default) reproduces Bullet's TinyRenderer, i.e. what panda-gym's and Ravens'
+   * images show (most of the scene at 0.8 × direct light, no visible cast shadows); "directional" casts real
+   * shadows from a light at infinity.
+   */
+  readonly shadowModel?: ShadowModel;
+  /** Directional shadow map resolution (texels per side), default the larger image side, within 256..2048. */
   readonly shadowMapSize?: number;
   /**
-   * World box (min and max corners) whose casters and receivers get shadows. Default: the bounding box of the
-   * static casters (of this frame's casters when there is no static layer), planes and a ground under everything
-   * left out, widened sideways by 0.3 m or a quarter of its size.
+   * Directional: the world box (min and max corners) whose casters and receivers get shadows. Default: the
+   * bounding box of the static casters (of this frame's casters when there is no static layer), planes and a
+   * ground under everything left out, widened sideways by 0.3 m or a quarter of its size.
    */
   readonly shadowBounds?: { readonly min: Vec3; readonly max: Vec3 };
   /** Tessellation of curved primitives, default 16 slices, 4 stacks per hemisphere. */
   readonly detail?: TessellationDetail;
+  /** Also keep which geom each pixel shows (`lastSegmentation`), as Bullet's segmentation mask. Default false. */
+  readonly segmentation?: boolean;
+  /**
+   * Where a pixel samples the image plane. "centre" (default): pixel (i, j) shows the ray through (i + 0.5, j + 0.5)
+   * of the camera's intrinsics (u = cx + fx·x/z), so a projected point lands in pixel (floor u, floor v).
+   * "tinyrenderer": through (i, j + 1), as TinyRenderer samples pixel corners and then flips its rows; frames then
+   * match panda-gym's pixel for pixel along edges too (99.9% of tiny.png's table and floor pixels, against 99.5%).
+   */
+  readonly pixelGrid?: "centre" | "tinyrenderer";
 }
 
 interface StaticLayer {
-  readonly key: string;
+  readonly camera: ResolvedCamera;
   readonly color: Uint8Array;
   readonly invDepth: Float32Array;
+  /** Segmentation on: the static geoms' ids per pixel, −1 where empty. */
+  readonly segment: Int32Array | null;
+  /** Shadows on: the map holding the static casters as its base. */
+  readonly map: ShadowMap | null;
   /** Shadows on: the colour of each pixel in shadow (lit pixels may fall in a moving geom's shadow). */
   readonly shadowColor: Uint8Array | null;
-  /** Shadows on: lit static pixels, sorted by their shadow-map texel, with texel and depth threshold. */
+  /** Shadows on: lit static pixels, sorted by their shadow-map texel, with texel and threshold. */
   readonly litPixels: Int32Array | null;
   readonly litTexels: Int32Array | null;
   readonly litThresholds: Float64Array | null;
@@ -48,20 +75,26 @@ const SHADOW_NONE = 0;
 const SHADOW_TEST = 1;
 const SHADOW_CAPTURE = 2;
 
+/** What `color` points at between renders (a constant, so renders allocate nothing for it). */
+const NO_PIXELS = new Uint8Array(0);
+
 // Scratch state of the triangle being drawn (module level: no allocation per triangle).
+const SPANS = new Spans();
 const TX = new Float64Array(3);
 const TY = new Float64Array(3);
 const TW = new Float64Array(3);
 const TI = new Float64Array(3);
-const TSU = new Float64Array(3);
-const TSV = new Float64Array(3);
-const TSD = new Float64Array(3);
-/** Polygon from near-plane clipping: up to 4 vertices × (x, y, z, intensity, su, sv, sd). */
-const CLIP_STRIDE = 7;
+/** Light-space X, Y, Q and T of the triangle's vertices, each times the camera's 1/z. */
+const TLX = new Float64Array(3);
+const TLY = new Float64Array(3);
+const TLQ = new Float64Array(3);
+const TLT = new Float64Array(3);
+/** Near-plane clipping: up to 4 vertices × (x, y, z, intensity, X, Y, Q, T). */
+const CLIP_STRIDE = 8;
 const CLIP_IN = new Float64Array(3 * CLIP_STRIDE);
 const CLIP_OUT = new Float64Array(4 * CLIP_STRIDE);
-/** Geom frame → light space (texels, texels, metres) as three rows of [rotation | translation]. */
-const LIGHT_ROWS = new Float64Array(12);
+/** Geom frame → light space: the shadow map's five rows composed with the geom's pose. */
+const GEOM_ROWS = new Float64Array(20);
 
 function checkFinite(index: number, geom: SceneGeom, field: "pos" | "mat" | "rgba", count: number): void {
   const values = geom[field];
@@ -80,29 +113,84 @@ function checkFinite(index: number, geom: SceneGeom, field: "pos" | "mat" | "rgb
   }
 }
 
+/** GEOM_ROWS = the map's world rows applied after the geom's pose (rotation m, position p). */
+function composeLightRows(map: ShadowMap, m: ArrayLike<number>, p: ArrayLike<number>): Float64Array {
+  const w = map.rows;
+  const out = GEOM_ROWS;
+  for (let r = 0; r < 5; r++) {
+    const a = w[r * 4];
+    const b = w[r * 4 + 1];
+    const c = w[r * 4 + 2];
+    out[r * 4] = a * m[0] + b * m[3] + c * m[6];
+    out[r * 4 + 1] = a * m[1] + b * m[4] + c * m[7];
+    out[r * 4 + 2] = a * m[2] + b * m[5] + c * m[8];
+    out[r * 4 + 3] = a * p[0] + b * p[1] + c * p[2] + w[r * 4 + 3];
+  }
+  return out;
+}
+
+/**
+ * Applies light-space rows to every vertex: rows 0, 1, 2 (X, Y, Q) into x, y, q and the row starting at
+ * `lastRow` (S at 12 or T at 16) into last.
+ */
+function transformVertices(
+  pos: Float32Array,
+  rows: Float64Array,
+  lastRow: number,
+  x: Float64Array,
+  y: Float64Array,
+  q: Float64Array,
+  last: Float64Array,
+): void {
+  const l0 = rows[lastRow];
+  const l1 = rows[lastRow + 1];
+  const l2 = rows[lastRow + 2];
+  const l3 = rows[lastRow + 3];
+  for (let v = 0, k = 0; k < pos.length; v++, k += 3) {
+    const a = pos[k];
+    const b = pos[k + 1];
+    const c = pos[k + 2];
+    x[v] = rows[0] * a + rows[1] * b + rows[2] * c + rows[3];
+    y[v] = rows[4] * a + rows[5] * b + rows[6] * c + rows[7];
+    q[v] = rows[8] * a + rows[9] * b + rows[10] * c + rows[11];
+    last[v] = l0 * a + l1 * b + l2 * c + l3;
+  }
+}
+
 export class Rasterizer {
   readonly width: number;
   readonly height: number;
   private readonly background: Vec3;
   private readonly light: Vec3;
   private readonly shadows: boolean;
+  private readonly shadowModel: ShadowModel;
+  private readonly shadowMapSize: number;
   private readonly detail: TessellationDetail;
   private readonly shadowBounds: RasterizerOptions["shadowBounds"];
-  private readonly shadowMap: ShadowMap | null;
 
   private staticGeoms: readonly SceneGeom[] = [];
-  /** Static layers per camera (a few cameras, e.g. Ravens' three, each keep theirs). */
+  /** Static layers per camera (a few cameras, e.g. Ravens' three and its oracle, each keep theirs). */
   private layers: StaticLayer[] = [];
-  private static readonly MAX_LAYERS = 4;
-  private staticShadowReady = false;
+  private static readonly MAX_LAYERS = 6;
+  /** The shadow map of renders without a static layer, rebuilt each frame. */
+  private frameMap: ShadowMap | null = null;
 
   private readonly invDepth: Float32Array;
+  /** Segment id per pixel of the frame being drawn (option `segmentation`), −1 where empty. */
+  private readonly segment: Int32Array | null;
+  private segmentView: Int32Array | null = null;
+  /** Segment id of the geom being drawn. */
+  private segmentId = -1;
+  /** Added to projected pixel coordinates: the pixel grid's offset (option pixelGrid). */
+  private readonly gridShiftU: number;
+  private readonly gridShiftV: number;
   private depthView: Float32Array | null = null;
   private readonly clearInvDepth: Float32Array = new Float32Array(1);
 
   // Per-render state read by the inner loops.
-  private color: Uint8Array = new Uint8Array(0);
+  private color: Uint8Array = NO_PIXELS;
   private cam!: ResolvedCamera;
+  private map: ShadowMap | null = null;
   private lightCam = new Float64Array(3);
   private shadowMode = SHADOW_NONE;
   private captureShadowColor: Uint8Array | null = null;
@@ -112,15 +200,16 @@ export class Rasterizer {
   private vy = new Float64Array(0);
   private vz = new Float64Array(0);
   private vi = new Float64Array(0);
-  private vsu = new Float64Array(0);
-  private vsv = new Float64Array(0);
-  private vsd = new Float64Array(0);
-  // Colour of the triangle being drawn: 0..255 floats, its flat bytes, and its shadow bias (light-space metres).
+  private vlx = new Float64Array(0);
+  private vly = new Float64Array(0);
+  private vlq = new Float64Array(0);
+  private vlt = new Float64Array(0);
+  // Colour of the triangle being drawn (TinyRenderer's byte base, 0..255) and its shadow bias.
   private cr = 0;
   private cg = 0;
   private cb = 0;
   private bias = 0;
-  /** Whether the triangle being drawn faces the light: surfaces turned away are at ambient and take no shadow. */
+  /** Whether the triangle being drawn gets direct light: only that part is shadowed. */
   private receives = true;
 
   constructor(options: RasterizerOptions) {
@@ -128,8 +217,9 @@ export class Rasterizer {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
       throw new RangeError(`render size must be positive integers, got ${width}x${height}`);
     }
-    if (width * height > 16_777_216)
+    if (width * height > 16_777_216) {
       throw new RangeError(`render size ${width}x${height} is over 16 megapixels`);
+    }
     this.width = width;
     this.height = height;
     const bg = options.background ?? [255, 255, 255];
@@ -139,10 +229,34 @@ export class Rasterizer {
     this.background = [Math.round(bg[0]), Math.round(bg[1]), Math.round(bg[2])];
     this.light = options.lightDirection ? normalise(options.lightDirection) : DEFAULT_LIGHT_DIRECTION;
     this.shadows = options.shadows ?? false;
+    this.shadowModel = options.shadowModel ?? "tinyrenderer";
+    if (this.shadowModel !== "tinyrenderer" && this.shadowModel !== "directional") {
+      throw new RangeError(
+        `shadowModel must be "tinyrenderer" or "directional", got ${String(this.shadowModel)}`,
+      );
+    }
+    this.shadowMapSize = options.shadowMapSize ?? Math.min(2048, Math.max(256, Math.max(width, height)));
     this.detail = options.detail ?? DEFAULT_DETAIL;
+    const { slices, stacksPerHemisphere } = this.detail;
+    if (
+      !Number.isInteger(slices) ||
+      slices < 3 ||
+      !Number.isInteger(stacksPerHemisphere) ||
+      stacksPerHemisphere < 1
+    ) {
+      throw new RangeError(
+        `detail needs integer slices >= 3 and stacksPerHemisphere >= 1, got ${slices} and ${stacksPerHemisphere}`,
+      );
+    }
     this.shadowBounds = options.shadowBounds;
-    this.shadowMap = this.shadows ? new ShadowMap(options.shadowMapSize ?? 1024, this.light) : null;
     this.invDepth = new Float32Array(width * height);
+    this.segment = options.segmentation ? new Int32Array(width * height) : null;
+    const grid = options.pixelGrid ?? "centre";
+    if (grid !== "centre" && grid !== "tinyrenderer") {
+      throw new RangeError(`pixelGrid must be "centre" or "tinyrenderer", got ${String(grid)}`);
+    }
+    this.gridShiftU = grid === "tinyrenderer" ? 0.5 : 0;
+    this.gridShiftV = grid === "tinyrenderer" ? -0.5 : 0;
   }
 
   /**
@@ -152,7 +266,6 @@ export class Rasterizer {
   setStatic(geoms: readonly SceneGeom[]): void {
     this.staticGeoms = geoms.slice();
     this.layers = [];
-    this.staticShadowReady = false;
   }
 
   /** The depth (metres along the optical axis, Infinity where empty) of the last render, for height maps. */
@@ -161,10 +274,21 @@ export class Rasterizer {
       const out = new Float32Array(this.invDepth.length);
       const empty = this.clearInvDepth[0];
       const inv = this.invDepth;
-      for (let i = 0; i < inv.length; i++) out[i] = inv[i] > empty ? 1 / inv[i] : Infinity;
+      for (let i = 0; i < inv.length; i++) out[i] = inv[i] > empty ? 1 / inv[i] : Number.POSITIVE_INFINITY;
       this.depthView = out;
     }
     return this.depthView;
+  }
+
+  /**
+   * Which geom each pixel of the last render shows (its `segmentId`, by default its index: static geoms first,
+   * then those passed to render), −1 where empty. Needs the option `segmentation`.
+   */
+  get lastSegmentation(): Int32Array {
+    if (!this.segment)
+      throw new Error("lastSegmentation needs a Rasterizer made with { segmentation: true }");
+    this.segmentView ??= this.segment.slice();
+    return this.segmentView;
   }
 
   /**
@@ -172,21 +296,23 @@ export class Rasterizer {
    * given, which saves allocating a frame per call.
    */
   render(geoms: readonly SceneGeom[], camera: Camera, out?: Frame): Frame {
-    const cam = resolveCamera(camera, this.width, this.height);
+    // Resolving costs little but allocates; the same camera (by value) reuses the last result.
+    if (!this.lastCamera || !sameCameraInput(this.lastCamera, camera)) {
+      this.lastResolved = resolveCamera(camera, this.width, this.height);
+      this.lastCamera = copyCamera(camera);
+    }
+    const cam = this.lastResolved!;
     if (out && (out.width !== this.width || out.height !== this.height)) {
       throw new RangeError(
         `out frame is ${out.width}x${out.height}, the rasteriser draws ${this.width}x${this.height}`,
       );
     }
     this.depthView = null;
+    this.segmentView = null;
     this.begin(cam);
-    const map = this.shadowMap;
     let frame: Frame;
+    let map: ShadowMap | null = null;
     if (this.staticGeoms.length > 0) {
-      if (map) {
-        this.prepareStaticShadows();
-        map.restoreBase();
-      }
       const layer = this.staticLayer(cam);
       if (out) {
         out.data.set(layer.color);
@@ -195,24 +321,27 @@ export class Rasterizer {
         frame = createFrame(this.width, this.height, layer.color.slice());
       }
       this.invDepth.set(layer.invDepth);
-      this.color = frame.data;
+      if (this.segment && layer.segment) this.segment.set(layer.segment);
+      map = layer.map;
       if (map) {
-        this.drawShadowCasters(geoms);
-        this.applyDynamicShadows(layer, frame.data);
+        map.restoreBase();
+        this.drawShadowCasters(map, geoms);
+        this.applyDynamicShadows(layer, map, frame.data);
       }
     } else {
       frame = out ?? createFrame(this.width, this.height);
       this.clear(frame.data);
-      this.color = frame.data;
-      if (map) {
-        map.clear();
-        this.fitShadowMap(geoms);
-        this.drawShadowCasters(geoms);
+      if (this.shadows) {
+        map = this.frameShadowMap(cam, geoms);
+        this.drawShadowCasters(map, geoms);
       }
     }
+    this.color = frame.data;
+    this.map = map;
     this.shadowMode = map ? SHADOW_TEST : SHADOW_NONE;
-    this.drawGeoms(geoms);
-    this.color = new Uint8Array(0);
+    this.drawGeoms(geoms, this.staticGeoms.length);
+    this.color = NO_PIXELS;
+    this.map = null;
     return frame;
   }
 
@@ -238,19 +367,51 @@ export class Rasterizer {
       }
     }
     this.invDepth.fill(this.clearInvDepth[0]);
+    this.segment?.fill(-1);
   }
+
+  /** A shadow map set up for this camera, empty, fitted to `casters` (directional without explicit bounds). */
+  private newShadowMap(cam: ResolvedCamera, casters: readonly SceneGeom[]): ShadowMap {
+    if (this.shadowModel === "tinyrenderer") return ShadowMap.tinyRenderer(cam, this.light);
+    const map = ShadowMap.directional(this.shadowMapSize, this.light);
+    this.fitShadowMap(map, casters);
+    return map;
+  }
+
+  /** The per-frame map when there is no static layer: reused while the camera (tiny) or size stays. */
+  private frameShadowMap(cam: ResolvedCamera, geoms: readonly SceneGeom[]): ShadowMap {
+    let map = this.frameMap;
+    if (this.shadowModel === "tinyrenderer") {
+      if (!map || !this.frameMapCamera || !sameCamera(this.frameMapCamera, cam)) {
+        map = ShadowMap.tinyRenderer(cam, this.light);
+        this.frameMapCamera = cam;
+      }
+    } else {
+      map ??= ShadowMap.directional(this.shadowMapSize, this.light);
+      this.fitShadowMap(map, geoms);
+    }
+    map.clear();
+    this.frameMap = map;
+    return map;
+  }
+
+  private frameMapCamera: ResolvedCamera | null = null;
+  private lastCamera: Camera | null = null;
+  private lastResolved: ResolvedCamera | null = null;
 
   /** The static layer for this camera, drawn now if not cached. */
   private staticLayer(cam: ResolvedCamera): StaticLayer {
-    const key = cameraKey(cam);
-    const found = this.layers.find((l) => l.key === key);
-    if (found) return found;
+    for (const layer of this.layers) if (sameCamera(layer.camera, cam)) return layer;
     const n = this.width * this.height;
     const color = new Uint8Array(n * 3);
     this.clear(color);
     this.color = color;
+    let map: ShadowMap | null = null;
     let shadowColor: Uint8Array | null = null;
-    if (this.shadowMap) {
+    if (this.shadows) {
+      map = this.newShadowMap(cam, this.staticGeoms);
+      this.drawShadowCasters(map, this.staticGeoms);
+      map.saveBase();
       shadowColor = new Uint8Array(n * 3);
       this.captureShadowColor = shadowColor;
       this.captureTexel = new Int32Array(n).fill(-1);
@@ -259,7 +420,9 @@ export class Rasterizer {
     } else {
       this.shadowMode = SHADOW_NONE;
     }
-    this.drawGeoms(this.staticGeoms);
+    this.map = map;
+    this.drawGeoms(this.staticGeoms, 0);
+    this.map = null;
     let litPixels: Int32Array | null = null;
     let litTexels: Int32Array | null = null;
     let litThresholds: Float64Array | null = null;
@@ -280,9 +443,11 @@ export class Rasterizer {
     this.captureTexel = null;
     this.captureThreshold = null;
     const layer: StaticLayer = {
-      key,
+      camera: cam,
       color,
       invDepth: this.invDepth.slice(),
+      segment: this.segment ? this.segment.slice() : null,
+      map,
       shadowColor,
       litPixels,
       litTexels,
@@ -293,25 +458,13 @@ export class Rasterizer {
     return layer;
   }
 
-  /** Fits the shadow map to the static casters and draws them into its base, once per setStatic. */
-  private prepareStaticShadows(): void {
-    const map = this.shadowMap!;
-    if (this.staticShadowReady) return;
-    map.clear();
-    this.fitShadowMap(this.staticGeoms);
-    this.drawShadowCasters(this.staticGeoms);
-    map.saveBase();
-    this.staticShadowReady = true;
-  }
-
   /**
-   * Sets the shadow map's rectangle: the option's box, or the casters' bounding box widened by 0.3 m (or a quarter
-   * of its size) sideways, so shadows falling beside the casters are covered. A ground (a caster under all others
-   * whose footprint covers theirs, like panda-gym's 6x6 m floor box) is left out of the box: it only receives, and
-   * would spread the texels thin.
+   * Directional maps: sets the rectangle from the options' box, or from the casters' bounding box widened by
+   * 0.3 m (or a quarter of its size) sideways, so shadows falling beside the casters are covered. A ground (a
+   * caster under all others whose footprint covers theirs, like panda-gym's 6x6 m floor box) is left out of the
+   * box: it only receives, and would spread the texels thin.
    */
-  private fitShadowMap(geoms: readonly SceneGeom[]): void {
-    const map = this.shadowMap!;
+  private fitShadowMap(map: ShadowMap, geoms: readonly SceneGeom[]): void {
     const box = this.shadowBounds ?? this.casterBounds(geoms);
     const corners: number[] = [];
     for (let k = 0; k < 8; k++) {
@@ -335,12 +488,19 @@ export class Rasterizer {
       if (!local) continue;
       const p = local.positions;
       const m = g.mat;
-      const bb = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+      const bb = [
+        Number.POSITIVE_INFINITY,
+        Number.POSITIVE_INFINITY,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+      ];
       for (let i = 0; i < p.length; i += 3) {
         for (let r = 0; r < 3; r++) {
           const w = m[r * 3] * p[i] + m[r * 3 + 1] * p[i + 1] + m[r * 3 + 2] * p[i + 2] + g.pos[r];
-          if (w < bb[r]) bb[r] = w;
-          if (w > bb[r + 3]) bb[r + 3] = w;
+          bb[r] = Math.min(bb[r], w);
+          bb[r + 3] = Math.max(bb[r + 3], w);
         }
       }
       boxes.push(bb);
@@ -357,8 +517,8 @@ export class Rasterizer {
             ground[4] >= o[4]),
       );
     const kept = boxes.filter((b) => !isGround(b));
-    const min = [Infinity, Infinity, Infinity];
-    const max = [-Infinity, -Infinity, -Infinity];
+    const min = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const max = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
     for (const b of kept.length > 0 ? kept : boxes) {
       for (let r = 0; r < 3; r++) {
         min[r] = Math.min(min[r], b[r]);
@@ -374,28 +534,24 @@ export class Rasterizer {
   }
 
   /** Static pixels lit in the cached layer that a moving geom's shadow now covers get their shadow colour. */
-  private applyDynamicShadows(layer: StaticLayer, color: Uint8Array): void {
-    const map = this.shadowMap!;
+  private applyDynamicShadows(layer: StaticLayer, map: ShadowMap, color: Uint8Array): void {
     const pixels = layer.litPixels;
     const texels = layer.litTexels;
     const thresholds = layer.litThresholds;
     const shadowColor = layer.shadowColor;
     if (!pixels || !texels || !thresholds || !shadowColor || map.dirtyX0 >= map.dirtyX1) return;
-    const size = map.size;
-    const x0 = map.dirtyX0;
-    const x1 = map.dirtyX1;
-    const first = lowerBound(texels, map.dirtyY0 * size + x0);
-    const end = lowerBound(texels, (map.dirtyY1 - 1) * size + x1);
+    const w = map.width;
     const depth = map.depth;
-    for (let k = first; k < end; k++) {
-      const t = texels[k];
-      const x = t % size;
-      if (x < x0 || x >= x1) continue;
-      if (depth[t] > thresholds[k]) {
-        const i = pixels[k] * 3;
-        color[i] = shadowColor[i];
-        color[i + 1] = shadowColor[i + 1];
-        color[i + 2] = shadowColor[i + 2];
+    // The lit pixels are sorted by texel: each dirty row of the map is one contiguous run of them.
+    for (let y = map.dirtyY0; y < map.dirtyY1; y++) {
+      const end = lowerBound(texels, y * w + map.dirtyX1);
+      for (let k = lowerBound(texels, y * w + map.dirtyX0); k < end; k++) {
+        if (depth[texels[k]] > thresholds[k]) {
+          const i = pixels[k] * 3;
+          color[i] = shadowColor[i];
+          color[i + 1] = shadowColor[i + 1];
+          color[i + 2] = shadowColor[i + 2];
+        }
       }
     }
   }
@@ -407,70 +563,94 @@ export class Rasterizer {
     this.vy = new Float64Array(n);
     this.vz = new Float64Array(n);
     this.vi = new Float64Array(n);
-    this.vsu = new Float64Array(n);
-    this.vsv = new Float64Array(n);
-    this.vsd = new Float64Array(n);
+    this.vlx = new Float64Array(n);
+    this.vly = new Float64Array(n);
+    this.vlq = new Float64Array(n);
+    this.vlt = new Float64Array(n);
   }
 
-  /** Draws the back faces (seen from the light) of the shadow-casting geoms into the shadow map. */
-  private drawShadowCasters(geoms: readonly SceneGeom[]): void {
-    const map = this.shadowMap!;
-    const b = map.basis;
-    const scale = map.scale;
+  /** Draws the shadow casters among `geoms` into the map (vx, vy, vz hold X, Y, Q; vi holds S). */
+  private drawShadowCasters(map: ShadowMap, geoms: readonly SceneGeom[]): void {
     for (let gi = 0; gi < geoms.length; gi++) {
       const g = geoms[gi];
-      if (g.castShadow === false || g.kind === "plane") continue;
+      if (g.castShadow === false || (g.kind === "plane" && !map.planesCast)) continue;
+      if (g.rgba && g.rgba.length > 3 && g.rgba[3] === 0) continue;
       checkFinite(gi, g, "pos", 3);
       checkFinite(gi, g, "mat", 9);
       const local = tessellate(g, this.detail);
       if (!local) continue;
-      const m = g.mat;
-      const p = g.pos;
-      // Light space (texels for u and v, metres for l) = B·(M·v + p), offset by the map's corner.
-      const rows = LIGHT_ROWS;
-      for (let r = 0; r < 3; r++) {
-        const s = r < 2 ? scale : 1;
-        for (let c = 0; c < 3; c++)
-          rows[r * 4 + c] = s * (b[r * 3] * m[c] + b[r * 3 + 1] * m[3 + c] + b[r * 3 + 2] * m[6 + c]);
-        rows[r * 4 + 3] = s * (b[r * 3] * p[0] + b[r * 3 + 1] * p[1] + b[r * 3 + 2] * p[2]);
-      }
-      rows[3] -= map.u0 * scale;
-      rows[7] -= map.v0 * scale;
-      const pos = local.positions;
-      const count = pos.length / 3;
-      this.ensureScratch(count);
+      this.ensureScratch(local.positions.length / 3);
       const vx = this.vx;
       const vy = this.vy;
-      const vz = this.vz;
-      for (let v = 0, k = 0; v < count; v++, k += 3) {
-        const x = pos[k];
-        const y = pos[k + 1];
-        const z = pos[k + 2];
-        vx[v] = rows[0] * x + rows[1] * y + rows[2] * z + rows[3];
-        vy[v] = rows[4] * x + rows[5] * y + rows[6] * z + rows[7];
-        vz[v] = rows[8] * x + rows[9] * y + rows[10] * z + rows[11];
-      }
+      const vq = this.vz;
+      const vs = this.vi;
+      // X, Y, Q and the stored value S (rows 0-3).
+      transformVertices(local.positions, composeLightRows(map, g.mat, g.pos), 12, vx, vy, vq, vs);
       const idx = local.indices;
+      const near = map.near;
       for (let t = 0; t < idx.length; t += 3) {
         const a = idx[t];
-        const bb = idx[t + 1];
+        const b = idx[t + 1];
         const c = idx[t + 2];
-        const area = (vx[bb] - vx[a]) * (vy[c] - vy[a]) - (vx[c] - vx[a]) * (vy[bb] - vy[a]);
-        // u × v = l, so a face turned towards the light has positive area: keep the back faces only.
-        if (!(area < 0)) continue;
-        fillShadowTriangle(map, vx[a], vy[a], vz[a], vx[bb], vy[bb], vz[bb], vx[c], vy[c], vz[c]);
+        const qa = vq[a];
+        const qb = vq[b];
+        const qc = vq[c];
+        if (qa >= near && qb >= near && qc >= near) {
+          fillShadowTriangle(map, vx[a], vy[a], qa, vs[a], vx[b], vy[b], qb, vs[b], vx[c], vy[c], qc, vs[c]);
+          continue;
+        }
+        if (qa < near && qb < near && qc < near) continue;
+        // TinyRenderer clips casters against its light camera's near plane too.
+        const inp = CLIP_IN;
+        for (let k = 0; k < 3; k++) {
+          const v = k === 0 ? a : k === 1 ? b : c;
+          const o = k * CLIP_STRIDE;
+          inp[o] = vx[v];
+          inp[o + 1] = vy[v];
+          inp[o + 2] = vq[v];
+          inp[o + 3] = vs[v];
+        }
+        const n = clipNear(inp, near, CLIP_OUT);
+        const o = CLIP_OUT;
+        for (let k = 1; k + 1 < n; k++) {
+          const p = k * CLIP_STRIDE;
+          const q = (k + 1) * CLIP_STRIDE;
+          fillShadowTriangle(
+            map,
+            o[0],
+            o[1],
+            o[2],
+            o[3],
+            o[p],
+            o[p + 1],
+            o[p + 2],
+            o[p + 3],
+            o[q],
+            o[q + 1],
+            o[q + 2],
+            o[q + 3],
+          );
+        }
       }
     }
   }
 
-  private drawGeoms(geoms: readonly SceneGeom[]): void {
-    for (let gi = 0; gi < geoms.length; gi++) this.drawGeom(gi, geoms[gi]);
+  /** Draws geoms whose default segment ids start at `firstId`. */
+  private drawGeoms(geoms: readonly SceneGeom[], firstId: number): void {
+    for (let gi = 0; gi < geoms.length; gi++) {
+      const g = geoms[gi];
+      this.segmentId = g.segmentId ?? firstId + gi;
+      this.drawGeom(gi, g);
+    }
   }
 
   private drawGeom(gi: number, g: SceneGeom): void {
     checkFinite(gi, g, "pos", 3);
     checkFinite(gi, g, "mat", 9);
     checkFinite(gi, g, "rgba", 3);
+    const rgba = g.rgba;
+    // TinyRenderer skips invisible objects (alpha exactly 0); any other alpha draws opaque.
+    if (rgba.length > 3 && rgba[3] === 0) return;
     const local = tessellate(g, this.detail);
     if (!local) return;
     const cam = this.cam;
@@ -507,7 +687,7 @@ export class Rasterizer {
       vy[v] = a10 * x + a11 * y + a12 * z + t1;
       vz[v] = a20 * x + a21 * y + a22 * z + t2;
     }
-    // Per-vertex intensity for smooth normals: n_world·l = n_local·(Mᵀ·l).
+    // Per-vertex intensity for smooth normals: n_world·l = n_local·(Mᵀ·l); the specular term needs n_world's z.
     const light = this.light;
     const normals = local.normals;
     if (normals) {
@@ -516,38 +696,17 @@ export class Rasterizer {
       const lz = m[2] * light[0] + m[5] * light[1] + m[8] * light[2];
       const vi = this.vi;
       for (let v = 0, k = 0; v < count; v++, k += 3) {
-        const d = normals[k] * lx + normals[k + 1] * ly + normals[k + 2] * lz;
-        vi[v] = AMBIENT + (d > 0 ? Math.min(DIFFUSE * d, 1 - AMBIENT) : 0);
+        const n0 = normals[k];
+        const n1 = normals[k + 1];
+        const n2 = normals[k + 2];
+        vi[v] = intensity(n0 * lx + n1 * ly + n2 * lz, m[6] * n0 + m[7] * n1 + m[8] * n2, light[2]);
       }
     }
-    const map = this.shadowMap;
-    const shadowed = this.shadowMode !== SHADOW_NONE && map !== null;
-    if (shadowed) {
-      const b = map.basis;
-      const scale = map.scale;
-      const rows = LIGHT_ROWS;
-      for (let rr = 0; rr < 3; rr++) {
-        const s = rr < 2 ? scale : 1;
-        for (let c = 0; c < 3; c++) {
-          rows[rr * 4 + c] = s * (b[rr * 3] * m[c] + b[rr * 3 + 1] * m[3 + c] + b[rr * 3 + 2] * m[6 + c]);
-        }
-        rows[rr * 4 + 3] = s * (b[rr * 3] * p[0] + b[rr * 3 + 1] * p[1] + b[rr * 3 + 2] * p[2]);
-      }
-      rows[3] -= map.u0 * scale;
-      rows[7] -= map.v0 * scale;
-      const su = this.vsu;
-      const sv = this.vsv;
-      const sd = this.vsd;
-      for (let v = 0, k = 0; v < count; v++, k += 3) {
-        const x = pos[k];
-        const y = pos[k + 1];
-        const z = pos[k + 2];
-        su[v] = rows[0] * x + rows[1] * y + rows[2] * z + rows[3];
-        sv[v] = rows[4] * x + rows[5] * y + rows[6] * z + rows[7];
-        sd[v] = rows[8] * x + rows[9] * y + rows[10] * z + rows[11];
-      }
+    const map = this.map;
+    if (map) {
+      // X, Y, Q and the test threshold T (rows 0-2 and 4).
+      transformVertices(pos, composeLightRows(map, m, p), 16, this.vlx, this.vly, this.vlq, this.vlt);
     }
-    const rgba = g.rgba;
     const faceColors = g.kind === "box" && g.faceColors && g.faceColors.length >= 6 ? g.faceColors : null;
     if (faceColors) {
       for (let f = 0; f < 6; f++) {
@@ -563,31 +722,30 @@ export class Rasterizer {
         }
       }
     }
-    this.cr = channel255(rgba[0]);
-    this.cg = channel255(rgba[1]);
-    this.cb = channel255(rgba[2]);
-    this.drawTriangles(local, faceColors, shadowed);
+    this.cr = baseChannel(rgba[0]);
+    this.cg = baseChannel(rgba[1]);
+    this.cb = baseChannel(rgba[2]);
+    this.drawTriangles(local, faceColors);
   }
 
-  private drawTriangles(
-    local: LocalMesh,
-    faceColors: ReadonlyArray<ArrayLike<number>> | null,
-    shadowed: boolean,
-  ): void {
+  private drawTriangles(local: LocalMesh, faceColors: ReadonlyArray<ArrayLike<number>> | null): void {
     const vx = this.vx;
     const vy = this.vy;
     const vz = this.vz;
     const vi = this.vi;
-    const su = this.vsu;
-    const sv = this.vsv;
-    const sd = this.vsd;
+    const lx = this.vlx;
+    const ly = this.vly;
+    const lq = this.vlq;
+    const lt = this.vlt;
     const idx = local.indices;
     const faces = local.faces;
     const smooth = local.normals !== null;
     const near = this.cam.near;
     const far = this.cam.far;
     const lc = this.lightCam;
-    const texel = shadowed ? this.shadowMap!.texelSize : 0;
+    const rot = this.cam.rotation;
+    const lightZ = this.light[2];
+    const texel = this.map ? this.map.texelSize : 0;
     for (let t = 0; t < idx.length; t += 3) {
       const a = idx[t];
       const b = idx[t + 1];
@@ -612,9 +770,9 @@ export class Rasterizer {
       if (az > far && bz > far && cz > far) continue;
       if (faces && faceColors) {
         const fc = faceColors[faces[t / 3]];
-        this.cr = channel255(fc[0]);
-        this.cg = channel255(fc[1]);
-        this.cb = channel255(fc[2]);
+        this.cr = baseChannel(fc[0]);
+        this.cg = baseChannel(fc[1]);
+        this.cb = baseChannel(fc[2]);
       }
       const nl = Math.hypot(nx, ny, nz);
       const cosLight = (nx * lc[0] + ny * lc[1] + nz * lc[2]) / nl;
@@ -626,43 +784,48 @@ export class Rasterizer {
         ib = vi[b];
         ic = vi[c];
       } else {
-        ia = ib = ic = AMBIENT + (cosLight > 0 ? Math.min(DIFFUSE * cosLight, 1 - AMBIENT) : 0);
+        // The face normal's world z: Cᵀ·n, third component.
+        const worldZ = (nx * rot[2] + ny * rot[5] + nz * rot[8]) / nl;
+        ia = ib = ic = intensity(cosLight, worldZ, lightZ);
       }
-      this.receives = cosLight > 0;
-      if (shadowed) {
+      // Only direct light is shadowed: a triangle lit by ambient alone looks the same in shadow.
+      this.receives = ia > AMBIENT || ib > AMBIENT || ic > AMBIENT;
+      if (texel > 0) {
         // Slope-scaled bias: a texel spans more light-space depth on surfaces at a grazing angle to the light.
         const cosAbs = Math.max(Math.abs(cosLight), 0.1);
         this.bias = texel * (1.5 + 1.5 * (Math.sqrt(1 - cosAbs * cosAbs) / cosAbs));
+      } else {
+        this.bias = 0;
       }
+      const flat = !smooth || (ia === ib && ib === ic);
       if (az >= near && bz >= near && cz >= near) {
-        this.projectVertex(0, ax, ay, az, ia, su[a], sv[a], sd[a]);
-        this.projectVertex(1, vx[b], vy[b], bz, ib, su[b], sv[b], sd[b]);
-        this.projectVertex(2, vx[c], vy[c], cz, ic, su[c], sv[c], sd[c]);
-        this.fill(smooth && !(ia === ib && ib === ic));
+        this.projectVertex(0, ax, ay, az, ia, lx[a], ly[a], lq[a], lt[a]);
+        this.projectVertex(1, vx[b], vy[b], bz, ib, lx[b], ly[b], lq[b], lt[b]);
+        this.projectVertex(2, vx[c], vy[c], cz, ic, lx[c], ly[c], lq[c], lt[c]);
+        this.fill(!flat);
         continue;
       }
       const inp = CLIP_IN;
-      const verts = [a, b, c];
-      const ints = [ia, ib, ic];
       for (let k = 0; k < 3; k++) {
-        const v = verts[k];
+        const v = k === 0 ? a : k === 1 ? b : c;
         const o = k * CLIP_STRIDE;
         inp[o] = vx[v];
         inp[o + 1] = vy[v];
         inp[o + 2] = vz[v];
-        inp[o + 3] = ints[k];
-        inp[o + 4] = su[v];
-        inp[o + 5] = sv[v];
-        inp[o + 6] = sd[v];
+        inp[o + 3] = k === 0 ? ia : k === 1 ? ib : ic;
+        inp[o + 4] = lx[v];
+        inp[o + 5] = ly[v];
+        inp[o + 6] = lq[v];
+        inp[o + 7] = lt[v];
       }
       const n = clipNear(inp, near, CLIP_OUT);
       const o = CLIP_OUT;
       for (let k = 1; k + 1 < n; k++) {
         for (let j = 0; j < 3; j++) {
           const s = (j === 0 ? 0 : k + j - 1) * CLIP_STRIDE;
-          this.projectVertex(j, o[s], o[s + 1], o[s + 2], o[s + 3], o[s + 4], o[s + 5], o[s + 6]);
+          this.projectVertex(j, o[s], o[s + 1], o[s + 2], o[s + 3], o[s + 4], o[s + 5], o[s + 6], o[s + 7]);
         }
-        this.fill(smooth && !(ia === ib && ib === ic));
+        this.fill(!flat);
       }
     }
   }
@@ -673,22 +836,24 @@ export class Rasterizer {
     y: number,
     z: number,
     intensity: number,
-    u: number,
-    v: number,
-    d: number,
+    lx: number,
+    ly: number,
+    lq: number,
+    lt: number,
   ): void {
     const cam = this.cam;
     const w = 1 / z;
-    TX[k] = cam.cx + cam.fx * x * w;
-    TY[k] = cam.cy + cam.fy * y * w;
+    TX[k] = cam.cx + this.gridShiftU + cam.fx * x * w;
+    TY[k] = cam.cy + this.gridShiftV + cam.fy * y * w;
     TW[k] = w;
     TI[k] = intensity;
-    TSU[k] = u * w;
-    TSV[k] = v * w;
-    TSD[k] = d * w;
+    TLX[k] = lx * w;
+    TLY[k] = ly * w;
+    TLQ[k] = lq * w;
+    TLT[k] = lt * w;
   }
 
-  /** Fills the projected triangle in TX..TSD: scanline spans, z-test on 1/z, TinyRenderer shading. */
+  /** Fills the projected triangle in TX..TLT: z-test on 1/z, TinyRenderer shading, shadow lookup. */
   private fill(smooth: boolean): void {
     const x0 = TX[0];
     const y0 = TY[0];
@@ -698,38 +863,26 @@ export class Rasterizer {
     const dy2 = TY[2] - y0;
     const area = dx1 * dy2 - dx2 * dy1;
     if (!(Math.abs(area) > 1e-12)) return;
-    const inv = 1 / area;
-    // Sort the vertices by y: top, middle, bottom.
-    let top = 0;
-    let mid = 1;
-    let bot = 2;
-    if (TY[mid] < TY[top]) [top, mid] = [mid, top];
-    if (TY[bot] < TY[mid]) [mid, bot] = [bot, mid];
-    if (TY[mid] < TY[top]) [top, mid] = [mid, top];
+    setPlane(dx1, dy1, dx2, dy2, 1 / area);
+    const spans = SPANS;
+    if (!spans.scan(x0, y0, TX[1], TY[1], TX[2], TY[2], this.width, this.height)) return;
     const width = this.width;
-    const yt = TY[top];
-    const ym = TY[mid];
-    const yb = TY[bot];
-    const jStart = Math.max(0, Math.ceil(yt - 0.5));
-    const jEnd = Math.min(this.height, Math.ceil(yb - 0.5));
-    if (jStart >= jEnd) return;
-    const xt = TX[top];
-    const xm = TX[mid];
-    const xb = TX[bot];
-    const slopeLong = (xb - xt) / (yb - yt);
-    const slopeTop = ym > yt ? (xm - xt) / (ym - yt) : 0;
-    const slopeBot = yb > ym ? (xb - xm) / (yb - ym) : 0;
+    const jStart = spans.first;
+    const jEnd = spans.end;
+    const spanStart = spans.start;
+    const spanStop = spans.stop;
     // Plane gradients of the interpolated attributes (affine in screen space).
-    const dwdx = ((TW[1] - TW[0]) * dy2 - (TW[2] - TW[0]) * dy1) * inv;
-    const dwdy = ((TW[2] - TW[0]) * dx1 - (TW[1] - TW[0]) * dx2) * inv;
+    const dwdx = gradientX(TW);
+    const dwdy = gradientY(TW);
     const w0 = TW[0];
     const zb = this.invDepth;
     const color = this.color;
+    const segment = this.segment;
+    const id = this.segmentId;
     const mode = this.shadowMode;
     const cr = this.cr;
     const cg = this.cg;
     const cb = this.cb;
-    // A face turned away from the light takes no shadow (TinyRenderer: such a cube side reads 0.6 × colour).
     const testShadow = mode !== SHADOW_NONE && this.receives;
     if (!smooth && (mode === SHADOW_NONE || (mode === SHADOW_TEST && !testShadow))) {
       const i0 = TI[0];
@@ -737,128 +890,227 @@ export class Rasterizer {
       const g = (cg * i0) | 0;
       const b = (cb * i0) | 0;
       for (let j = jStart; j < jEnd; j++) {
-        const yc = j + 0.5;
-        const xLong = xt + (yc - yt) * slopeLong;
-        const xShort = yc < ym ? xt + (yc - yt) * slopeTop : xm + (yc - ym) * slopeBot;
-        let xl = xLong;
-        let xr = xShort;
-        if (xl > xr) {
-          xl = xShort;
-          xr = xLong;
-        }
-        const iStart = Math.max(0, Math.ceil(xl - 0.5));
-        const iEnd = Math.min(width, Math.ceil(xr - 0.5));
+        const iStart = spanStart[j];
+        const iEnd = spanStop[j];
         if (iStart >= iEnd) continue;
-        let w = w0 + dwdx * (iStart + 0.5 - x0) + dwdy * (yc - y0);
+        let w = w0 + dwdx * (iStart + 0.5 - x0) + dwdy * (j + 0.5 - y0);
         let p = j * width + iStart;
         const pEnd = j * width + iEnd;
-        for (; p < pEnd; p++, w += dwdx) {
-          if (w > zb[p]) {
-            zb[p] = w;
-            const q = p * 3;
-            color[q] = r;
-            color[q + 1] = g;
-            color[q + 2] = b;
+        if (segment) {
+          for (; p < pEnd; p++, w += dwdx) {
+            if (w > zb[p]) {
+              zb[p] = w;
+              segment[p] = id;
+              const q = p * 3;
+              color[q] = r;
+              color[q + 1] = g;
+              color[q + 2] = b;
+            }
+          }
+        } else {
+          for (; p < pEnd; p++, w += dwdx) {
+            if (w > zb[p]) {
+              zb[p] = w;
+              const q = p * 3;
+              color[q] = r;
+              color[q + 1] = g;
+              color[q + 2] = b;
+            }
           }
         }
       }
       return;
     }
+    if (!smooth && mode === SHADOW_TEST && this.map) {
+      this.fillFlatShadowed(jStart, jEnd, x0, y0, dwdx, dwdy);
+      return;
+    }
     // General path: smooth intensity and/or shadows.
-    const didx = ((TI[1] - TI[0]) * dy2 - (TI[2] - TI[0]) * dy1) * inv;
-    const didy = ((TI[2] - TI[0]) * dx1 - (TI[1] - TI[0]) * dx2) * inv;
+    const didx = gradientX(TI);
+    const didy = gradientY(TI);
     const i0 = TI[0];
-    let dudx = 0;
-    let dudy = 0;
-    let dvdx = 0;
-    let dvdy = 0;
-    let dddx = 0;
-    let dddy = 0;
-    let size = 0;
+    let dXdx = 0;
+    let dXdy = 0;
+    let dYdx = 0;
+    let dYdy = 0;
+    let dQdx = 0;
+    let dQdy = 0;
+    let dTdx = 0;
+    let dTdy = 0;
+    let mapW = 0;
+    let mapH = 0;
+    let clamp = false;
     let depth: Float32Array | null = null;
     const bias = this.bias;
-    if (testShadow) {
-      dudx = ((TSU[1] - TSU[0]) * dy2 - (TSU[2] - TSU[0]) * dy1) * inv;
-      dudy = ((TSU[2] - TSU[0]) * dx1 - (TSU[1] - TSU[0]) * dx2) * inv;
-      dvdx = ((TSV[1] - TSV[0]) * dy2 - (TSV[2] - TSV[0]) * dy1) * inv;
-      dvdy = ((TSV[2] - TSV[0]) * dx1 - (TSV[1] - TSV[0]) * dx2) * inv;
-      dddx = ((TSD[1] - TSD[0]) * dy2 - (TSD[2] - TSD[0]) * dy1) * inv;
-      dddy = ((TSD[2] - TSD[0]) * dx1 - (TSD[1] - TSD[0]) * dx2) * inv;
-      size = this.shadowMap!.size;
-      depth = this.shadowMap!.depth;
+    if (testShadow && this.map) {
+      dXdx = gradientX(TLX);
+      dXdy = gradientY(TLX);
+      dYdx = gradientX(TLY);
+      dYdy = gradientY(TLY);
+      dQdx = gradientX(TLQ);
+      dQdy = gradientY(TLQ);
+      dTdx = gradientX(TLT);
+      dTdy = gradientY(TLT);
+      mapW = this.map.width;
+      mapH = this.map.height;
+      clamp = this.map.clampLookup;
+      depth = this.map.depth;
     }
     const captureColor = this.captureShadowColor;
     const captureTexel = this.captureTexel;
     const captureThreshold = this.captureThreshold;
     for (let j = jStart; j < jEnd; j++) {
-      const yc = j + 0.5;
-      const xLong = xt + (yc - yt) * slopeLong;
-      const xShort = yc < ym ? xt + (yc - yt) * slopeTop : xm + (yc - ym) * slopeBot;
-      let xl = xLong;
-      let xr = xShort;
-      if (xl > xr) {
-        xl = xShort;
-        xr = xLong;
-      }
-      const iStart = Math.max(0, Math.ceil(xl - 0.5));
-      const iEnd = Math.min(width, Math.ceil(xr - 0.5));
+      const iStart = spanStart[j];
+      const iEnd = spanStop[j];
       if (iStart >= iEnd) continue;
       const ox = iStart + 0.5 - x0;
-      const oy = yc - y0;
+      const oy = j + 0.5 - y0;
       let w = w0 + dwdx * ox + dwdy * oy;
       let it = i0 + didx * ox + didy * oy;
-      let uw = TSU[0] + dudx * ox + dudy * oy;
-      let vw = TSV[0] + dvdx * ox + dvdy * oy;
-      let dw = TSD[0] + dddx * ox + dddy * oy;
+      let xw = TLX[0] + dXdx * ox + dXdy * oy;
+      let yw = TLY[0] + dYdx * ox + dYdy * oy;
+      let qw = TLQ[0] + dQdx * ox + dQdy * oy;
+      let tw = TLT[0] + dTdx * ox + dTdy * oy;
       let p = j * width + iStart;
       const pEnd = j * width + iEnd;
-      for (; p < pEnd; p++, w += dwdx, it += didx, uw += dudx, vw += dvdx, dw += dddx) {
+      for (; p < pEnd; p++, w += dwdx, it += didx, xw += dXdx, yw += dYdx, qw += dQdx, tw += dTdx) {
         if (!(w > zb[p])) continue;
         zb[p] = w;
+        if (segment) segment[p] = id;
         const q = p * 3;
         let lit = true;
         let cell = -1;
         let threshold = 0;
         if (depth) {
-          const z = 1 / w;
-          const u = uw * z;
-          const v = vw * z;
-          if (u >= 0 && v >= 0 && u < size && v < size) {
-            cell = (v | 0) * size + (u | 0);
-            threshold = dw * z + bias;
+          // Light-space texel: X/Q, Y/Q (the camera's 1/z cancels); the threshold needs the camera z back.
+          let u = xw / qw;
+          let v = yw / qw;
+          if (clamp) {
+            u = Math.min(Math.max(u, 0), mapW - 1);
+            v = Math.min(Math.max(v, 0), mapH - 1);
+          }
+          if (u >= 0 && v >= 0 && u < mapW && v < mapH) {
+            cell = (v | 0) * mapW + (u | 0);
+            threshold = tw / w + bias;
             lit = !(depth[cell] > threshold);
           }
         }
-        const r = (cr * it) | 0;
-        const g = (cg * it) | 0;
-        const b = (cb * it) | 0;
-        const sr = (cr * it * SHADOW_FACTOR) | 0;
-        const sg = (cg * it * SHADOW_FACTOR) | 0;
-        const sb = (cb * it * SHADOW_FACTOR) | 0;
-        if (lit) {
-          color[q] = r;
-          color[q + 1] = g;
-          color[q + 2] = b;
-        } else {
+        if (captureColor && captureTexel && captureThreshold) {
+          const dark = AMBIENT + SHADOW_FACTOR * (it - AMBIENT);
+          captureColor[q] = (cr * dark) | 0;
+          captureColor[q + 1] = (cg * dark) | 0;
+          captureColor[q + 2] = (cb * dark) | 0;
+          captureTexel[p] = lit ? cell : -1;
+          captureThreshold[p] = threshold;
+        }
+        // Only the colour shown is computed: lit, or with the direct part × 0.8.
+        const shade = lit ? it : AMBIENT + SHADOW_FACTOR * (it - AMBIENT);
+        color[q] = (cr * shade) | 0;
+        color[q + 1] = (cg * shade) | 0;
+        color[q + 2] = (cb * shade) | 0;
+      }
+    }
+  }
+
+  /** One colour per triangle, lit or in shadow per pixel: the common case with shadows on (flat faces). */
+  private fillFlatShadowed(
+    jStart: number,
+    jEnd: number,
+    x0: number,
+    y0: number,
+    dwdx: number,
+    dwdy: number,
+  ): void {
+    const map = this.map!;
+    const width = this.width;
+    const zb = this.invDepth;
+    const color = this.color;
+    const segment = this.segment;
+    const id = this.segmentId;
+    const spanStart = SPANS.start;
+    const spanStop = SPANS.stop;
+    const lit = TI[0];
+    const dark = AMBIENT + SHADOW_FACTOR * (lit - AMBIENT);
+    const r = (this.cr * lit) | 0;
+    const g = (this.cg * lit) | 0;
+    const b = (this.cb * lit) | 0;
+    const sr = (this.cr * dark) | 0;
+    const sg = (this.cg * dark) | 0;
+    const sb = (this.cb * dark) | 0;
+    const dXdx = gradientX(TLX);
+    const dXdy = gradientY(TLX);
+    const dYdx = gradientX(TLY);
+    const dYdy = gradientY(TLY);
+    const dQdx = gradientX(TLQ);
+    const dQdy = gradientY(TLQ);
+    const dTdx = gradientX(TLT);
+    const dTdy = gradientY(TLT);
+    const mapW = map.width;
+    const mapH = map.height;
+    const clamp = map.clampLookup;
+    const depth = map.depth;
+    const bias = this.bias;
+    const w0 = TW[0];
+    for (let j = jStart; j < jEnd; j++) {
+      const iStart = spanStart[j];
+      const iEnd = spanStop[j];
+      if (iStart >= iEnd) continue;
+      const ox = iStart + 0.5 - x0;
+      const oy = j + 0.5 - y0;
+      let w = w0 + dwdx * ox + dwdy * oy;
+      let xw = TLX[0] + dXdx * ox + dXdy * oy;
+      let yw = TLY[0] + dYdx * ox + dYdy * oy;
+      let qw = TLQ[0] + dQdx * ox + dQdy * oy;
+      let tw = TLT[0] + dTdx * ox + dTdy * oy;
+      const pEnd = j * width + iEnd;
+      for (
+        let p = j * width + iStart;
+        p < pEnd;
+        p++, w += dwdx, xw += dXdx, yw += dYdx, qw += dQdx, tw += dTdx
+      ) {
+        if (!(w > zb[p])) continue;
+        zb[p] = w;
+        if (segment) segment[p] = id;
+        let u = xw / qw;
+        let v = yw / qw;
+        if (clamp) {
+          u = Math.min(Math.max(u, 0), mapW - 1);
+          v = Math.min(Math.max(v, 0), mapH - 1);
+        }
+        const q = p * 3;
+        if (u >= 0 && v >= 0 && u < mapW && v < mapH && depth[(v | 0) * mapW + (u | 0)] > tw / w + bias) {
           color[q] = sr;
           color[q + 1] = sg;
           color[q + 2] = sb;
-        }
-        if (captureColor && captureTexel && captureThreshold) {
-          captureColor[q] = sr;
-          captureColor[q + 1] = sg;
-          captureColor[q + 2] = sb;
-          captureTexel[p] = lit ? cell : -1;
-          captureThreshold[p] = threshold;
+        } else {
+          color[q] = r;
+          color[q + 1] = g;
+          color[q + 2] = b;
         }
       }
     }
   }
 }
 
-/** A colour channel 0..1 (clamped) as 0..255, before shading. */
-function channel255(c: number): number {
-  return c <= 0 ? 0 : c >= 1 ? 255 : c * 255;
+/** Edge vectors of the triangle being filled and 1/(twice its signed area), for attribute gradients. */
+const PLANE = new Float64Array(5);
+
+function setPlane(dx1: number, dy1: number, dx2: number, dy2: number, inv: number): void {
+  PLANE[0] = dx1;
+  PLANE[1] = dy1;
+  PLANE[2] = dx2;
+  PLANE[3] = dy2;
+  PLANE[4] = inv;
+}
+
+/** d(attribute)/dx over the triangle set by setPlane, from the attribute's three vertex values. */
+function gradientX(t: Float64Array): number {
+  return ((t[1] - t[0]) * PLANE[3] - (t[2] - t[0]) * PLANE[1]) * PLANE[4];
+}
+
+/** d(attribute)/dy over the triangle set by setPlane. */
+function gradientY(t: Float64Array): number {
+  return ((t[2] - t[0]) * PLANE[0] - (t[1] - t[0]) * PLANE[2]) * PLANE[4];
 }
 
 /** First index in a sorted array whose value is >= target. */
@@ -873,7 +1125,10 @@ function lowerBound(values: Int32Array, target: number): number {
   return lo;
 }
 
-/** Sutherland–Hodgman against z >= near for one triangle; returns the vertex count (0, 3 or 4) in `out`. */
+/**
+ * Sutherland–Hodgman against slot 2 >= near for one triangle of CLIP_STRIDE attributes per vertex (all linear
+ * in the clipped space); returns the vertex count (0, 3 or 4) in `out`.
+ */
 function clipNear(inp: Float64Array, near: number, out: Float64Array): number {
   let n = 0;
   for (let k = 0; k < 3; k++) {
@@ -889,8 +1144,9 @@ function clipNear(inp: Float64Array, near: number, out: Float64Array): number {
     }
     if (aIn !== bIn) {
       const s = (near - za) / (zb - za);
-      for (let c = 0; c < CLIP_STRIDE; c++)
+      for (let c = 0; c < CLIP_STRIDE; c++) {
         out[n * CLIP_STRIDE + c] = inp[a + c] + s * (inp[b + c] - inp[a + c]);
+      }
       out[n * CLIP_STRIDE + 2] = near;
       n++;
     }
@@ -899,76 +1155,78 @@ function clipNear(inp: Float64Array, near: number, out: Float64Array): number {
 }
 
 /**
- * Fills one triangle of the shadow map (texel coordinates, orthographic), keeping the largest light depth.
- * Same span convention as the colour pass.
+ * Draws one caster triangle into the shadow map, keeping the largest stored value S per texel. Vertices are
+ * (X, Y, Q, S): the texel position is (X/Q, Y/Q) and S is interpolated perspective-correctly (S/Q and 1/Q are
+ * affine on the map); for orthographic maps Q = 1.
  */
 function fillShadowTriangle(
   map: ShadowMap,
   ax: number,
   ay: number,
-  ad: number,
+  aq: number,
+  as: number,
   bx: number,
   by: number,
-  bd: number,
+  bq: number,
+  bs: number,
   cx: number,
   cy: number,
-  cd: number,
+  cq: number,
+  cs: number,
 ): void {
-  const dx1 = bx - ax;
-  const dy1 = by - ay;
-  const dx2 = cx - ax;
-  const dy2 = cy - ay;
+  const o = map.rasterOffset;
+  const ia = 1 / aq;
+  const ib = 1 / bq;
+  const ic = 1 / cq;
+  const x0 = ax * ia + o;
+  const y0 = ay * ia + o;
+  const x1 = bx * ib + o;
+  const y1 = by * ib + o;
+  const x2 = cx * ic + o;
+  const y2 = cy * ic + o;
+  const dx1 = x1 - x0;
+  const dy1 = y1 - y0;
+  const dx2 = x2 - x0;
+  const dy2 = y2 - y0;
   const area = dx1 * dy2 - dx2 * dy1;
-  if (!(Math.abs(area) > 1e-12)) return;
+  // Keep one side only (map.facing): its sign of area on the map.
+  if (!(area * map.facing > 1e-12)) return;
   const inv = 1 / area;
-  const dddx = ((bd - ad) * dy2 - (cd - ad) * dy1) * inv;
-  const dddy = ((cd - ad) * dx1 - (bd - ad) * dx2) * inv;
-  TX[0] = ax;
-  TY[0] = ay;
-  TX[1] = bx;
-  TY[1] = by;
-  TX[2] = cx;
-  TY[2] = cy;
-  let top = 0;
-  let mid = 1;
-  let bot = 2;
-  if (TY[mid] < TY[top]) [top, mid] = [mid, top];
-  if (TY[bot] < TY[mid]) [mid, bot] = [bot, mid];
-  if (TY[mid] < TY[top]) [top, mid] = [mid, top];
-  const size = map.size;
-  const yt = TY[top];
-  const ym = TY[mid];
-  const yb = TY[bot];
-  const jStart = Math.max(0, Math.ceil(yt - 0.5));
-  const jEnd = Math.min(size, Math.ceil(yb - 0.5));
-  if (jStart >= jEnd) return;
-  const xt = TX[top];
-  const xm = TX[mid];
-  const xb = TX[bot];
-  const slopeLong = (xb - xt) / (yb - yt);
-  const slopeTop = ym > yt ? (xm - xt) / (ym - yt) : 0;
-  const slopeBot = yb > ym ? (xb - xm) / (yb - ym) : 0;
+  const sa = as * ia;
+  const sb = bs * ib;
+  const sc = cs * ic;
+  const dsdx = ((sb - sa) * dy2 - (sc - sa) * dy1) * inv;
+  const dsdy = ((sc - sa) * dx1 - (sb - sa) * dx2) * inv;
+  const dqdx = ((ib - ia) * dy2 - (ic - ia) * dy1) * inv;
+  const dqdy = ((ic - ia) * dx1 - (ib - ia) * dx2) * inv;
+  const perspective = map.model === "tinyrenderer";
+  const w = map.width;
+  const spans = SPANS;
+  if (!spans.scan(x0, y0, x1, y1, x2, y2, w, map.height)) return;
   const depth = map.depth;
-  let minX = size;
+  const sMin = map.sMin;
+  const sMax = map.sMax;
+  let minX = w;
   let maxX = 0;
-  for (let j = jStart; j < jEnd; j++) {
-    const yc = j + 0.5;
-    const xLong = xt + (yc - yt) * slopeLong;
-    const xShort = yc < ym ? xt + (yc - yt) * slopeTop : xm + (yc - ym) * slopeBot;
-    let xl = xLong;
-    let xr = xShort;
-    if (xl > xr) {
-      xl = xShort;
-      xr = xLong;
-    }
-    const iStart = Math.max(0, Math.ceil(xl - 0.5));
-    const iEnd = Math.min(size, Math.ceil(xr - 0.5));
+  for (let j = spans.first; j < spans.end; j++) {
+    const iStart = spans.start[j];
+    const iEnd = spans.stop[j];
     if (iStart >= iEnd) continue;
     if (iStart < minX) minX = iStart;
     if (iEnd > maxX) maxX = iEnd;
-    let d = ad + dddx * (iStart + 0.5 - ax) + dddy * (yc - ay);
-    const end = j * size + iEnd;
-    for (let p = j * size + iStart; p < end; p++, d += dddx) if (d > depth[p]) depth[p] = d;
+    const ox = iStart + 0.5 - x0;
+    const oy = j + 0.5 - y0;
+    let s = sa + dsdx * ox + dsdy * oy;
+    let q = ia + dqdx * ox + dqdy * oy;
+    const end = j * w + iEnd;
+    if (perspective) {
+      for (let p = j * w + iStart; p < end; p++, s += dsdx, q += dqdx) {
+        const value = s / q;
+        if (value > depth[p] && value >= sMin && value <= sMax) depth[p] = value;
+      }
+    } else {
+      for (let p = j * w + iStart; p < end; p++, s += dsdx) if (s > depth[p]) depth[p] = s;
+    }
   }
-  if (minX < maxX) map.markDirty(minX, jStart, maxX, jEnd);
+  if (minX < maxX) map.markDirty(minX, spans.first, maxX, spans.end);
 }

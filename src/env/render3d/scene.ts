@@ -37,6 +37,11 @@ export interface SceneGeom {
   readonly faceColors?: ReadonlyArray<ArrayLike<number>>;
   /** False: casts no shadow (ghost targets). Default true. */
   readonly castShadow?: boolean;
+  /**
+   * The value this geom writes into segmentation masks (Rasterizer option `segmentation`, height maps), e.g. a
+   * body id. Default: its index, static geoms first, then those passed to render().
+   */
+  readonly segmentId?: number;
 }
 
 /** Bullet's computeViewMatrixFromYawPitchRoll + computeProjectionMatrixFOV (z up, degrees), as panda-gym uses. */

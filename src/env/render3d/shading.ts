@@ -1,14 +1,19 @@
 /**
- * Bullet's TinyRenderer light model (the renderer panda-gym and Ravens get headless, ROBOTICS.md A.9):
- *   intensity = 0.6 + min(0.35·max(0, n·l) + 0.05·specular, 0.4), × 0.8 in shadow, × the colour,
- * with the colour bytes truncated, as TinyRenderer's cast to unsigned char does: a cube side facing away from
- * the light in panda-gym's tiny.png is (15, 137, 15) = trunc(0.6 × (25.5, 229.5, 25.5)).
+ * Bullet's TinyRenderer light model (the renderer panda-gym and Ravens get headless; Bullet's
+ * examples/TinyRenderer/TinyRenderer.cpp, Shader::fragment):
+ *   base  = trunc(255 · rgba)                        (the white texture × rgba, stored in a byte)
+ *   value = trunc(base · (0.6 + s · (0.35 · max(0, n·l) + 0.05 · max(0, r_z)²)))
+ * with r = 2(n·l)n − l the reflected light (its *world* z: TinyRenderer's specular ignores the viewer; exponent 2
+ * is its default for models without a specular map) and s = 1 lit, 0.8 in shadow. The shadow scales only the
+ * direct light, so a face turned away from the light reads 0.6 × colour in or out of shadow: panda-gym's tiny.png
+ * shows such a cube side as (15, 137, 15) = trunc(0.6 × (25, 229, 25)).
  */
 import type { Vec3 } from "./scene.ts";
 
 export const AMBIENT = 0.6;
 export const DIFFUSE = 0.35;
 export const SPECULAR = 0.05;
+/** What a shadow leaves of the direct (diffuse + specular) light. */
 export const SHADOW_FACTOR = 0.8;
 
 /** The direction towards the light in panda-gym and Ravens (Bullet's default light position, z up). */
@@ -22,13 +27,18 @@ export function normalise(v: Vec3): Vec3 {
   return [v[0] / l, v[1] / l, v[2] / l];
 }
 
-/** TinyRenderer's intensity for a surface whose unit normal makes cosine `nDotL` with the light direction. */
-export function intensity(nDotL: number, specular = 0): number {
-  return AMBIENT + Math.min(DIFFUSE * Math.max(0, nDotL) + SPECULAR * specular, 1 - AMBIENT);
+/**
+ * Lit intensity of a surface with unit normal whose cosine with the light is `nDotL` and whose world z component
+ * is `normalZ`, for a light whose world z component is `lightZ`.
+ */
+export function intensity(nDotL: number, normalZ: number, lightZ: number): number {
+  const diffuse = Math.max(nDotL, 0);
+  const rz = 2 * nDotL * normalZ - lightZ;
+  const specular = rz > 0 ? rz * rz : 0;
+  return AMBIENT + DIFFUSE * diffuse + SPECULAR * specular;
 }
 
-/** One colour channel (0..1) lit with intensity i, as a byte (truncated). */
-export function shadeChannel(channel: number, i: number): number {
-  const v = (channel * 255 * i) | 0;
-  return Math.max(0, Math.min(v, 255));
+/** A colour channel 0..1 (clamped) as TinyRenderer's byte before shading: trunc(255 · c). */
+export function baseChannel(c: number): number {
+  return c <= 0 ? 0 : c >= 1 ? 255 : Math.trunc(c * 255);
 }

@@ -1,39 +1,100 @@
 /**
- * A shadow map seen from the (directional) light: an orthographic depth image over a rectangle of light space.
- * Light space has axes (u, v, l) with l the direction towards the light, so a larger l is nearer the light.
- * Each texel keeps the largest l of a caster's *back* faces (those facing away from the light): a lit surface then
- * never compares against itself, which removes shadow acne without a large bias, and only the far side of a caster
- * darkens what lies behind it. Casters are closed solids (MuJoCo primitives, closed meshes).
+ * Shadow maps: what the light sees, as a depth image that the camera pass looks up per pixel. Two models.
  *
- * The static casters' map is kept (`saveBase`); each frame restores it where dynamic casters drew last time.
+ * "tinyrenderer" reproduces Bullet's TinyRenderer (examples/TinyRenderer: renderObjectDepth, Shader::fragment),
+ * which is what panda-gym's and Ravens' headless images show. Its light is a *perspective* camera at 2 m along the
+ * light direction, looking at the world origin with z up, with the render camera's own intrinsics, image size and
+ * near/far. Every face of every object is drawn into it, keeping the largest −z_clip. A camera pixel is lit when
+ * that stored value is below −(0.5·z_clip + 0.5·w_clip) + 0.05 at its own light-clip position (the lookup clamped
+ * to the image border). With near = 0.1 this marks almost every surface nearer than 50 m to the light as "in
+ * shadow": in panda-gym's default view the table, the objects and the near floor get 0.8 × the direct light and
+ * only a far strip of floor, whose lookups clamp onto farther surfaces, stays lit (checked against panda-gym's
+ * docs/_static/img/tiny.png: 99.8% of its table and floor pixels classified alike). No object casts a visible
+ * shadow.
+ *
+ * "directional" is a real cast shadow from a light at infinity: an orthographic map over the casters (fitted by
+ * the caller), keeping the back faces (seen from the light) so lit surfaces never shadow themselves.
+ *
+ * Both are expressed by five affine rows from world to light space: X and Y (texel coordinates times Q), Q (1, or
+ * the light camera's depth), S (the value a caster stores; the largest wins) and T (a receiver is shadowed when the
+ * stored value exceeds T plus a bias). The static casters' map is kept (`saveBase`); each frame restores it where
+ * moving casters drew.
  */
+import type { ResolvedCamera } from "./camera.ts";
 import type { Vec3 } from "./scene.ts";
 
+export type ShadowModel = "tinyrenderer" | "directional";
+
+/** TinyRenderer's light distance (TinyRendererVisualShapeConverter's default; panda-gym and Ravens keep it). */
+export const TINY_LIGHT_DISTANCE = 2;
+/** TinyRenderer's constant in the lit test (its "magic coeff to avoid z-fighting"). */
+const TINY_TEST_OFFSET = 0.05;
+
 export class ShadowMap {
-  readonly size: number;
-  /** Largest light-space l per texel; −Infinity where nothing casts. */
+  readonly model: ShadowModel;
+  readonly width: number;
+  readonly height: number;
+  /** Largest stored value per texel; −Infinity where nothing drew. */
   readonly depth: Float32Array;
-  /** Rows: u, v and l axes (world), right-handed. */
-  readonly basis: Float64Array;
-  /** Light-space u and v of texel (0, 0)'s corner and texels per metre. */
-  u0 = 0;
-  v0 = 0;
-  scale = 1;
+  /** World → light space: rows X, Y, Q, S, T, each [a, b, c, d] for a·x + b·y + c·z + d. */
+  readonly rows = new Float64Array(20);
+  /** Casters with Q below this are clipped (TinyRenderer's near plane); −Infinity for orthographic maps. */
+  near = Number.NEGATIVE_INFINITY;
+  /** Stored values outside [sMin, sMax] are discarded (TinyRenderer drops fragments beyond its near/far). */
+  sMin = Number.NEGATIVE_INFINITY;
+  sMax = Number.POSITIVE_INFINITY;
+  /** TinyRenderer clamps lookups to the border; the directional map treats outside as lit. */
+  readonly clampLookup: boolean;
+  /**
+   * Which faces are drawn, as the sign of their area on the map. Directional: those turned away from the light
+   * (u × v = l, so they have negative area), so lit surfaces never shadow themselves. TinyRenderer draws every
+   * face and keeps the nearest; for closed solids that is always a face turned towards the light (positive area
+   * with the light image's rows growing upwards), so drawing only those gives the same map at half the cost.
+   */
+  readonly facing: 1 | -1;
+  /** TinyRenderer draws planes too; a directional plane (a floor) casts on nothing. */
+  readonly planesCast: boolean;
+  /**
+   * Added to caster texel coordinates: TinyRenderer samples its light image at integer positions, this rasteriser
+   * at pixel centres, so its casters shift by half a texel and lookups do not.
+   */
+  rasterOffset = 0;
+  /** Metres of light depth per texel, for the slope-scaled bias (0: no bias). */
+  texelSize = 0;
   private base: Float32Array | null = null;
   /** Texel rectangle written since the base was restored: [x0, y0, x1, y1), empty when x0 >= x1. */
   dirtyX0 = 0;
   dirtyY0 = 0;
   dirtyX1 = 0;
   dirtyY1 = 0;
+  /** Light axes (u, v, l) of the directional model, row-major. */
+  private readonly basis = new Float64Array(9);
 
-  constructor(size: number, light: Vec3) {
-    if (!Number.isInteger(size) || size < 16 || size > 8192) {
-      throw new RangeError(`shadow map size must be an integer in [16, 8192], got ${size}`);
+  private constructor(model: ShadowModel, width: number, height: number) {
+    if (
+      !Number.isInteger(width) ||
+      !Number.isInteger(height) ||
+      width < 1 ||
+      height < 1 ||
+      width * height > 1 << 26
+    ) {
+      throw new RangeError(`shadow map size must be positive integers up to 8192², got ${width}x${height}`);
     }
-    this.size = size;
-    this.depth = new Float32Array(size * size).fill(-Infinity);
+    this.model = model;
+    this.width = width;
+    this.height = height;
+    this.depth = new Float32Array(width * height).fill(Number.NEGATIVE_INFINITY);
+    this.clampLookup = model === "tinyrenderer";
+    this.facing = model === "directional" ? -1 : 1;
+    this.planesCast = model === "tinyrenderer";
+    this.markClean();
+  }
+
+  /** An orthographic map of size x size texels for a light at infinity in direction `light`; call fitTo next. */
+  static directional(size: number, light: Vec3): ShadowMap {
+    const map = new ShadowMap("directional", size, size);
     const [lx, ly, lz] = light;
-    // u ⟂ l: l × ẑ, or l × x̂ when the light is vertical.
+    // u ⟂ l: l × ẑ, or l × x̂ when the light is vertical; v = l × u, so that u × v = l.
     let ux = ly;
     let uy = -lx;
     let uz = 0;
@@ -46,32 +107,77 @@ export class ShadowMap {
     ux /= ul;
     uy /= ul;
     uz /= ul;
-    // v = l × u, so that u × v = l.
-    const vx = ly * uz - lz * uy;
-    const vy = lz * ux - lx * uz;
-    const vz = lx * uy - ly * ux;
-    this.basis = Float64Array.of(ux, uy, uz, vx, vy, vz, lx, ly, lz);
+    map.basis.set([ux, uy, uz, ly * uz - lz * uy, lz * ux - lx * uz, lx * uy - ly * ux, lx, ly, lz]);
+    map.fitTo([-1, -1, -1, 1, 1, 1]);
+    return map;
   }
 
-  /** Metres of light space per texel. */
-  get texelSize(): number {
-    return 1 / this.scale;
+  /** TinyRenderer's light view for this render camera (see the module comment). */
+  static tinyRenderer(cam: ResolvedCamera, light: Vec3, distance = TINY_LIGHT_DISTANCE): ShadowMap {
+    const map = new ShadowMap("tinyrenderer", cam.width, cam.height);
+    const ex = light[0] * distance;
+    const ey = light[1] * distance;
+    const ez = light[2] * distance;
+    // lookat(eye, origin, up ẑ): forward f = −l, right s = f × ẑ, camera up = s × f. Image rows grow with "up"
+    // as in TinyRenderer's viewport, so lookups clamp at the same border.
+    const fx = -light[0];
+    const fy = -light[1];
+    const fz = -light[2];
+    let sx = fy;
+    let sy = -fx;
+    let sz = 0;
+    if (Math.hypot(sx, sy) < 1e-9) {
+      sx = 1;
+      sy = 0;
+      sz = 0;
+    }
+    const sl = Math.hypot(sx, sy, sz);
+    sx /= sl;
+    sy /= sl;
+    sz /= sl;
+    const ux = sy * fz - sz * fy;
+    const uy = sz * fx - sx * fz;
+    const uz = sx * fy - sy * fx;
+    const n = cam.near;
+    const f = cam.far;
+    // OpenGL's projection: z_clip = a·depth + b, w_clip = depth.
+    const a = (f + n) / (f - n);
+    const b = (-2 * f * n) / (f - n);
+    const axis = (x: number, y: number, z: number) => [x, y, z, -(x * ex + y * ey + z * ez)];
+    const right = axis(sx, sy, sz);
+    const up = axis(ux, uy, uz);
+    const depth = axis(fx, fy, fz);
+    const rows = map.rows;
+    for (let c = 0; c < 4; c++) {
+      rows[c] = cam.fx * right[c] + cam.cx * depth[c];
+      rows[4 + c] = cam.fy * up[c] + cam.cy * depth[c];
+      rows[8 + c] = depth[c];
+      rows[12 + c] = -a * depth[c];
+      rows[16 + c] = -0.5 * (a + 1) * depth[c];
+    }
+    rows[15] -= b;
+    rows[19] += -0.5 * b + TINY_TEST_OFFSET;
+    map.near = n;
+    map.rasterOffset = 0.5;
+    map.sMin = -f;
+    map.sMax = n;
+    return map;
   }
 
-  /** Maps the light-space rectangle covering these world points onto the texels (a small margin around). */
+  /** Directional: maps the light-space rectangle covering these world points onto the texels. */
   fitTo(points: ArrayLike<number>): void {
     const b = this.basis;
-    let minU = Infinity;
-    let minV = Infinity;
-    let maxU = -Infinity;
-    let maxV = -Infinity;
+    let minU = Number.POSITIVE_INFINITY;
+    let minV = Number.POSITIVE_INFINITY;
+    let maxU = Number.NEGATIVE_INFINITY;
+    let maxV = Number.NEGATIVE_INFINITY;
     for (let i = 0; i + 2 < points.length; i += 3) {
       const u = b[0] * points[i] + b[1] * points[i + 1] + b[2] * points[i + 2];
       const v = b[3] * points[i] + b[4] * points[i + 1] + b[5] * points[i + 2];
-      if (u < minU) minU = u;
-      if (u > maxU) maxU = u;
-      if (v < minV) minV = v;
-      if (v > maxV) maxV = v;
+      minU = Math.min(minU, u);
+      maxU = Math.max(maxU, u);
+      minV = Math.min(minV, v);
+      maxV = Math.max(maxV, v);
     }
     if (!(maxU >= minU) || !(maxV >= minV)) {
       minU = -1;
@@ -80,13 +186,25 @@ export class ShadowMap {
       maxV = 1;
     }
     const extent = Math.max(maxU - minU, maxV - minV, 1e-3) * 1.02;
-    this.u0 = (minU + maxU) / 2 - extent / 2;
-    this.v0 = (minV + maxV) / 2 - extent / 2;
-    this.scale = this.size / extent;
+    const u0 = (minU + maxU) / 2 - extent / 2;
+    const v0 = (minV + maxV) / 2 - extent / 2;
+    const scale = this.width / extent;
+    const rows = this.rows;
+    rows.fill(0);
+    for (let c = 0; c < 3; c++) {
+      rows[c] = scale * b[c];
+      rows[4 + c] = scale * b[3 + c];
+      rows[12 + c] = b[6 + c];
+      rows[16 + c] = b[6 + c];
+    }
+    rows[3] = -scale * u0;
+    rows[7] = -scale * v0;
+    rows[11] = 1;
+    this.texelSize = 1 / scale;
   }
 
   clear(): void {
-    this.depth.fill(-Infinity);
+    this.depth.fill(Number.NEGATIVE_INFINITY);
     this.base = null;
     this.markClean();
   }
@@ -101,21 +219,22 @@ export class ShadowMap {
   /** Undoes what was drawn since the base was saved (only the dirty rectangle is copied back). */
   restoreBase(): void {
     if (this.dirtyX0 < this.dirtyX1) {
-      const n = this.size;
+      const w = this.width;
       const base = this.base;
+      const depth = this.depth;
       for (let y = this.dirtyY0; y < this.dirtyY1; y++) {
-        const from = y * n + this.dirtyX0;
-        const to = y * n + this.dirtyX1;
-        if (base) this.depth.set(base.subarray(from, to), from);
-        else this.depth.fill(-Infinity, from, to);
+        const to = y * w + this.dirtyX1;
+        // A plain loop: subarray() would allocate a view per row.
+        if (base) for (let i = y * w + this.dirtyX0; i < to; i++) depth[i] = base[i];
+        else for (let i = y * w + this.dirtyX0; i < to; i++) depth[i] = Number.NEGATIVE_INFINITY;
       }
     }
     this.markClean();
   }
 
   private markClean(): void {
-    this.dirtyX0 = this.size;
-    this.dirtyY0 = this.size;
+    this.dirtyX0 = this.width;
+    this.dirtyY0 = this.height;
     this.dirtyX1 = 0;
     this.dirtyY1 = 0;
   }

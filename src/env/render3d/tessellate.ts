@@ -239,6 +239,10 @@ function checkMesh(mesh: TriangleMesh): void {
 const primitiveCache = new Map<string, LocalMesh>();
 const meshCache = new WeakMap<TriangleMesh, LocalMesh>();
 const MAX_CACHED_PRIMITIVES = 4096;
+const byGeom = new WeakMap<
+  SceneGeom,
+  { kind: string; s0: number; s1: number; s2: number; detail: TessellationDetail; mesh: LocalMesh | null }
+>();
 
 function sizeAt(geom: SceneGeom, i: number): number {
   const v = geom.size[i];
@@ -263,12 +267,27 @@ export function tessellate(geom: SceneGeom, detail: TessellationDetail = DEFAULT
   const s0 = sizeAt(geom, 0);
   const s1 = sizeAt(geom, 1);
   const s2 = sizeAt(geom, 2);
+  // Callers often pass the same geom objects every frame: remember their mesh (sizes checked, they may be views).
+  const last = byGeom.get(geom);
+  if (
+    last &&
+    last.kind === geom.kind &&
+    last.s0 === s0 &&
+    last.s1 === s1 &&
+    last.s2 === s2 &&
+    last.detail === detail
+  ) {
+    return last.mesh;
+  }
   if (!Number.isFinite(s0) || !Number.isFinite(s1) || !Number.isFinite(s2)) {
     throw new RangeError(`${geom.kind} geom size must be finite, got [${Array.from(geom.size).join(", ")}]`);
   }
   const key = `${geom.kind}:${s0}:${s1}:${s2}:${detail.slices}:${detail.stacksPerHemisphere}`;
   const cached = primitiveCache.get(key);
-  if (cached) return cached;
+  if (cached) {
+    byGeom.set(geom, { kind: geom.kind, s0, s1, s2, detail, mesh: cached });
+    return cached;
+  }
   let mesh: LocalMesh | null;
   switch (geom.kind) {
     case "plane":
@@ -296,5 +315,6 @@ export function tessellate(geom: SceneGeom, detail: TessellationDetail = DEFAULT
     if (primitiveCache.size >= MAX_CACHED_PRIMITIVES) primitiveCache.clear();
     primitiveCache.set(key, mesh);
   }
+  byGeom.set(geom, { kind: geom.kind, s0, s1, s2, detail, mesh });
   return mesh;
 }

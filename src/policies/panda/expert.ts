@@ -199,10 +199,10 @@ function slide(env: PandaEnv, goal: Vec3): Command {
 }
 
 /**
- * Finger action that opens to 6 cm (a 4 cm cube with 1 cm to spare on each side), not the full 8 cm, so an open
- * finger does not land on a neighbouring cube.
+ * Finger action that opens to 7 cm (a 4 cm cube, even turned 45° with its 5.7 cm diagonal, fits), not the
+ * full 8 cm, so an open finger does not land on a neighbouring cube.
  */
-function openTo(env: PandaEnv, width = 0.06): number {
+function openTo(env: PandaEnv, width = 0.07): number {
   return clip((width - env.fingerWidth) / 0.2);
 }
 
@@ -210,7 +210,10 @@ function openTo(env: PandaEnv, width = 0.06): number {
 function holding(env: PandaEnv, object: Vec3): boolean {
   const ee = env.eePosition();
   const near = Math.hypot(ee[0] - object[0], ee[1] - object[1]) < 0.03 && Math.abs(ee[2] - object[2]) < 0.03;
-  return near && env.fingerWidth < 2 * CUBE_HALF + 0.004 && env.fingerWidth > 2 * CUBE_HALF - 0.015;
+  // Up to the diagonal: a cube turned about z is held by its edges.
+  return (
+    near && env.fingerWidth < 2 * CUBE_HALF * Math.SQRT2 + 0.003 && env.fingerWidth > 2 * CUBE_HALF - 0.015
+  );
 }
 
 function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0): Command {
@@ -220,17 +223,27 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
     const dxy = Math.hypot(object[0] - goal[0], object[1] - goal[1]);
     const offset = [ee[0] - object[0], ee[1] - object[1], ee[2] - object[2]];
     if (dxy < 0.02 && Math.abs(object[2] - goal[2]) < 0.01) return { waypoint: ee, finger: 1 };
-    // Lift straight up before travelling when asked to carry high (Stack).
-    if (dxy > 0.015 && object[2] < carryHeight - 0.015) {
-      return { waypoint: [ee[0], ee[1], carryHeight + offset[2]], finger: -1 };
+    let z: number;
+    if (dxy > 0.04) {
+      // Far: lift straight up to the carrying height first (Stack), then travel at it.
+      if (object[2] < carryHeight - 0.015) z = carryHeight;
+      else z = Math.max(goal[2], carryHeight);
+    } else if (dxy > 0.012) {
+      // Close: line up over the goal at the current height (no lifting back up for a small miss).
+      z = Math.max(object[2], goal[2]);
+    } else {
+      z = goal[2];
     }
-    const z = dxy > 0.015 ? Math.max(goal[2], carryHeight) : goal[2];
-    const waypoint: Vec3 = [goal[0] + offset[0], goal[1] + offset[1], z + offset[2]];
-    // Carry at most 3 cm a step so the grip holds; go down at 2 cm a step so the arm does not drift.
-    const direct = [0, 1, 2].map((k) => {
-      const limit = k === 2 && waypoint[2] < ee[2] ? 0.4 : 0.6;
-      return Math.max(-limit, Math.min(limit, (waypoint[k] - ee[k]) / 0.05));
-    }) as Vec3;
+    const lifting = dxy > 0.04 && object[2] < carryHeight - 0.015;
+    const waypoint: Vec3 = lifting
+      ? [ee[0], ee[1], z + offset[2]]
+      : [goal[0] + offset[0], goal[1] + offset[1], z + offset[2]];
+    // Carry at most 3 cm a step (1.5 cm along the grip axis, world y, where the held cube can slide between
+    // the two force-capped fingers); go down at 2 cm a step so the arm does not drift.
+    const limits = [0.6, 0.3, waypoint[2] < ee[2] ? 0.4 : 0.6];
+    const direct = [0, 1, 2].map((k) =>
+      Math.max(-limits[k], Math.min(limits[k], (waypoint[k] - ee[k]) / 0.05)),
+    ) as Vec3;
     return { waypoint, finger: -1, direct };
   }
   const dxy = Math.hypot(ee[0] - object[0], ee[1] - object[1]);
