@@ -23,6 +23,7 @@ import {
 } from "../core.ts";
 import { defaultRng, type NumpyGenerator } from "../minigrid/rng.ts";
 import { MujocoSim } from "../mujoco/sim.ts";
+import { ravensCamera } from "../render3d/camera.ts";
 import { Rasterizer } from "../render3d/rasterizer.ts";
 import type { PinholeCamera, SceneGeom } from "../render3d/scene.ts";
 import { Box, type Space } from "../spaces.ts";
@@ -827,6 +828,16 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       this.staticDirty = false;
     }
     return this.renderer.render(this.sceneGeoms(), this.camera);
+  }
+
+  /** One of Ravens' three agent cameras (front, left, right), 640x480, same look as render(). */
+  renderView(name: "front" | "left" | "right"): Frame {
+    if (name === "front") return this.render();
+    if (name !== "left" && name !== "right") {
+      throw new EnvError(`${this.id}: camera must be "front", "left" or "right", got ${String(name)}`);
+    }
+    this.render();
+    return (this.renderer as Rasterizer).render(this.sceneGeoms(), ravensCamera(name));
   }
 
   /**

@@ -188,6 +188,12 @@ test("the episode ends at n_blocks + 1 steps with random actions, and the height
   const e = env();
   try {
     e.reset({ seed: 11 });
+    const front = e.render();
+    const left = e.renderView("left");
+    assert.equal(left.width, 640);
+    assert.equal(left.height, 480);
+    assert.notDeepEqual(left.data, front.data, "the left camera sees the scene from elsewhere");
+    assert.deepEqual(e.renderView("front").data, front.data);
     const hm = e.heightmap();
     assert.equal(hm.height.length, 320 * 160);
     const block = e.objectStates().find((s) => s.kind === "block");
