@@ -2,13 +2,15 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { EnvEvent } from "../../env/core.ts";
+import { EnvError } from "../../env/core.ts";
 import { make } from "../../env/registry.ts";
 import { hstack } from "../../image/compose.ts";
 import type { Frame } from "../../image/frame.ts";
 import { encodeGif } from "../../image/gif.ts";
 import { writePng } from "../../image/png.ts";
 import { expertFor } from "../../policies/index.ts";
-import { CommandOutput, UserError } from "../output.ts";
+import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
+import { checkEnvId } from "./train.ts";
 
 interface DemoOptions {
   env: string;
@@ -34,8 +36,16 @@ export function registerDemo(program: Command): void {
       const seed = Number(opts.seed);
       if (!Number.isSafeInteger(seed) || seed < 0)
         throw new UserError(`--seed must be a non-negative integer, got ${opts.seed}`);
+      checkEnvId(opts.env);
+      checkWritableFolder(opts.out);
       const env = make(opts.env);
-      const expert = expertFor(env);
+      let expert: ReturnType<typeof expertFor>;
+      try {
+        expert = expertFor(env);
+      } catch (error) {
+        if (error instanceof EnvError) throw new UserError(error.message);
+        throw error;
+      }
       let { obs } = env.reset({ seed });
       expert.reset(env, seed);
       const frames: Frame[] = [env.render()];
