@@ -261,10 +261,11 @@ async function trainLocked(
   };
   const resumed = existsSync(checkpointPath);
   const ppo = resumed
-    ? await Ppo.resume(checkpointPath, { makeEnv: envs.makeEnv, hooks: ppoHooks, config: files })
+    ? await Ppo.resume(checkpointPath, { makeEnv: envs.makeEnv, hooks: ppoHooks, config: files, name: id })
     : await Ppo.create({
         makeEnv: envs.makeEnv,
         hooks: ppoHooks,
+        name: id,
         config: {
           ...config.ppo,
           ...files,
