@@ -2,6 +2,7 @@
 /** The `vlmcar` command line: one subcommand per stage, and `run` that chains them. */
 import { Command } from "commander";
 import "../env/minigrid/index.ts";
+import "../env/panda/index.ts";
 import { commandRegistrars } from "./commands/index.ts";
 import { UserError } from "./output.ts";
 
