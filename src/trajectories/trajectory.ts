@@ -51,10 +51,15 @@ export function returnOf(trajectory: Trajectory): number {
   return total;
 }
 
-/** True when the episode ended by reaching the task (terminated with a positive reward on its last step). */
+/**
+ * True when the episode ended by reaching the task: terminated with a positive reward on its last step
+ * (MiniGrid), or with a "success" event there (panda-gym, whose sparse reward is 0 on success, not positive).
+ */
 export function succeeded(trajectory: Trajectory): boolean {
+  const steps = trajectory.rewards.length;
   const last = trajectory.rewards.at(-1);
-  return trajectory.terminated && last !== undefined && last > 0;
+  if (!trajectory.terminated || last === undefined) return false;
+  return last > 0 || (trajectory.events[steps - 1] ?? []).some((e) => e.type === "success");
 }
 
 /**
