@@ -1,23 +1,58 @@
 #!/usr/bin/env node
-/** The `vlmcar` command line: one subcommand per stage, and `run` that chains them. */
-import { Command } from "commander";
+/**
+ * The `vlmcar` command line: one subcommand per stage, and `run` that chains them.
+ *
+ * Exit codes (README, "Exit codes"): 0 done; 1 a negative verdict or a failed run; 2 a usage or input error
+ * (the message says what to change); 3 an internal error, printed with its stack trace and where to report it.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
 import "../env/minigrid/index.ts";
 import "../env/panda/index.ts";
 import { commandRegistrars } from "./commands/index.ts";
-import { UserError } from "./output.ts";
+import { asUserError, EXIT, UserError } from "./output.ts";
 
 const program = new Command()
   .name("vlmcar")
   .description("Code as Reward: VLM-generated, verified reward programs for reinforcement learning")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's own errors (unknown option, missing argument) end in a CommanderError instead of exit(1).
+  .exitOverride();
 for (const register of commandRegistrars) register(program);
 
 try {
   await program.parseAsync(process.argv);
-} catch (err) {
+} catch (thrown) {
+  const err = asUserError(thrown);
+  if (err instanceof CommanderError) {
+    // Commander has printed the message (and help) already.
+    const done =
+      err.code === "commander.helpDisplayed" || err.code === "commander.help" || err.exitCode === 0;
+    process.exit(done ? EXIT.done : EXIT.usage);
+  }
   if (err instanceof UserError) {
     process.stderr.write(`vlmcar: ${err.message}\n`);
-    process.exit(2);
+    process.exit(EXIT.usage);
   }
-  throw err;
+  process.stderr.write(
+    `vlmcar: internal error. This is a bug in vlmcar, not in what you asked; please report it${whereToReport()} ` +
+      `with the command you ran and this output:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(EXIT.internal);
+}
+
+/** The issue tracker from package.json (bugs.url, or the repository), when it names one. */
+function whereToReport(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      bugs?: string | { url?: string };
+      repository?: string | { url?: string };
+    };
+    const bugs = typeof pkg.bugs === "string" ? pkg.bugs : pkg.bugs?.url;
+    const repo = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
+    const url = bugs ?? (repo ? `${repo.replace(/^git\+/, "").replace(/\.git$/, "")}/issues` : undefined);
+    return url ? ` at ${url}` : " to the vlmcar maintainers (the project's issue tracker)";
+  } catch {
+    return " to the vlmcar maintainers (the project's issue tracker)";
+  }
 }

@@ -47,8 +47,13 @@ export function make<Obs = unknown, Act = number>(
 
 /** Ids ranked by edit distance (case-insensitive), nearest first. */
 export function closestIds(id: string, count: number): string[] {
-  const q = id.toLowerCase();
-  return [...specs.keys()]
+  return closest(id, [...specs.keys()], count);
+}
+
+/** The `count` candidates nearest to `word` by edit distance (case-insensitive; containing it counts as near). */
+export function closest(word: string, candidates: readonly string[], count: number): string[] {
+  const q = word.toLowerCase();
+  return candidates
     .map((k) => ({ k, d: editDistance(q, k.toLowerCase()) - (k.toLowerCase().includes(q) ? q.length : 0) }))
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
     .slice(0, count)

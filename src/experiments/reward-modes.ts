@@ -12,11 +12,13 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../env/core.ts";
-import { make } from "../env/registry.ts";
+import { closest, make } from "../env/registry.ts";
 import {
   type BonusForm,
   loadRewardProgram,
+  ProgramError,
   ProgramSandbox,
+  ProgramValidationError,
   programHash,
   type RewardMode,
   type RewardProgram,
@@ -60,7 +62,13 @@ export interface ResolvedReward {
 /** Parses "sparse", "vlmcar" or "reference" (CLI flags); anything else is a clear error. */
 export function parseRewardKind(text: string): RewardKind {
   if ((REWARD_KINDS as readonly string[]).includes(text)) return text as RewardKind;
-  throw new RangeError(`unknown reward "${text}"; use one of ${REWARD_KINDS.join(", ")}`);
+  throw new RangeError(unknownRewardMessage(text));
+}
+
+/** "unknown reward "vlmcr"; did you mean "vlmcar"? The rewards are sparse, vlmcar, reference". */
+export function unknownRewardMessage(text: string): string {
+  const [near] = closest(text, REWARD_KINDS, 1);
+  return `unknown reward "${text}"; ${near ? `did you mean "${near}"? ` : ""}the rewards are ${REWARD_KINDS.join(", ")}`;
 }
 
 /**
@@ -107,6 +115,71 @@ export function referenceProgramFor(envId: string): RewardProgram {
     );
   }
   return program;
+}
+
+/** A reward setting that cannot train: no program, an unreadable or invalid file, or code that fails. */
+export class RewardSettingError extends Error {
+  override name = "RewardSettingError";
+}
+
+/** A resolved reward whose program compiled and answered on the env's first frame. */
+export interface CheckedReward extends ResolvedReward {
+  /** Things worth saying that do not stop training (a program written for another env). */
+  warnings: string[];
+}
+
+/**
+ * Resolves `setting` for `envId` and tries its program: compiled in the sandbox, and every check run on the
+ * env's first frame. What a run would otherwise meet only once it trained (a file that is not a program, a
+ * syntax error, a check that throws) is a RewardSettingError naming the program, the env and each problem.
+ */
+export async function checkReward(envId: string, setting: RewardSetting): Promise<CheckedReward> {
+  let reward: ResolvedReward;
+  try {
+    reward = await resolveReward(envId, setting);
+  } catch (error) {
+    if (error instanceof ProgramValidationError) {
+      throw new RewardSettingError(`${setting.program} is not a usable reward program: ${error.message}`);
+    }
+    if (error instanceof RangeError) throw new RewardSettingError(error.message);
+    throw error;
+  }
+  if (reward.program === null) return { ...reward, warnings: [] };
+  const which = setting.program ? `the program ${setting.program}` : `the reference program for ${envId}`;
+  const problems = programProblems(reward.program, envId);
+  if (problems.length > 0) {
+    throw new RewardSettingError(
+      `${which} cannot reward ${envId}: it has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+  }
+  const writtenFor = reward.program.task.envId;
+  const warnings =
+    writtenFor && writtenFor !== envId
+      ? [`${which} was written for ${writtenFor}, and is used here on ${envId}`]
+      : [];
+  return { ...reward, warnings };
+}
+
+/** The program's problems on `envId`: compile errors, or errors of its checks on the env's first frame. */
+function programProblems(program: RewardProgram, envId: string): string[] {
+  let sandbox: ProgramSandbox;
+  try {
+    sandbox = new ProgramSandbox(program);
+  } catch (error) {
+    if (error instanceof ProgramError) return error.errors.map((e) => e.message);
+    throw error;
+  }
+  const env = make(envId);
+  try {
+    env.reset({ seed: 0 });
+    const frame = env.render();
+    const results = sandbox.evaluate([frame], frame);
+    return [...results.errors, ...(results.fatal ? [results.fatal] : [])].map((e) => e.message);
+  } finally {
+    env.close();
+    sandbox.dispose();
+  }
 }
 
 function isDirectory(path: string): boolean {

@@ -11,11 +11,12 @@
  * resumes from its checkpoint (PPO cuts the metrics log back to it, so nothing is logged twice).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import "../env/minigrid/index.ts";
-import { type EvalStats, Ppo, type PpoConfig, type UpdateStats } from "../rl/ppo.ts";
-import { type RewardSetting, resolveReward, rewardLabel, trainingEnvs } from "./reward-modes.ts";
+import { type EvalStats, PPO_DEFAULTS, Ppo, type PpoConfig, type UpdateStats } from "../rl/ppo.ts";
+import { checkReward, type RewardSetting, rewardLabel, trainingEnvs } from "./reward-modes.ts";
+import { lockRunFolder } from "./run-lock.ts";
 import { type CodeVersion, codeVersion } from "./version.ts";
 
 /** When and how the true env return is measured. */
@@ -114,6 +115,19 @@ export const RUN_FILES = {
   time: "time.json",
 } as const;
 
+/**
+ * The frames a run trains: PPO stops at the first update boundary at or past `config.frames`, so the budget
+ * is rounded up to whole updates of numEnvs × numSteps frames.
+ */
+export function plannedFrames(config: Pick<RunConfig, "frames" | "ppo">): number {
+  const perUpdate = framesPerUpdate(config);
+  return Math.ceil(config.frames / perUpdate) * perUpdate;
+}
+
+export function framesPerUpdate(config: Pick<RunConfig, "ppo">): number {
+  return (config.ppo.numEnvs ?? PPO_DEFAULTS.numEnvs) * (config.ppo.numSteps ?? PPO_DEFAULTS.numSteps);
+}
+
 /** A readable, stable id: env, reward, seed, and a hash of everything else in the config. */
 export function runId(config: RunConfig): string {
   const hash = createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 8);
@@ -134,6 +148,20 @@ export interface RunHooks {
   onEval?: (stats: EvalStats) => void;
   /** Called once, before training, with whether the run resumed from a checkpoint and at which frame. */
   onStart?: (info: { resumed: boolean; frames: number; manifest: RunManifest }) => void;
+  /** Something worth telling the user that does not stop the run (e.g. a program written for another env). */
+  onWarning?: (message: string) => void;
+}
+
+/** The run folder holds a different run: training there would mix two runs' files. */
+export class RunFolderError extends Error {
+  override name = "RunFolderError";
+}
+
+/** Writes a small file whole or not at all (a kill -9 mid-write must not leave half a JSON file). */
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
 }
 
 /** Reads final.json when the run folder holds a finished run. */
@@ -153,14 +181,41 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
     ? (JSON.parse(readFileSync(configPath, "utf8")) as RunManifest)
     : null;
   const refuse = (what: string) =>
-    new Error(
+    new RunFolderError(
       `${dir} holds run ${earlier?.runId} (${what}), not ${id}; give this run another folder or delete that one`,
     );
   if (earlier && earlier.runId !== id) throw refuse("another config");
   const done = readRunResult(dir);
   if (done) return done;
-  const reward = await resolveReward(config.envId, config.reward);
+  // Every problem of the program surfaces here, before the folder is made.
+  const reward = await checkReward(config.envId, config.reward);
+  for (const warning of reward.warnings) hooks.onWarning?.(warning);
   mkdirSync(dir, { recursive: true });
+  const unlock = await lockRunFolder(dir);
+  try {
+    return await trainLocked(config, dir, id, earlier, reward, hooks, refuse);
+  } finally {
+    unlock();
+  }
+}
+
+async function trainLocked(
+  config: RunConfig,
+  dir: string,
+  id: string,
+  earlierSeen: RunManifest | null,
+  reward: Awaited<ReturnType<typeof checkReward>>,
+  hooks: RunHooks,
+  refuse: (what: string) => RunFolderError,
+): Promise<RunResult> {
+  const configPath = join(dir, RUN_FILES.config);
+  // Read again under the lock: the process that held it may have finished the run meanwhile.
+  const done = readRunResult(dir);
+  if (done) return done;
+  const earlier = existsSync(configPath)
+    ? (JSON.parse(readFileSync(configPath, "utf8")) as RunManifest)
+    : earlierSeen;
+  if (earlier && earlier.runId !== id) throw refuse("another config");
   let manifest: RunManifest;
   if (earlier) {
     if (earlier.programHash !== reward.programHash) {
@@ -177,7 +232,7 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
       codeVersion: codeVersion(),
       createdAt: new Date().toISOString(),
     };
-    writeFileSync(configPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    writeAtomic(configPath, `${JSON.stringify(manifest, null, 2)}\n`);
   }
 
   const checkpointPath = join(dir, RUN_FILES.checkpoint);
@@ -193,7 +248,7 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
   const envs = trainingEnvs(config.envId, reward, numEnvs, config.ppo.gamma);
   const ppoHooks = {
     onUpdate: (stats: UpdateStats) => {
-      writeFileSync(timePath, JSON.stringify({ wallSeconds: elapsed() }));
+      writeAtomic(timePath, JSON.stringify({ wallSeconds: elapsed() }));
       hooks.onUpdate?.(stats);
     },
     onEval: hooks.onEval,
@@ -249,8 +304,8 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
       codeVersion: manifest.codeVersion,
       finishedAt: new Date().toISOString(),
     };
-    writeFileSync(timePath, JSON.stringify({ wallSeconds: result.wallSeconds }));
-    writeFileSync(join(dir, RUN_FILES.final), `${JSON.stringify(result, null, 2)}\n`);
+    writeAtomic(timePath, JSON.stringify({ wallSeconds: result.wallSeconds }));
+    writeAtomic(join(dir, RUN_FILES.final), `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
     ppo.close();

@@ -9,16 +9,22 @@
  * Running a spec again in the same folder continues it: finished runs (final.json present) are skipped,
  * unfinished ones resume from their checkpoint, failed ones are tried again. A run that throws or whose
  * process dies is recorded as failed, with the error, and the others go on.
+ *
+ * A folder holds one experiment: running a different spec into it is refused (ExperimentError), so its store
+ * and report never pool runs of different settings. Every reward program is compiled and tried on its env
+ * before anything is written or started, so a bad program stops the experiment with its problems listed
+ * rather than failing one run after another.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadRewardProgram, programHash } from "../program/program.ts";
+import { type CheckedReward, checkReward, RewardSettingError } from "./reward-modes.ts";
 import {
   canonicalJson,
+  plannedFrames,
   type RunConfig,
   type RunResult,
   readEvaluations,
@@ -32,8 +38,17 @@ import type { WorkerMessage, WorkerTask } from "./worker.ts";
 
 export type RunnerEvent =
   | { type: "plan"; total: number; toRun: number }
+  | { type: "warning"; message: string }
   | { type: "skip"; runId: string; result: RunResult }
-  | { type: "start"; runId: string; resumed: boolean; frames: number; totalFrames: number }
+  | {
+      type: "start";
+      runId: string;
+      resumed: boolean;
+      frames: number;
+      totalFrames: number;
+      /** The queue worker that trains it (runs on a queue only). */
+      worker?: string;
+    }
   | { type: "update"; runId: string; frames: number; totalFrames: number; fps: number }
   | { type: "eval"; runId: string; frames: number; returnMean: number; returnStd: number }
   | { type: "done"; runId: string; result: RunResult }
@@ -60,6 +75,11 @@ export interface ExperimentSummary {
 
 export const EXPERIMENT_FILES = { spec: "spec.json", db: "results.sqlite", runs: "runs" } as const;
 
+/** The experiment cannot start: the folder holds another experiment, or a reward program is unusable. */
+export class ExperimentError extends Error {
+  override name = "ExperimentError";
+}
+
 /** The experiment's id: its name and a hash of its spec, so a changed spec is a new experiment. */
 export function experimentId(spec: ExperimentSpec): string {
   return `${spec.name}-${createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 8)}`;
@@ -75,38 +95,26 @@ export async function runExperiment(
   const workers = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
   const runs = expandSpec(spec);
   const id = experimentId(spec);
+  refuseOtherExperiment(dir, spec, id);
+  const rewards = await checkRewards(runs);
+  for (const warning of new Set([...rewards.values()].flatMap((r) => r.warnings)))
+    emit({ type: "warning", message: warning });
   const dbPath = join(dir, EXPERIMENT_FILES.db);
   const store = new ResultsStore(dbPath);
   const version = codeVersion();
   writeFileSync(join(dir, EXPERIMENT_FILES.spec), `${JSON.stringify(spec, null, 2)}\n`);
   store.putExperiment(id, spec.name, spec);
 
-  const hashes = new Map<string, string>();
   const queue: { id: string; config: RunConfig; dir: string }[] = [];
   const failed: ExperimentSummary["failed"] = [];
   let skipped = 0;
   for (const config of runs) {
     const rid = runId(config);
     const runDir = join(dir, EXPERIMENT_FILES.runs, rid);
-    const program = config.reward.program;
-    let hash: string | null = null;
-    let unreadable: string | null = null;
-    if (program) {
-      try {
-        hash = hashes.get(program) ?? programHash(loadRewardProgram(program));
-        hashes.set(program, hash);
-      } catch (error) {
-        unreadable = (error as Error).message;
-      }
-    }
+    const hash = rewards.get(rewardKey(config))?.programHash ?? null;
     store.addRun(id, { id: rid, config, dir: runDir, programHash: hash, codeVersion: version });
     const finished = readRunResult(runDir);
-    if (unreadable !== null) {
-      // No worker could train it: record why, and go on with the others.
-      store.markFailed(rid, unreadable);
-      failed.push({ runId: rid, error: unreadable });
-      emit({ type: "failed", runId: rid, error: unreadable });
-    } else if (finished) {
+    if (finished) {
       // Finished earlier (perhaps in a runner that was killed before it could record it): record, skip.
       store.replaceEvals(rid, readEvaluations(runDir));
       store.markDone(rid, finished);
@@ -128,14 +136,14 @@ export async function runExperiment(
           runId: task.id,
           resumed: message.resumed,
           frames: message.frames,
-          totalFrames: task.config.frames,
+          totalFrames: plannedFrames(task.config),
         });
       else if (message.type === "update")
         emit({
           type: "update",
           runId: task.id,
           frames: message.frames,
-          totalFrames: task.config.frames,
+          totalFrames: plannedFrames(task.config),
           fps: message.fps,
         });
       else if (message.type === "eval") {
@@ -183,7 +191,88 @@ export async function runExperiment(
   };
 }
 
-type Outcome = { ok: true; result: RunResult } | { ok: false; error: string };
+function rewardKey(config: RunConfig): string {
+  return `${config.envId}\u0000${canonicalJson(config.reward)}`;
+}
+
+/** Every distinct (env, reward) of the runs, checked (checkReward); all problems at once, or the results. */
+async function checkRewards(runs: readonly RunConfig[]): Promise<Map<string, CheckedReward>> {
+  const checked = new Map<string, CheckedReward>();
+  const problems: string[] = [];
+  for (const config of runs) {
+    const key = rewardKey(config);
+    if (checked.has(key)) continue;
+    try {
+      checked.set(key, await checkReward(config.envId, config.reward));
+    } catch (error) {
+      if (!(error instanceof RewardSettingError)) throw error;
+      problems.push(error.message);
+      checked.set(key, { setting: config.reward, program: null, programHash: null, warnings: [] });
+    }
+  }
+  if (problems.length > 0) {
+    throw new ExperimentError(
+      `no run was started: ${problems.length === 1 ? "a reward cannot be used" : `${problems.length} rewards cannot be used`}:\n` +
+        problems.map((p) => `- ${p}`).join("\n"),
+    );
+  }
+  return checked;
+}
+
+/** Every reward of the runs checked (see checkRewards); their warnings, or an ExperimentError listing all problems. */
+export async function checkRewardWarnings(runs: readonly RunConfig[]): Promise<string[]> {
+  const rewards = await checkRewards(runs);
+  return [...new Set([...rewards.values()].flatMap((r) => r.warnings))];
+}
+
+/**
+ * Refuses a folder that holds an experiment with another spec: reruns go into the same store, and pooling
+ * two settings there would let the report average them as if they were seeds of one.
+ */
+export function refuseOtherExperiment(dir: string, spec: ExperimentSpec, id: string): void {
+  const specPath = join(dir, EXPERIMENT_FILES.spec);
+  let earlier: { id: string; name: string; spec: unknown } | null = null;
+  if (existsSync(specPath)) {
+    try {
+      const old = JSON.parse(readFileSync(specPath, "utf8")) as ExperimentSpec;
+      earlier = { id: experimentId(old), name: old.name, spec: old };
+    } catch {
+      earlier = null;
+    }
+  }
+  const dbPath = join(dir, EXPERIMENT_FILES.db);
+  if (earlier === null && existsSync(dbPath)) {
+    const store = new ResultsStore(dbPath, { readOnly: true });
+    try {
+      earlier = store.experiments().find((e) => e.id !== id) ?? null;
+    } finally {
+      store.close();
+    }
+  }
+  if (earlier === null || earlier.id === id) return;
+  const changes = specChanges(earlier.spec, spec);
+  throw new ExperimentError(
+    `${dir} holds experiment "${earlier.name}" (${earlier.id}) with other settings` +
+      `${changes.length ? ` (${changes.join("; ")})` : ""}. A folder keeps one experiment, so that its report ` +
+      `never averages different settings: give --out another folder, or delete ${dir} to start over`,
+  );
+}
+
+/** "frames: 60000 → 30000" for each top-level field that differs. */
+function specChanges(before: unknown, after: unknown): string[] {
+  const a = (before ?? {}) as Record<string, unknown>;
+  const b = (after ?? {}) as Record<string, unknown>;
+  const show = (v: unknown) => {
+    const text = v === undefined ? "(none)" : canonicalJson(v);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  };
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k]))
+    .map((k) => `${k}: ${show(a[k])} → ${show(b[k])}`);
+}
+
+/** A run's end; `crashed` when its process died without reporting (a retry may succeed, unlike an error). */
+export type Outcome = { ok: true; result: RunResult } | { ok: false; error: string; crashed?: boolean };
 
 /** Live worker processes, so an interrupted runner can stop them (their checkpoints let them resume later). */
 const live = new Set<ChildProcess>();
@@ -202,12 +291,16 @@ function hookSignals(): void {
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 
-/** Runs one task in a fresh process; resolves (never rejects) with its result or the reason it failed. */
-function runInWorker(
-  task: { config: RunConfig; dir: string },
+/**
+ * Runs one task in a fresh process; resolves (never rejects) with its result or the reason it failed.
+ * Aborting `signal` kills the process (the queue's workers do when their job went to another worker).
+ */
+export function runInWorker(
+  task: { config: RunConfig; dir: string; signal?: AbortSignal },
   onMessage: (m: WorkerMessage) => void,
 ): Promise<Outcome> {
-  hookSignals();
+  // A caller with a signal stops its processes itself (a queue worker returns their jobs first).
+  if (!task.signal) hookSignals();
   return new Promise((resolvePromise) => {
     // Workers load TypeScript through tsx, as the CLI does; nothing else of the parent's flags is passed on
     // (under `node --test` they would make the worker a test runner).
@@ -215,6 +308,7 @@ function runInWorker(
       execArgv: ["--import", import.meta.resolve("tsx")],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
+      signal: task.signal,
     });
     live.add(child);
     let stderr = "";
@@ -236,10 +330,11 @@ function runInWorker(
       resolvePromise(
         outcome ?? {
           ok: false,
+          crashed: true,
           error: `the worker process ${how} before finishing the run${stderr.trim() ? `; its last output:\n${stderr.trim()}` : ""}`,
         },
       );
     });
-    child.send({ type: "run", ...task } satisfies WorkerTask);
+    child.send({ type: "run", config: task.config, dir: task.dir } satisfies WorkerTask);
   });
 }

@@ -20,32 +20,51 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { BONUS_FORMS } from "../program/reward-wrapper.ts";
-import { REWARD_KINDS, type RewardSetting, rewardLabel } from "./reward-modes.ts";
+import {
+  REWARD_KINDS,
+  type RewardKind,
+  type RewardSetting,
+  rewardLabel,
+  unknownRewardMessage,
+} from "./reward-modes.ts";
 import { DEFAULT_CHECKPOINT_EVERY, EVAL_DEFAULTS, type PpoOverrides, type RunConfig } from "./run.ts";
 
 const shapingSchema = z.enum(["code+env", "code"]);
 
-const rewardSchema = z.union([
-  z.enum(REWARD_KINDS),
-  z.strictObject({
-    kind: z.enum(REWARD_KINDS),
-    /** One program for every env. */
-    program: z.string().optional(),
-    /** A program per env id (wins over `program`). */
-    programs: z.record(z.string(), z.string()).optional(),
-    shaping: shapingSchema.optional(),
-    subtaskBonus: z.number().positive().optional(),
-    /** "one-time" (default) or "potential" (potential-based shaping with PPO's γ). */
-    bonusForm: z.enum(BONUS_FORMS).optional(),
-    /** The name in run ids, tables and curves (default from kind, shaping and bonus). */
-    label: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "use letters, digits, '.', '_', '+' or '-'")
-      .optional(),
-  }),
-]);
+const kindSchema = z.enum(REWARD_KINDS, { error: (issue) => unknownRewardMessage(String(issue.input)) });
 
-const ppoSchema = z
+const rewardObjectSchema = z.strictObject({
+  kind: kindSchema,
+  /** One program for every env. */
+  program: z.string().optional(),
+  /** A program per env id (wins over `program`). */
+  programs: z.record(z.string(), z.string()).optional(),
+  shaping: shapingSchema.optional(),
+  subtaskBonus: z.number().positive().optional(),
+  /** "one-time" (default) or "potential" (potential-based shaping with PPO's γ). */
+  bonusForm: z.enum(BONUS_FORMS).optional(),
+  /** The name in run ids, tables and curves (default from kind, shaping and bonus). */
+  label: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "use letters, digits, '.', '_', '+' or '-'")
+    .optional(),
+});
+
+/**
+ * A reward kind's name, or an object. Dispatched on the value's type rather than with z.union, whose error for
+ * a typo is only "Invalid input"; this way the message names the valid rewards and the closest one.
+ */
+const rewardSchema = z.unknown().transform((value, ctx) => {
+  const result =
+    typeof value === "string" ? kindSchema.safeParse(value) : rewardObjectSchema.safeParse(value);
+  if (result.success) return result.data as RewardKind | z.output<typeof rewardObjectSchema>;
+  for (const issue of result.error.issues)
+    ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
+/** PPO settings a spec (or `--set ppo.KEY=VALUE`) may override. */
+export const ppoSchema = z
   .strictObject({
     numEnvs: z.int().positive(),
     numSteps: z.int().positive(),

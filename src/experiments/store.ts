@@ -15,7 +15,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { EvalStats } from "../rl/ppo.ts";
 import { rewardLabel } from "./reward-modes.ts";
-import type { RunConfig, RunResult } from "./run.ts";
+import { plannedFrames, type RunConfig, type RunResult } from "./run.ts";
 import type { CodeVersion } from "./version.ts";
 
 export type RunStatus = "pending" | "running" | "done" | "failed";
@@ -122,6 +122,11 @@ interface RunRow {
   error: string | null;
 }
 
+/** The file is missing, or is not a results store (not SQLite, or SQLite without the store's tables). */
+export class StoreError extends Error {
+  override name = "StoreError";
+}
+
 export class ResultsStore {
   private readonly db: Database.Database;
 
@@ -130,15 +135,33 @@ export class ResultsStore {
     readonly path: string,
     options: { readOnly?: boolean } = {},
   ) {
-    if (options.readOnly) {
-      this.db = new Database(path, { readonly: true, fileMustExist: true });
-      return;
+    const notAStore = (why: string) =>
+      new StoreError(
+        `${path} is not a vlmcar results store (${why}); give the results.sqlite of an experiment folder`,
+      );
+    try {
+      if (options.readOnly) {
+        this.db = new Database(path, { readonly: true, fileMustExist: true });
+        const tables = this.db
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('experiments', 'runs', 'evals')",
+          )
+          .all();
+        if (tables.length < 3) {
+          this.db.close();
+          throw notAStore("it has no experiments, runs and evals tables");
+        }
+        return;
+      }
+      mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("foreign_keys = ON");
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      if (error instanceof Database.SqliteError) throw notAStore(error.message);
+      throw error;
     }
-    mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.exec(SCHEMA);
   }
 
   putExperiment(id: string, name: string, spec: unknown): void {
@@ -179,7 +202,8 @@ export class ResultsStore {
         c.envId,
         rewardLabel(c.reward),
         c.seed,
-        c.frames,
+        // What the run trains (rounded up to whole PPO updates), not the budget asked for.
+        plannedFrames(c),
         JSON.stringify(c),
         run.programHash,
         run.codeVersion.commit,

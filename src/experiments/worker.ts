@@ -29,14 +29,29 @@ function send(message: WorkerMessage): Promise<void> {
   });
 }
 
+/** The runner's pid when the task came. */
+const parent = process.ppid;
+
+/**
+ * Stops at once when the runner is gone. The "disconnect" event below needs the event loop, which runs only
+ * between updates; this is checked inside them, so an orphan does not write another evaluation or checkpoint
+ * into a folder that a rerun's worker may be waiting to resume (run-lock.ts makes that worker wait for us).
+ */
+function exitIfOrphaned(): void {
+  if (process.ppid !== parent) process.exit(1);
+}
+
 async function main(task: WorkerTask): Promise<void> {
   try {
     const result = await executeRun(task.config, task.dir, {
       onStart: ({ resumed, frames, manifest }) =>
         void send({ type: "start", resumed, frames, programHash: manifest.programHash }),
-      onUpdate: (s: UpdateStats) =>
-        void send({ type: "update", frames: s.frames, returnMean: s.returnMean, fps: s.fps }),
-      onEval: (e: EvalStats) =>
+      onUpdate: (s: UpdateStats) => {
+        exitIfOrphaned();
+        void send({ type: "update", frames: s.frames, returnMean: s.returnMean, fps: s.fps });
+      },
+      onEval: (e: EvalStats) => {
+        exitIfOrphaned();
         void send({
           type: "eval",
           eval: {
@@ -46,7 +61,8 @@ async function main(task: WorkerTask): Promise<void> {
             returnStd: e.returnStd,
             returns: e.returns,
           },
-        }),
+        });
+      },
     });
     await send({ type: "done", result });
   } catch (error) {

@@ -24,6 +24,7 @@ import { join, relative, resolve } from "node:path";
 import { EnvError } from "../env/core.ts";
 import { envSpec } from "../env/registry.ts";
 import "../env/minigrid/index.ts";
+import { errorSummary } from "../experiments/progress.ts";
 import { referenceProgramFor } from "../experiments/reward-modes.ts";
 import type { EvalSummary } from "../experiments/run.ts";
 import { type ExperimentSummary, type RunnerEvent, runExperiment } from "../experiments/runner.ts";
@@ -238,7 +239,7 @@ export async function runMainJob(options: MainJobOptions = {}): Promise<MainJobS
     `  ${experiment.done} trained, ${experiment.skipped} finished earlier, ${experiment.failed.length} failed ` +
       `(${experiment.wallSeconds.toFixed(0)} s)`,
   );
-  for (const f of experiment.failed) log(`  failed: ${f.runId}: ${f.error.split("\n")[0]}`);
+  for (const f of experiment.failed) log(`  failed: ${f.runId}: ${errorSummary(f.error)}`);
   const trainingSeconds = (performance.now() - t2) / 1000;
 
   // 3. report

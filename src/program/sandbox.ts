@@ -10,6 +10,14 @@
  * Failures never escape as crashes. A check that throws or returns a non-boolean is recorded and the batch
  * goes on; a timeout or out-of-memory kills the isolate, the results computed so far stay available (they are
  * in shared memory) with the failing frame and check, and the next call starts a fresh isolate.
+ *
+ * Time limits are CPU budgets, so that a busy machine cannot change what a program returns. isolated-vm's
+ * timeout is wall-clock time: on a loaded machine a check that needs 2 ms of CPU can wait 100 ms for a core,
+ * and counting that as "not fired" made training runs with the same seed differ. So when a call times out, the
+ * process's CPU time during the call decides: if the code did not use its budget, the call was only waiting,
+ * and it is run again from its first frame on a fresh isolate with twice the wall-clock allowance (up to
+ * MAX_PATIENCE times the limit). Only code that really spends its budget is a timeout. The same holds for the
+ * compile-time limit.
  */
 import ivm from "isolated-vm";
 import type { Frame } from "../image/frame.ts";
@@ -47,6 +55,14 @@ const CODE_VIOLATION = 3;
 
 const PRELUDE_NAMES: ReadonlySet<string> = new Set(PRELUDE_FUNCTIONS);
 const TIMED_OUT = /Script execution timed out/;
+/** How many times the limit a call may take in wall-clock time while it waits for a CPU (see above). */
+const MAX_PATIENCE = 64;
+
+/** CPU time of this process in ms (every thread: the isolate runs on its own while the caller waits). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 const OUT_OF_MEMORY = /disposed during execution due to memory limit|memory limit/i;
 
 /** The live isolate and the runner's entry points. */
@@ -93,12 +109,16 @@ export class ProgramSandbox {
   readonly maxBatchBytes: number;
   /** How many times the isolate was recreated after a timeout, out-of-memory or crash. */
   restarts = 0;
+  /** Calls redone because they ran out of wall-clock time without using their CPU budget (a busy machine). */
+  stalls = 0;
 
   private instance: Instance | null = null;
   private buffer: Buffer | null = null;
   /** The `first` frame currently copied into slot 0, by identity (see evaluate). */
   private firstInSlot: Frame | null = null;
   private isDisposed = false;
+  /** The wall-clock allowance of compile-time calls, as a multiple of compileTimeLimitMs (see start). */
+  private compilePatience = 1;
 
   constructor(
     readonly program: RewardProgram,
@@ -171,6 +191,7 @@ export class ProgramSandbox {
     let completed = 0;
     let fatal: CheckError | undefined;
     let next = latchFrom;
+    let patience = 1;
 
     while (completed < frames.length && fatal === undefined) {
       const instance = this.instance ?? this.restart();
@@ -194,10 +215,26 @@ export class ProgramSandbox {
 
       buffer.header.fill(0); // so a call that dies before the runner starts reads as "nothing done"
       let failure: unknown;
+      const budgetMs = this.timeLimitMs * count;
+      const cpuBefore = cpuMs();
       try {
-        instance.run.applySync(undefined, [count, firstChanged, next], { timeout: this.timeLimitMs * count });
+        instance.run.applySync(undefined, [count, firstChanged, next], { timeout: budgetMs * patience });
       } catch (error) {
         failure = error;
+      }
+      if (
+        failure !== undefined &&
+        patience < MAX_PATIENCE &&
+        instance.crash === undefined &&
+        TIMED_OUT.test(String((failure as Error)?.message ?? failure)) &&
+        cpuMs() - cpuBefore < budgetMs
+      ) {
+        // Waited for a CPU rather than computed: redo the whole call (its results and errors are dropped, so
+        // nothing is counted twice) with more wall-clock time.
+        this.stalls++;
+        patience *= 2;
+        this.kill();
+        continue;
       }
       const done = buffer.header[0];
       values.set(buffer.values.subarray(0, done * nChecks), completed * nChecks);
@@ -228,8 +265,29 @@ export class ProgramSandbox {
 
   // ---- isolate lifecycle ----
 
-  /** Creates the isolate, loads the prelude and compiles the program; throws ProgramError on any problem. */
+  /**
+   * Creates the isolate, loads the prelude and compiles the program; throws ProgramError on any problem. A
+   * compile-time timeout that did not use its CPU budget (a busy machine) is tried again with more time.
+   */
   private start(): Instance {
+    this.compilePatience = 1;
+    for (;;) {
+      const cpuBefore = cpuMs();
+      try {
+        return this.startOnce();
+      } catch (error) {
+        const onlyWaited =
+          error instanceof ProgramError &&
+          error.errors.some((e) => e.kind === "timeout") &&
+          cpuMs() - cpuBefore < this.compileTimeLimitMs;
+        if (!onlyWaited || this.compilePatience >= MAX_PATIENCE) throw error;
+        this.stalls++;
+        this.compilePatience *= 2;
+      }
+    }
+  }
+
+  private startOnce(): Instance {
     const isolate = new ivm.Isolate({
       memoryLimit: this.memoryLimitMb,
       onCatastrophicError: (message) => {
@@ -238,7 +296,7 @@ export class ProgramSandbox {
     });
     try {
       const context = isolate.createContextSync();
-      const timeout = this.compileTimeLimitMs;
+      const timeout = this.compileTimeLimitMs * this.compilePatience;
       const prelude = isolate
         .compileScriptSync(PRELUDE_SOURCE, { filename: "prelude.js" })
         .runSync(context, { reference: true, timeout });
@@ -290,7 +348,7 @@ export class ProgramSandbox {
       return checkErrors.syntax("helpers", syntaxDetail(error));
     }
     try {
-      script.runSync(context, { timeout: this.compileTimeLimitMs });
+      script.runSync(context, { timeout: this.compileTimeLimitMs * this.compilePatience });
     } catch (error) {
       return this.describeFailure(error, { isolate } as Instance, "helpers", undefined, preludeNames);
     }
@@ -331,7 +389,10 @@ export class ProgramSandbox {
     }
     let fn: ivm.Reference;
     try {
-      fn = script.runSync(context, { reference: true, timeout: this.compileTimeLimitMs });
+      fn = script.runSync(context, {
+        reference: true,
+        timeout: this.compileTimeLimitMs * this.compilePatience,
+      });
     } catch (error) {
       return { error: this.describeFailure(error, { isolate } as Instance, name, undefined, preludeNames) };
     }
@@ -414,7 +475,7 @@ export class ProgramSandbox {
       [new ivm.ExternalCopy(buffer.sab).copyInto({ release: true }), layout],
       {
         arguments: { copy: true },
-        timeout: this.compileTimeLimitMs,
+        timeout: this.compileTimeLimitMs * this.compilePatience,
       },
     );
     instance.configured = buffer;

@@ -6,8 +6,9 @@
  *   <out>/report.json       every figure in the HTML, for scripts
  *
  * A program's generation folder is the folder of its program file: when it holds transcript.jsonl, its
- * calls, tokens and dollars go in the cost section; a summary.json and verification report JSON files found
- * there are shown with the program.
+ * calls, tokens and dollars go in the cost section; a summary.json and verification reports found there are
+ * shown with the program only when they name the program's own hash (a folder may hold another program's
+ * verification, or earlier rounds'), and the report says which files it left out and why.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -15,7 +16,7 @@ import "../env/minigrid/index.ts";
 import { resolveReward } from "../experiments/reward-modes.ts";
 import { ResultsStore, type RunRecord } from "../experiments/store.ts";
 import { encodePng } from "../image/png.ts";
-import type { RewardProgram } from "../program/index.ts";
+import { ProgramError, ProgramSandbox, type RewardProgram } from "../program/index.ts";
 import type { VerificationReport } from "../verify/report.ts";
 import { readTranscript } from "../vlm/transcript.ts";
 import {
@@ -28,6 +29,7 @@ import {
 } from "./cost.ts";
 import { type Curve, curvesSvg, type FinalRow, finalTable, learningCurves, runEvals } from "./curves.ts";
 import { type ExampleEpisode, exampleEpisode } from "./examples.ts";
+import { separateSettings } from "./settings.ts";
 import { escapeXml as esc } from "./svg.ts";
 
 export interface ReportOptions {
@@ -51,7 +53,10 @@ export interface ProgramSection {
   generationDir: string | null;
   generation: GenerationCost | null;
   summary: unknown;
-  verification: { file: string; report: unknown }[];
+  /** Verification reports of this very program (their program hash is `programHash`). */
+  verification: { file: string; report: VerificationReport }[];
+  /** Files next to the program that look like verification or a summary but are not this program's. */
+  notShown: string[];
   timing: RewardCallTiming | null;
   perStep: PerStepVlmEstimate | null;
   example: ExampleEpisode | null;
@@ -77,7 +82,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   let curves: Map<string, Curve[]>;
   let experiments: ReturnType<ResultsStore["experiments"]>;
   try {
-    runs = store.runs();
+    runs = separateSettings(store.runs());
     curves = learningCurves(runEvals(store, runs));
     experiments = store.experiments();
   } finally {
@@ -172,20 +177,40 @@ async function programSections(runs: readonly RunRecord[]): Promise<ProgramSecti
         problems.push(`transcript.jsonl could not be read: ${(error as Error).message}`);
       }
     }
+    const notShown: string[] = [];
     const summaryPath = generationDir && join(generationDir, "summary.json");
-    const summary = summaryPath && existsSync(summaryPath) ? readJson(summaryPath) : null;
-    const verification = generationDir ? verificationReports(generationDir) : [];
+    let summary = summaryPath && existsSync(summaryPath) ? readJson(summaryPath) : null;
+    const summaryHash = (summary as { programHash?: unknown } | null)?.programHash;
+    if (summary !== null && summaryHash !== hash) {
+      notShown.push(
+        `summary.json (${typeof summaryHash === "string" ? `its program is ${summaryHash.slice(0, 12)}` : "it names no program hash"})`,
+      );
+      summary = null;
+    }
+    const compileProblems = compileErrors(program);
+    problems.push(...compileProblems);
+    const verification: ProgramSection["verification"] = [];
+    for (const found of generationDir ? verificationReports(generationDir) : []) {
+      const report = found.report;
+      if (!isVerificationReport(report) || report.program?.hash !== hash)
+        notShown.push(`${found.file} (${whyNotShown(report)})`);
+      else if (compileProblems.length > 0 && report.verdict.accepted)
+        notShown.push(`${found.file} (it says accepted, but the program does not compile)`);
+      else verification.push({ file: found.file, report });
+    }
     let timing: RewardCallTiming | null = null;
     let example: ExampleEpisode | null = null;
-    try {
-      timing = measureRewardCall(first.envId, program);
-    } catch (error) {
-      problems.push(`timing the reward call failed: ${(error as Error).message}`);
-    }
-    try {
-      example = exampleEpisode(first.envId, program);
-    } catch (error) {
-      problems.push(`no example episode: ${(error as Error).message}`);
+    if (compileProblems.length === 0) {
+      try {
+        timing = measureRewardCall(first.envId, program);
+      } catch (error) {
+        problems.push(`timing the reward call failed: ${(error as Error).message}`);
+      }
+      try {
+        example = exampleEpisode(first.envId, program);
+      } catch (error) {
+        problems.push(`no example episode: ${(error as Error).message}`);
+      }
     }
     const trainingFrames = group.reduce((a, r) => a + (r.final?.frames ?? r.frames), 0);
     sections.push({
@@ -200,6 +225,7 @@ async function programSections(runs: readonly RunRecord[]): Promise<ProgramSecti
       generation,
       summary,
       verification,
+      notShown,
       timing,
       perStep: timing ? perStepVlmEstimate(first.frames, generation, timing.frame) : null,
       example,
@@ -207,6 +233,25 @@ async function programSections(runs: readonly RunRecord[]): Promise<ProgramSecti
     });
   }
   return sections;
+}
+
+/** The program's compile errors, as lines for the report (none when it compiles). */
+function compileErrors(program: RewardProgram): string[] {
+  try {
+    new ProgramSandbox(program).dispose();
+    return [];
+  } catch (error) {
+    if (!(error instanceof ProgramError)) throw error;
+    return error.errors.map((e) => `the program does not compile: ${e.message}`);
+  }
+}
+
+function whyNotShown(report: unknown): string {
+  if (!isVerificationReport(report)) return "not a verification report";
+  const other = (report as { program?: { hash?: unknown } }).program?.hash;
+  return typeof other === "string"
+    ? `verifies program ${other.slice(0, 12)}, another program`
+    : "names no program hash";
 }
 
 /** Verification report JSON files in a generation folder (and its sub-folders), in name order. */
@@ -380,10 +425,18 @@ function programHtml(p: ProgramSection): string {
     parts.push("<h4>Verification</h4>");
     for (const v of p.verification) {
       parts.push(`<p class="muted"><code>${esc(v.file)}</code></p>`);
-      parts.push(isVerificationReport(v.report) ? verificationHtml(v.report) : jsonHtml(v.report));
+      const verifiedOn = v.report.env?.id;
+      if (verifiedOn && verifiedOn !== p.envId)
+        parts.push(`<p class="warn">verified on ${esc(verifiedOn)}, not on ${esc(p.envId)}</p>`);
+      parts.push(verificationHtml(v.report));
     }
   } else {
-    parts.push(`<p class="muted">No verification report next to the program file.</p>`);
+    parts.push(`<p class="muted">No verification report of this program next to the program file.</p>`);
+  }
+  if (p.notShown.length > 0) {
+    parts.push(
+      `<p class="muted">Not shown, as they are not this program's: ${p.notShown.map(esc).join("; ")}.</p>`,
+    );
   }
   if (p.summary) parts.push(`<h4>Generation summary</h4>${generationSummaryHtml(p.summary)}`);
 

@@ -47,7 +47,11 @@ export function writeCheckpoint<Header>(path: string, { header, arrays }: Checkp
 }
 
 export function readCheckpoint<Header>(path: string): CheckpointContents<Header> {
-  const buf = readFileSync(path);
+  return parseCheckpoint<Header>(readFileSync(path), path);
+}
+
+/** Reads a checkpoint from its bytes (e.g. sent over the network); `path` names it in errors. */
+export function parseCheckpoint<Header>(buf: Buffer, path: string): CheckpointContents<Header> {
   if (buf.length < 12 || buf.toString("latin1", 0, 8) !== MAGIC) {
     throw new Error(`${path} is not a PPO checkpoint (expected it to start with "${MAGIC}")`);
   }

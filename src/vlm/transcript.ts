@@ -179,10 +179,17 @@ export function callId(n: number): string {
   return `call-${String(n).padStart(6, "0")}`;
 }
 
+/** A transcript that is missing or not a transcript (a user's path, so never a crash). */
+export class TranscriptError extends Error {
+  override name = "TranscriptError";
+}
+
 /** Reads every entry of a transcript file; any malformed line is an error naming the line. */
 export function readTranscript(path: string): TranscriptEntry[] {
   if (!existsSync(path))
-    throw new Error(`no transcript at ${path}; check the path (it is the .jsonl file, not its folder)`);
+    throw new TranscriptError(
+      `no transcript at ${path}; check the path (it is the .jsonl file, not its folder)`,
+    );
   return parseTranscript(readFileSync(path, "utf8"), path, { tolerateTruncatedTail: true });
 }
 
@@ -201,10 +208,14 @@ function parseTranscript(
     } catch (error) {
       const isTail = lines.slice(i + 1).every((rest) => rest.trim() === "");
       if (isTail && options.tolerateTruncatedTail) return;
-      throw new Error(`${path}:${i + 1} is not a JSON transcript entry (${(error as Error).message})`);
+      throw new TranscriptError(
+        `${path}:${i + 1} is not a JSON transcript entry (${(error as Error).message})`,
+      );
     }
     if (entry?.v !== TRANSCRIPT_VERSION || typeof entry.key !== "string") {
-      throw new Error(`${path}:${i + 1} is not a version-${TRANSCRIPT_VERSION} vlmcar transcript entry`);
+      throw new TranscriptError(
+        `${path}:${i + 1} is not a version-${TRANSCRIPT_VERSION} vlmcar transcript entry`,
+      );
     }
     entries.push(entry);
   });

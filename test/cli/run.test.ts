@@ -33,7 +33,7 @@ test("vlmcar run: replayed generation, sparse vs vlmcar, report; a second run re
   // the replay asks the same five requests either way.
   const args = [
     "run",
-    ...["--frames", "2048", "--seeds", "0", "--eval-every", "2048"],
+    ...["--frames", "2048", "--seeds", "1", "--eval-every", "2048"],
     ...["--experts", "4", "--random", "0", "--out", out, "--json"],
   ];
   const first = vlmcar(...args);
@@ -98,7 +98,7 @@ test("vlmcar run: an env with no recording and no --vlm is a clear error listing
 
 test("vlmcar run: bad flags fail before anything runs", () => {
   for (const [flags, message] of [
-    [["--seeds", "0,x"], /--seeds must be a whole number/],
+    [["--seeds", "0,x"], /--seeds has "x", which is neither a seed nor a range/],
     [["--rewards", "sparse,dense"], /unknown reward "dense"/],
     [["--frames", "0"], /--frames must be a whole number ≥ 1/],
     [["--vlm", "openai"], /names no model/],

@@ -225,7 +225,20 @@ describe("ProgramSandbox: run-time errors", () => {
     // The isolate was replaced; the same sandbox keeps working.
     const again = s.evaluate([first], first);
     assert.ok(again.ok);
-    assert.equal(s.restarts, 1);
+    // One restart for the timeout, plus one per call redone because it had not yet used its CPU budget.
+    assert.equal(s.restarts, 1 + s.stalls);
+  });
+
+  it("does not count waiting for a CPU as a timeout: a check that sleeps past the wall-clock limit still returns", () => {
+    // Atomics.wait blocks the isolate's thread without using CPU, as a busy machine that lends the process no
+    // core for a while does. The limit is a CPU budget, so the check's answer cannot depend on the load.
+    const sleepy =
+      "(frame) => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); return true; }";
+    const s = sandbox(withBad(sleepy), { timeLimitMs: 20 });
+    const r = s.evaluate([withRed], first);
+    assert.equal(r.fatal, undefined, r.fatal?.message);
+    assert.deepEqual([...r.row(0)], [CHECK_TRUE, CHECK_TRUE, CHECK_FALSE]);
+    assert.ok(s.stalls >= 1, "the call was redone with more wall-clock time");
   });
 
   it("turns a memory bomb into a memory error and recovers", () => {

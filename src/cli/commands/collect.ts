@@ -2,14 +2,20 @@
  * `vlmcar collect`: records episodes of a policy into a trajectory folder (docs/TRAJECTORIES.md).
  *
  *   vlmcar collect --env MiniGrid-DoorKey-8x8-v0 --policy expert --episodes 20 --out data/doorkey-expert
+ *
+ * A folder that already holds a trajectory set is refused, unless --force: then the old set (its index and
+ * every one of its frames) is deleted first, so no stale frame is left beside the new index.
  */
-import { resolve } from "node:path";
+import { existsSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
 import {
   collectTrajectories,
+  FRAMES_FOLDER,
   FrameStoreWriter,
+  INDEX_FILE,
   isPolicyKind,
   isSceneEnv,
   PANDA_DEFAULT_RENDER,
@@ -20,7 +26,7 @@ import {
   saveTrajectories,
   succeeded,
 } from "../../trajectories/index.ts";
-import { CommandOutput, UserError } from "../output.ts";
+import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
 import { parseSize } from "./demo.ts";
 
 interface CollectCliOptions {
@@ -34,6 +40,7 @@ interface CollectCliOptions {
   highlight: boolean;
   size?: string;
   frames: boolean;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -51,6 +58,7 @@ export function registerCollect(program: Command): void {
     .option("--no-highlight", "do not lighten the cells the agent sees (full render only)")
     .option("--size <WxH>", "frame size of a 3D scene (Panda ids), e.g. 720x480 (default 160x120)")
     .option("--no-frames", "store no PNGs: frames are regenerated (and checked) by replay when loaded")
+    .option("--force", "replace a trajectory set already in --out (its index and frames are deleted first)")
     .option("--json", "end with one JSON line")
     .action((opts: CollectCliOptions) => {
       const out = new CommandOutput(opts);
@@ -66,6 +74,8 @@ export function registerCollect(program: Command): void {
       const render = collectRender(opts);
       const seed = parseCount(opts.seed, "--seed");
       const dir = resolve(opts.out);
+      checkWritableFolder(dir);
+      clearEarlierSet(dir, opts.force === true);
       const writer = opts.frames ? new FrameStoreWriter(dir) : undefined;
       const started = performance.now();
       const set = collectTrajectories(
@@ -100,6 +110,20 @@ export function registerCollect(program: Command): void {
         seconds: (performance.now() - started) / 1000,
       });
     });
+}
+
+/** Refuses a folder holding a trajectory set, or (force) deletes that set: its index and all its frames. */
+function clearEarlierSet(dir: string, force: boolean): void {
+  const earlier = [INDEX_FILE, FRAMES_FOLDER].filter((name) => existsSync(join(dir, name)));
+  if (earlier.length === 0) return;
+  if (!force) {
+    throw new UserError(
+      `${dir} already holds a trajectory set (${earlier.join(", ")}); give another --out, or add --force to ` +
+        "replace it (its index and frames are deleted)",
+    );
+  }
+  rmSync(join(dir, INDEX_FILE), { force: true });
+  rmSync(join(dir, FRAMES_FOLDER), { recursive: true, force: true });
 }
 
 /** A non-negative integer option, or a UserError naming the option. */

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { EnvEvent } from "../../env/core.ts";
+import { EnvError } from "../../env/core.ts";
 import { make } from "../../env/registry.ts";
 import { hstack } from "../../image/compose.ts";
 import type { Frame } from "../../image/frame.ts";
@@ -14,7 +15,8 @@ import {
   type RenderSpec,
   renderOptions,
 } from "../../trajectories/render-spec.ts";
-import { CommandOutput, UserError } from "../output.ts";
+import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
+import { checkEnvId } from "./train.ts";
 
 interface DemoOptions {
   env: string;
@@ -42,8 +44,16 @@ export function registerDemo(program: Command): void {
       const seed = Number(opts.seed);
       if (!Number.isSafeInteger(seed) || seed < 0)
         throw new UserError(`--seed must be a non-negative integer, got ${opts.seed}`);
+      checkEnvId(opts.env);
+      checkWritableFolder(opts.out);
       const env = make<unknown, unknown>(opts.env, renderOptions(demoRender(opts.env, opts.size)));
-      const expert = expertFor(env);
+      let expert: ReturnType<typeof expertFor>;
+      try {
+        expert = expertFor(env);
+      } catch (error) {
+        if (error instanceof EnvError) throw new UserError(error.message);
+        throw error;
+      }
       let { obs } = env.reset({ seed });
       expert.reset(env, seed);
       const frames: Frame[] = [env.render()];

@@ -5,7 +5,10 @@ import { GenerateError, generateProgram, transcriptPath } from "../../generate/g
 import { SceneError } from "../../generate/scene.ts";
 import { createVlmClient } from "../../vlm/client.ts";
 import { VlmError } from "../../vlm/errors.ts";
-import { CommandOutput, UserError } from "../output.ts";
+import { TranscriptError } from "../../vlm/transcript.ts";
+import { onInterrupt } from "../interrupt.ts";
+import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
+import { checkEnvId } from "./train.ts";
 
 interface GenerateCliOptions {
   env: string;
@@ -71,6 +74,7 @@ export function registerGenerate(program: Command): void {
     .option("--json", "end with one JSON line")
     .action(async (opts: GenerateCliOptions) => {
       const out = new CommandOutput(opts);
+      checkEnvId(opts.env);
       const maxRounds = integer("--max-rounds", opts.maxRounds, 1);
       const experts = integer("--experts", opts.experts, 1);
       const random = integer("--random", opts.random, 0);
@@ -83,15 +87,21 @@ export function registerGenerate(program: Command): void {
       const dir = resolve(
         opts.out ?? `runs/generate/${opts.env}-${new Date().toISOString().replace(/[:.]/g, "-")}`,
       );
+      checkWritableFolder(dir);
       const resuming = existsSync(transcriptPath(dir));
 
       let vlm: ReturnType<typeof createVlmClient>;
       try {
         vlm = createVlmClient(opts.vlm, { transcript: transcriptPath(dir), budgetUsd });
       } catch (error) {
-        if (error instanceof VlmError) throw new UserError(error.message);
+        if (error instanceof VlmError || error instanceof TranscriptError) throw new UserError(error.message);
         throw error;
       }
+      onInterrupt(
+        () =>
+          `stopped. ${dir} keeps the transcript of every VLM call made so far; run the same command ` +
+          `(with --out ${dir}) to resume without paying for them again`,
+      );
       out.say(
         `${resuming ? "resuming" : "generating"} a reward program for ${opts.env} with ${opts.vlm} in ${dir}`,
       );
@@ -121,7 +131,13 @@ export function registerGenerate(program: Command): void {
           progress: opts.json ? false : "auto",
         });
       } catch (error) {
-        if (error instanceof GenerateError || error instanceof SceneError) throw new UserError(error.message);
+        if (
+          error instanceof GenerateError ||
+          error instanceof SceneError ||
+          error instanceof VlmError ||
+          error instanceof TranscriptError
+        )
+          throw new UserError(error.message);
         throw error;
       }
       const { summary } = result;
@@ -147,7 +163,7 @@ export function registerGenerate(program: Command): void {
         wallSeconds: summary.wallSeconds,
         ...(summary.error ? { error: summary.error } : {}),
       });
-      if (summary.verdict !== "accepted") process.exitCode = 1;
+      if (summary.verdict !== "accepted") process.exitCode = EXIT.failed;
     });
 }
 

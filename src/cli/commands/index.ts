@@ -4,10 +4,12 @@ import { registerDemo } from "./demo.ts";
 import { registerEnvs } from "./envs.ts";
 import { registerExperiment } from "./experiment.ts";
 import { registerGenerate } from "./generate.ts";
+import { registerQueue } from "./queue.ts";
 import { registerReport } from "./report.ts";
 import { registerRun } from "./run.ts";
 import { registerTrain } from "./train.ts";
 import { registerVerify } from "./verify.ts";
+import { registerWorker } from "./worker.ts";
 
 /** Each command lives in its own file and registers itself here. */
 export const commandRegistrars: ((program: Command) => void)[] = [
@@ -15,6 +17,8 @@ export const commandRegistrars: ((program: Command) => void)[] = [
   registerEnvs,
   registerTrain,
   registerExperiment,
+  registerWorker,
+  registerQueue,
   registerReport,
   registerGenerate,
   registerVerify,

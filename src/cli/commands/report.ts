@@ -1,8 +1,9 @@
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { EXPERIMENT_FILES } from "../../experiments/runner.ts";
+import { StoreError } from "../../experiments/store.ts";
 import { writeReport } from "../../report/report.ts";
-import { CommandOutput, UserError } from "../output.ts";
+import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
 
 interface ReportOptions {
   experiment?: string;
@@ -26,11 +27,12 @@ export function registerReport(program: Command): void {
       if (!opts.experiment && !opts.db) throw new UserError("give --experiment DIR or --db FILE");
       const db = resolve(opts.db ?? join(opts.experiment as string, EXPERIMENT_FILES.db));
       const dir = resolve(opts.out ?? join(opts.experiment ?? resolve(db, ".."), "report"));
+      checkWritableFolder(dir);
       let result: Awaited<ReturnType<typeof writeReport>>;
       try {
         result = await writeReport({ db, out: dir, skipPrograms: opts.skipPrograms });
       } catch (error) {
-        if (error instanceof RangeError) throw new UserError(error.message);
+        if (error instanceof RangeError || error instanceof StoreError) throw new UserError(error.message);
         throw error;
       }
       out.say(`report: ${result.html}`);

@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { closest } from "../../env/registry.ts";
 import { type ProgressView, progressView } from "../../experiments/progress.ts";
+import { ExperimentError } from "../../experiments/runner.ts";
+import { StoreError } from "../../experiments/store.ts";
 import {
   MAIN_JOB_DEFAULTS,
   MAIN_JOB_REWARDS,
@@ -8,7 +11,9 @@ import {
   type MainJobSummary,
   runMainJob,
 } from "../../pipeline/main-job.ts";
-import { CommandOutput, UserError } from "../output.ts";
+import { onInterrupt } from "../interrupt.ts";
+import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
+import { parseSeeds, SEEDS_HELP } from "../seeds.ts";
 import { integer } from "./train.ts";
 
 interface RunOptions {
@@ -43,7 +48,7 @@ export function registerRun(program: Command): void {
       "generate live with openai:<model>, anthropic:<model>, gemini:<model>, manual:<model>, or replay:<transcript.jsonl> (default: replay the env's recording in zoo/, no network)",
     )
     .option("--frames <n>", "training frames per run", String(d.frames))
-    .option("--seeds <list>", "comma-separated training seeds", d.seeds.join(","))
+    .option("--seeds <n|list>", `training seeds: ${SEEDS_HELP}`, d.seeds.join(","))
     .option("--rewards <list>", `comma-separated: ${MAIN_JOB_REWARDS.join(", ")}`, d.rewards.join(","))
     .option("--workers <n>", "training runs at a time (one core each)", String(d.workers))
     .option(
@@ -77,13 +82,19 @@ Examples:
         view?.stop();
         view = null;
       };
+      if (opts.out !== undefined) checkWritableFolder(opts.out);
+      onInterrupt(
+        () =>
+          "stopped. The job folder keeps the generation, every finished run and each unfinished run up to its " +
+          `last checkpoint; run the same command${opts.out ? "" : " with --out <the job folder printed above>"} to resume`,
+      );
       let summary: MainJobSummary;
       try {
         summary = await runMainJob({
           envId: opts.env,
           vlm: opts.vlm,
           frames: integer("--frames", opts.frames, 1),
-          seeds: list("--seeds", opts.seeds).map((s) => integer("--seeds", s, 0)),
+          seeds: parseSeeds(opts.seeds),
           rewards: list("--rewards", opts.rewards).map(rewardKind),
           workers: integer("--workers", opts.workers, 1),
           evalEvery: integer("--eval-every", opts.evalEvery, 0),
@@ -99,14 +110,15 @@ Examples:
           progress: opts.json ? false : "auto",
         });
       } catch (error) {
-        if (error instanceof MainJobError) throw new UserError(error.message);
+        if (error instanceof MainJobError || error instanceof ExperimentError || error instanceof StoreError)
+          throw new UserError(error.message);
         throw error;
       } finally {
         stopView();
       }
       for (const line of summaryLines(summary)) out.say(line);
       out.result({ ...summary });
-      if (summary.status !== "done") process.exitCode = 1;
+      if (summary.status !== "done") process.exitCode = EXIT.failed;
     });
 }
 
@@ -121,7 +133,10 @@ function list(flag: string, text: string): string[] {
 
 function rewardKind(text: string): MainJobReward {
   if ((MAIN_JOB_REWARDS as readonly string[]).includes(text)) return text as MainJobReward;
-  throw new UserError(`--rewards: unknown reward "${text}"; use ${MAIN_JOB_REWARDS.join(", ")}`);
+  const [near] = closest(text, MAIN_JOB_REWARDS, 1);
+  throw new UserError(
+    `--rewards: unknown reward "${text}"; ${near ? `did you mean "${near}"? ` : ""}the main job compares ${MAIN_JOB_REWARDS.join(", ")}`,
+  );
 }
 
 /** The closing lines: where the report is, and the numbers a person looks for first. */

@@ -2,15 +2,21 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
-import { parseRewardKind, type RewardSetting } from "../../experiments/reward-modes.ts";
+import { parseRewardKind, type RewardSetting, RewardSettingError } from "../../experiments/reward-modes.ts";
 import {
   DEFAULT_CHECKPOINT_EVERY,
   EVAL_DEFAULTS,
   executeRun,
+  framesPerUpdate,
+  plannedFrames,
   type RunConfig,
+  RunFolderError,
   runId,
 } from "../../experiments/run.ts";
-import { CommandOutput, UserError } from "../output.ts";
+import { RunLockedError } from "../../experiments/run-lock.ts";
+import { onInterrupt } from "../interrupt.ts";
+import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
+import { parsePpoSettings, SETTINGS_HELP } from "../settings.ts";
 
 interface TrainOptions {
   env: string;
@@ -24,6 +30,7 @@ interface TrainOptions {
   evalEpisodes: string;
   finalEpisodes: string;
   numEnvs?: string;
+  set?: string[];
   checkpointEvery: string;
   json?: boolean;
 }
@@ -35,7 +42,10 @@ export function registerTrain(program: Command): void {
     .requiredOption("--env <id>", "env id, e.g. MiniGrid-DoorKey-5x5-v0")
     .option("--reward <mode>", "sparse | vlmcar | reference", "sparse")
     .option("--program <file>", "RewardProgram JSON (vlmcar; overrides the reference lookup)")
-    .option("--shaping <mode>", "code+env (env reward + sub-task bonuses) | code (bonuses only)", "code+env")
+    .option(
+      "--shaping <mode>",
+      "code+env (env reward + sub-task bonuses, the default) | code (bonuses only); vlmcar and reference only",
+    )
     .option("--frames <n>", "training frames", "100000")
     .option("--seed <n>", "seed", "0")
     .option("--out <dir>", "run folder (default runs/<run id>); an unfinished run there is resumed")
@@ -46,7 +56,8 @@ export function registerTrain(program: Command): void {
     )
     .option("--eval-episodes <n>", "episodes per evaluation", String(EVAL_DEFAULTS.episodes))
     .option("--final-episodes <n>", "episodes of the final evaluation", String(EVAL_DEFAULTS.finalEpisodes))
-    .option("--num-envs <n>", "parallel training envs (PPO default 16)")
+    .option("--num-envs <n>", "parallel training envs (PPO default 16); same as --set ppo.numEnvs=N")
+    .option("--set <key=value...>", SETTINGS_HELP)
     .option(
       "--checkpoint-every <updates>",
       "checkpoint every this many updates",
@@ -58,6 +69,20 @@ export function registerTrain(program: Command): void {
       const config = trainConfig(opts);
       checkEnvId(config.envId);
       const dir = resolve(opts.out ?? join("runs", runId(config)));
+      checkWritableFolder(dir);
+      const frames = plannedFrames(config);
+      if (frames !== config.frames) {
+        out.say(
+          `note: --frames ${config.frames} is rounded up to ${frames} frames: PPO trains whole updates of ` +
+            `${framesPerUpdate(config)} frames (envs × steps); the run records both`,
+        );
+      }
+      const checkpointFrames = config.checkpointEvery * framesPerUpdate(config);
+      onInterrupt(
+        () =>
+          `stopped. ${dir} keeps the run up to its last checkpoint (one every ${config.checkpointEvery} ` +
+          `updates, ${checkpointFrames} frames); run the same command again to resume from there`,
+      );
       const started = performance.now();
       let result: Awaited<ReturnType<typeof executeRun>>;
       try {
@@ -68,9 +93,16 @@ export function registerTrain(program: Command): void {
             out.say(
               `frames ${e.frames}: env return ${e.returnMean.toFixed(3)} ± ${e.returnStd.toFixed(3)} (${e.returns.length} episodes)`,
             ),
+          onWarning: (message) => out.say(`warning: ${message}`),
         });
       } catch (error) {
-        if (error instanceof RangeError) throw new UserError(error.message);
+        if (
+          error instanceof RangeError ||
+          error instanceof RewardSettingError ||
+          error instanceof RunFolderError ||
+          error instanceof RunLockedError
+        )
+          throw new UserError(error.message);
         throw error;
       }
       const e = result.finalEval;
@@ -96,12 +128,18 @@ export function registerTrain(program: Command): void {
 function trainConfig(opts: TrainOptions): RunConfig {
   const reward: RewardSetting = { kind: parseKind(opts.reward) };
   if (opts.program) reward.program = resolve(opts.program);
-  if (reward.kind !== "sparse" && opts.shaping !== "code+env") {
-    if (opts.shaping !== "code")
+  if (opts.shaping !== undefined) {
+    if (opts.shaping !== "code+env" && opts.shaping !== "code")
       throw new UserError(`--shaping must be code+env or code, got "${opts.shaping}"`);
-    reward.shaping = "code";
+    if (reward.kind === "sparse") {
+      throw new UserError(
+        "--shaping applies to the vlmcar and reference rewards; the sparse reward pays the env's reward only",
+      );
+    }
+    if (opts.shaping === "code") reward.shaping = "code";
   }
-  const ppo = opts.numEnvs === undefined ? {} : { numEnvs: integer("--num-envs", opts.numEnvs, 1) };
+  const ppo = parsePpoSettings(opts.set ?? []);
+  if (opts.numEnvs !== undefined) ppo.numEnvs = integer("--num-envs", opts.numEnvs, 1);
   return {
     envId: opts.env,
     reward,
@@ -122,7 +160,7 @@ function parseKind(text: string) {
   try {
     return parseRewardKind(text);
   } catch (error) {
-    throw new UserError((error as Error).message);
+    throw new UserError(`--reward: ${(error as Error).message}`);
   }
 }
 

@@ -20,7 +20,7 @@ import {
 import { referenceFor } from "../../program/reference/index.ts";
 import { loadTrajectories, TrajectoryError } from "../../trajectories/index.ts";
 import { formatSummary, verdictJson, verifyProgram, writeVerification } from "../../verify/index.ts";
-import { CommandOutput, UserError } from "../output.ts";
+import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
 import { parseCount } from "./collect.ts";
 
 interface VerifyCliOptions {
@@ -60,6 +60,12 @@ export function registerVerify(program: Command): void {
       const dir = resolve(
         opts.out ?? join("runs", "verify", `${opts.env}-${programHash(program).slice(0, 12)}`),
       );
+      checkWritableFolder(dir);
+      const writtenFor = program.task.envId;
+      if (writtenFor && writtenFor !== opts.env)
+        out.say(
+          `warning: ${opts.program} was written for ${writtenFor}, and is verified here on ${opts.env}`,
+        );
       const verification = verifyProgram(program, {
         envId: opts.env,
         experts: opts.expertSet ? readSet(opts.expertSet) : parseCount(opts.experts, "--experts"),
@@ -72,7 +78,7 @@ export function registerVerify(program: Command): void {
       out.result(
         verdictJson(verification.report, { out: dir, report: paths.report, summary: paths.summary }),
       );
-      if (!verification.report.verdict.accepted) process.exitCode = 1;
+      if (!verification.report.verdict.accepted) process.exitCode = EXIT.failed;
     });
 }
 
