@@ -2,7 +2,8 @@
  * Reward program speed: how many frames per second the DoorKey reference program checks, and what the reward
  * costs per env step compared with the env's own step and render.
  *
- *   npm run bench:program
+ *   npm run bench:program            speed, in-process and in the supervised child process
+ *   npm run bench:program -- --fuzz  10,000 garbled programs through compile and evaluate (the second wall)
  *
  * Frames are real 256x256 renders (MiniGrid-DoorKey-8x8-v0, tile 32, view highlight) from expert and random
  * episodes. Throughput evaluates whole episodes per call (as verification does: a new `first` per episode,
@@ -10,7 +11,8 @@
  * frame per call with the episode's `first` kept in the sandbox. Everything runs on one thread.
  *
  * Times are CPU time of this process (process.cpuUsage), which is what "on one core" means on a shared
- * machine; wall-clock throughput is printed too, and equals CPU throughput only on an idle machine.
+ * machine; wall-clock throughput is printed too, and equals CPU throughput only on an idle machine. The
+ * supervised sandbox's throughput counts the child's CPU time as well (both processes work per frame).
  */
 import { loadavg } from "node:os";
 import "../src/env/minigrid/index.ts";
@@ -21,10 +23,13 @@ import { expertFor } from "../src/policies/minigrid/expert.ts";
 import { NoisyPolicy } from "../src/policies/noisy.ts";
 import type { Policy } from "../src/policies/policy.ts";
 import { RandomPolicy } from "../src/policies/random.ts";
+import { fuzzFrames, fuzzSandbox } from "../src/program/garble.ts";
 import { loadRewardProgram, type RewardProgram } from "../src/program/program.ts";
 import { DOORKEY_REFERENCE } from "../src/program/reference/doorkey.ts";
+import { REFERENCE_PROGRAMS } from "../src/program/reference/index.ts";
 import { RewardWrapper } from "../src/program/reward-wrapper.ts";
-import { ProgramSandbox } from "../src/program/sandbox.ts";
+import { ProgramSandbox, type Sandbox } from "../src/program/sandbox.ts";
+import { SupervisedSandbox, sandboxChildCpuMs } from "../src/program/supervised.ts";
 import { SubtaskTracker } from "../src/program/tracker.ts";
 
 const ENV_ID = "MiniGrid-DoorKey-8x8-v0";
@@ -65,14 +70,10 @@ function collect(): Episode[] {
 }
 
 /** Frames per CPU second and per wall-clock second over whole-episode batches, for about `seconds`. */
-function throughput(
-  sandbox: ProgramSandbox,
-  episodes: Episode[],
-  seconds: number,
-): { cpu: number; wall: number } {
+function throughput(sandbox: Sandbox, episodes: Episode[], seconds: number): { cpu: number; wall: number } {
   let frames = 0;
   const start = now();
-  const startCpu = cpu();
+  const startCpu = cpu() + sandboxChildCpuMs();
   while (now() - start < seconds * 1000) {
     for (const e of episodes) {
       // A fresh `first` object per episode and pass: nothing carries over between episodes.
@@ -82,7 +83,10 @@ function throughput(
       frames += e.frames.length;
     }
   }
-  return { cpu: frames / ((cpu() - startCpu) / 1000), wall: frames / ((now() - start) / 1000) };
+  return {
+    cpu: frames / ((cpu() + sandboxChildCpuMs() - startCpu) / 1000),
+    wall: frames / ((now() - start) / 1000),
+  };
 }
 
 /**
@@ -122,6 +126,65 @@ function perStep(sandbox: ProgramSandbox, steps: number): { envMs: number; rewar
   return { envMs: envMs / done, rewardMs: rewardMs / done };
 }
 
+if (process.argv.includes("--fuzz")) {
+  fuzz();
+  process.exit(0);
+}
+
+/** 10,000 garbled programs (or --count N) through the supervised sandbox, in this one process. */
+function fuzz(): void {
+  const countAt = process.argv.indexOf("--count");
+  const count = countAt > 0 ? Number(process.argv[countAt + 1]) : 10_000;
+  const { first, frames } = fuzzFrames();
+  const programs = [
+    ...REFERENCE_PROGRAMS.map((r) => r.program),
+    ...[
+      "MiniGrid-DoorKey-6x6-v0",
+      "MiniGrid-DoorKey-8x8-v0",
+      "MiniGrid-Unlock-v0",
+      "MiniGrid-UnlockPickup-v0",
+    ].map((id) => loadRewardProgram(`zoo/${id}/program.json`)),
+  ];
+  const started = now();
+  const summary = fuzzSandbox({
+    programs,
+    count,
+    seed: 16,
+    frames,
+    first,
+    sandbox: { isolation: "process", timeLimitMs: 20, warmupMs: 200, compileTimeLimitMs: 200 },
+    onProgress: (done) => {
+      if (done % 500 === 0)
+        console.error(`  ${done} of ${count} (${((now() - started) / 1000).toFixed(0)} s)`);
+    },
+  });
+  console.log(`sandbox fuzz: ${count} garbled programs, ${frames.length} frames each, one host process`);
+  console.log(
+    `  clean ${summary.clean}, compile errors ${summary.compileErrors}, run-time errors ${summary.runErrors}`,
+  );
+  console.log(`  sandbox process crashes survived ${summary.crashes}`);
+  console.log(
+    `  host failures ${summary.hostFailures.length}, hangs ${summary.hangs}, slowest ${summary.slowestMs.toFixed(0)} ms`,
+  );
+  for (const failure of summary.hostFailures.slice(0, 5)) console.log(`  ${failure}`);
+  console.log(
+    JSON.stringify({
+      bench: "program-fuzz",
+      metrics: {
+        programs: summary.programs,
+        clean: summary.clean,
+        compile_errors: summary.compileErrors,
+        run_errors: summary.runErrors,
+        crashes_survived: summary.crashes,
+        host_failures: summary.hostFailures.length,
+        hangs: summary.hangs,
+        "slowest_program_ms/ms": Math.round(summary.slowestMs),
+        "wall_s/s": Math.round((now() - started) / 1000),
+      },
+    }),
+  );
+}
+
 const episodes = collect();
 const frameCount = episodes.reduce((n, e) => n + e.frames.length, 0);
 const sandbox = new ProgramSandbox(DOORKEY_REFERENCE);
@@ -130,6 +193,11 @@ const framesPerS = throughput(sandbox, episodes, 3);
 perStep(sandbox, 300);
 const { envMs, rewardMs } = perStep(sandbox, 2000);
 sandbox.dispose();
+// The same batches through the second wall: the sandbox in the supervised child process.
+const supervised = new SupervisedSandbox(DOORKEY_REFERENCE);
+throughput(supervised, episodes, 0.5);
+const supervisedPerS = throughput(supervised, episodes, 3);
+supervised.dispose();
 
 /**
  * The reward as training pays for it, per env step in CPU µs: the RewardWrapper (which runs only the checks
@@ -184,6 +252,9 @@ console.log(`  batched throughput          ${Math.round(framesPerS.cpu)} frames/
 console.log(
   `    wall clock                ${Math.round(framesPerS.wall)} frames/s (load average ${loadavg()[0].toFixed(1)})`,
 );
+console.log(
+  `  supervised (child process)  ${Math.round(supervisedPerS.cpu)} frames/CPU-s of both processes, ${Math.round(supervisedPerS.wall)} frames/s wall`,
+);
 console.log(`  env step + render           ${(envMs * 1000).toFixed(1)} us CPU/step`);
 console.log(`  reward (1 frame per call)   ${(rewardMs * 1000).toFixed(1)} us CPU/step`);
 console.log(`  reward / env cost           ${ratio.toFixed(3)}  (target <= 1)`);
@@ -199,6 +270,8 @@ console.log(
     metrics: {
       frames_per_s: Math.round(framesPerS.cpu),
       wall_frames_per_s: Math.round(framesPerS.wall),
+      supervised_frames_per_s: Math.round(supervisedPerS.cpu),
+      supervised_wall_frames_per_s: Math.round(supervisedPerS.wall),
       reward_to_env_cost_ratio: Number(ratio.toFixed(4)),
       "reward_us_per_step/us": Number((rewardMs * 1000).toFixed(2)),
       "env_step_render_us_per_step/us": Number((envMs * 1000).toFixed(2)),

@@ -7,7 +7,8 @@
 import type { Frame } from "../image/frame.ts";
 import { type CheckError, ProgramError } from "../program/errors.ts";
 import { PROGRAM_FORMAT, parseRewardProgram } from "../program/program.ts";
-import { ProgramSandbox, type SandboxOptions } from "../program/sandbox.ts";
+import type { Sandbox } from "../program/sandbox.ts";
+import { type OpenSandboxOptions, openSandbox } from "../program/supervised.ts";
 
 /** Used for the other slot of the one-check program a probe compiles; it is never reported. */
 const NEVER = "(frame, first) => false";
@@ -29,7 +30,7 @@ export function probeCheck(
      */
     others?: readonly Frame[];
   },
-  sandboxOptions?: SandboxOptions,
+  sandboxOptions?: OpenSandboxOptions,
 ): CheckError[] {
   const isGoal = check === "goal";
   const program = parseRewardProgram({
@@ -40,16 +41,16 @@ export function probeCheck(
     goal: { description: "", code: isGoal ? code : NEVER },
     provenance: { source: "vlm" },
   });
-  let sandbox: ProgramSandbox;
+  let sandbox: Sandbox;
   try {
-    sandbox = new ProgramSandbox(program, sandboxOptions);
+    sandbox = openSandbox(program, sandboxOptions);
   } catch (error) {
     if (error instanceof ProgramError) return error.errors.filter((e) => e.check !== PROBE_SUBTASK);
     throw error;
   }
   try {
     const index = isGoal ? 1 : 0;
-    const own = (results: ReturnType<ProgramSandbox["evaluate"]>): CheckError[] =>
+    const own = (results: ReturnType<Sandbox["evaluate"]>): CheckError[] =>
       [...results.errors, ...(results.fatal ? [results.fatal] : [])].filter(
         (e) => e.check === results.checkNames[index],
       );

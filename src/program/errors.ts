@@ -21,7 +21,11 @@ export type CheckErrorKind =
   /** The check tried to reach the host, generate code, or modify frozen built-ins or the prelude. */
   | "forbidden"
   /** The sandbox itself failed; not necessarily the check's fault. */
-  | "isolate-crashed";
+  | "isolate-crashed"
+  /** The code is longer than the sandbox accepts. */
+  | "too-long"
+  /** The check gave different answers on the same frames (it keeps state, or reads something that varies). */
+  | "nondeterministic";
 
 export interface CheckError {
   /** A sub-task's name, `"goal"`, or `"helpers"` (the shared helper code). */
@@ -67,6 +71,29 @@ export const HOST_NAMES: ReadonlySet<string> = new Set([
 
 function where(check: string): string {
   return check === "helpers" ? "The helper code" : check === "goal" ? "The goal check" : `Check "${check}"`;
+}
+
+/** What a stopped call measured, as `TimeUsed` in sandbox.ts describes it. */
+export interface TimeMeasured {
+  usedMs?: number;
+  budgetMs: number;
+  frames?: number;
+  warmupMs?: number;
+}
+
+function ms(value: number): string {
+  return value >= 100 ? `${Math.round(value)}` : value.toFixed(1);
+}
+
+function measured(time: TimeMeasured | undefined): string {
+  if (time === undefined) return "";
+  const allowed =
+    time.frames === undefined
+      ? `${ms(time.budgetMs)} ms`
+      : `${ms(time.budgetMs)} ms for the ${time.frames} frame${time.frames === 1 ? "" : "s"} of that call` +
+        (time.warmupMs ? `, ${ms(time.warmupMs)} ms of it a warm-up allowance for a fresh sandbox` : "");
+  if (time.usedMs === undefined) return ` (allowed: ${allowed})`;
+  return ` (measured: ${ms(time.usedMs)} ms of CPU time; allowed: ${allowed})`;
 }
 
 function onFrame(frameIndex: number | undefined): string {
@@ -115,15 +142,25 @@ export const checkErrors = {
     };
   },
 
-  timeout(check: string, limitMs: number, frameIndex?: number): CheckError {
+  timeout(check: string, limitMs: number, frameIndex?: number, time?: TimeMeasured): CheckError {
     return {
       check,
       kind: "timeout",
       frameIndex,
       message:
-        `${where(check)} ran past the time limit of ${limitMs} ms${frameIndex === undefined ? "" : " per frame"}` +
-        `${onFrame(frameIndex)}, probably an endless loop. Bound every loop by the frame or grid size, and ` +
-        "prefer the prelude's functions, which are fast and cached per frame.",
+        `${where(check)} ran past the time limit of ${limitMs} ms of CPU time${frameIndex === undefined ? "" : " per frame"}` +
+        `${onFrame(frameIndex)}${measured(time)}, probably an endless loop. Bound every loop by the frame or grid ` +
+        "size, and prefer the prelude's functions, which are fast and cached per frame.",
+    };
+  },
+
+  tooLong(check: string, detail: string): CheckError {
+    return {
+      check,
+      kind: "too-long",
+      message:
+        `${where(check)} ${detail}. Write shorter code: use the prelude's functions and put code that ` +
+        "several checks share in the helpers once.",
     };
   },
 

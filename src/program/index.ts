@@ -5,5 +5,6 @@ export * from "./program.ts";
 export * from "./results.ts";
 export * from "./reward-wrapper.ts";
 export * from "./sandbox.ts";
-export { findForbidden } from "./source.ts";
+export { findForbidden, MAX_CHECK_CHARS, MAX_HELPERS_CHARS } from "./source.ts";
+export * from "./supervised.ts";
 export * from "./tracker.ts";

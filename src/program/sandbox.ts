@@ -3,21 +3,22 @@
  *
  * Generated code never runs in the host realm. Each ProgramSandbox owns an isolated-vm isolate with a memory
  * limit, a time limit per call, no host objects (no require/process/fs/network/timers/dynamic import), the
- * vision prelude as read-only globals, and every built-in frozen (prelude/runtime.js). Code is compiled once;
- * frames are evaluated in batches, one host→isolate call per batch, through a SharedArrayBuffer that both
- * sides see (measured: 2-4x faster per frame than copying an ArrayBuffer in per call).
+ * vision prelude as read-only globals, every global binding locked and every built-in frozen, and no clock,
+ * WebAssembly, Atomics or code generation (prelude/runtime.js). Code is compiled once; frames are evaluated in
+ * batches, one host→isolate call per batch. Frames go in through a SharedArrayBuffer the host writes and never
+ * reads (measured: 2-4x faster per frame than copying an ArrayBuffer in per call); results come back only as
+ * the call's return value, a copy made from objects generated code never sees (docs/SECURITY.md).
+ *
+ * Time limits are CPU time of the isolate, not wall time: a wall-clock watchdog (a multiple of the CPU budget)
+ * stops a call, and the isolate's measured CPU time then decides whether the code ran past its budget (a
+ * timeout error carrying both numbers) or the machine was busy (the call runs again with a longer watchdog).
+ * The first call of a fresh isolate gets a warm-up allowance on top, for compiling the prelude's hot loops.
  *
  * Failures never escape as crashes. A check that throws or returns a non-boolean is recorded and the batch
- * goes on; a timeout or out-of-memory kills the isolate, the results computed so far stay available (they are
- * in shared memory) with the failing frame and check, and the next call starts a fresh isolate.
- *
- * Time limits are CPU budgets, so that a busy machine cannot change what a program returns. isolated-vm's
- * timeout is wall-clock time: on a loaded machine a check that needs 2 ms of CPU can wait 100 ms for a core,
- * and counting that as "not fired" made training runs with the same seed differ. So when a call times out, the
- * process's CPU time during the call decides: if the code did not use its budget, the call was only waiting,
- * and it is run again from its first frame on a fresh isolate with twice the wall-clock allowance (up to
- * MAX_PATIENCE times the limit). Only code that really spends its budget is a timeout. The same holds for the
- * compile-time limit.
+ * goes on; a timeout or out-of-memory kills the isolate, the results computed so far are read back (after a
+ * timeout) with the failing frame and check, and the next call starts a fresh isolate. What V8 cannot survive
+ * in-process (a fatal out-of-memory aborts the whole process) is the second wall's job: SupervisedSandbox
+ * (supervised.ts) runs this class in a child process.
  */
 import ivm from "isolated-vm";
 import type { Frame } from "../image/frame.ts";
@@ -25,14 +26,19 @@ import { type CheckError, checkErrors, classifyThrown, ProgramError } from "./er
 import { PRELUDE_FUNCTIONS, PRELUDE_SOURCE, RUNTIME_SOURCE } from "./prelude/index.ts";
 import { checkNames, programHash, type RewardProgram } from "./program.ts";
 import { CHECK_ERROR, CHECK_NOT_RUN, CHECK_TRUE, CheckResults } from "./results.ts";
-import { checkScript, findForbidden, helpersScript } from "./source.ts";
+import { checkScript, findForbidden, helpersScript, sourceTooLong } from "./source.ts";
 
 export interface SandboxOptions {
   /** Isolate heap limit in MB, shared frame memory included (default 64; isolated-vm's minimum is 8). */
   memoryLimitMb?: number;
-  /** Time allowed per frame for all checks together, in ms (default 100). A batch of n frames gets n times it. */
+  /**
+   * CPU time allowed per frame for all checks together, in ms (default 100). A batch of n frames gets n times
+   * it, and the first call of a fresh isolate `warmupMs` more.
+   */
   timeLimitMs?: number;
-  /** Time allowed to run the helpers and evaluate each check's definition, in ms (default 1000). */
+  /** Extra CPU time for the first call of a fresh isolate, in ms (default 1000): cold code is not judged. */
+  warmupMs?: number;
+  /** CPU time allowed to run the helpers and evaluate each check's definition, in ms (default 1000). */
   compileTimeLimitMs?: number;
   /**
    * Most bytes of frames per host→isolate call (default: a quarter of the memory limit, at most 16 MiB).
@@ -46,23 +52,18 @@ export class SandboxError extends Error {
   override name = "SandboxError";
 }
 
-// Shared-memory layout; must match prelude/runtime.js.
-const HEADER_BYTES = 16;
-const ERR_INTS = 6;
-const ERR_CHARS = 600;
+// Error codes of the runtime's reports; must match prelude/runtime.js.
 const CODE_NON_BOOLEAN = 2;
 const CODE_VIOLATION = 3;
+/** The wall-clock watchdog of a call is this many times its CPU budget (times 4 per busy-machine retry). */
+const WATCHDOG_FACTOR = 1.5;
+/** Compile steps are not retried, so their watchdog leaves room for a busy machine from the start. */
+const COMPILE_WATCHDOG_FACTOR = 4;
+/** Calls stopped by the watchdog before their CPU budget was used are run again at most this often. */
+const BUSY_RETRIES = 2;
 
 const PRELUDE_NAMES: ReadonlySet<string> = new Set(PRELUDE_FUNCTIONS);
 const TIMED_OUT = /Script execution timed out/;
-/** How many times the limit a call may take in wall-clock time while it waits for a CPU (see above). */
-const MAX_PATIENCE = 64;
-
-/** CPU time of this process in ms (every thread: the isolate runs on its own while the caller waits). */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 const OUT_OF_MEMORY = /disposed during execution due to memory limit|memory limit/i;
 
 /** The live isolate and the runner's entry points. */
@@ -71,24 +72,58 @@ interface Instance {
   context: ivm.Context;
   configure: ivm.Reference;
   run: ivm.Reference;
-  /** The shared buffer the runner was last configured with. */
+  progress: ivm.Reference;
+  /**
+   * [frame, check] in progress, written only by the runtime's private closure. Read after an out-of-memory
+   * kill as a hint of where the batch died (clamped to the batch), never as results.
+   */
+  where: Int32Array;
+  /** Batches run so far; the first one gets the warm-up allowance. */
+  calls: number;
+  /** The frame buffer the runner was last configured with. */
   configured?: Buffer;
   /** Set by isolated-vm's catastrophic-error callback; the isolate must not be used again. */
   crash?: string;
 }
 
-/** The shared frame/result memory, sized for one frame size. */
+/** The shared frame memory, sized for one frame size: slot 0 holds `first`, slots 1.. the batch. */
 interface Buffer {
   sab: SharedArrayBuffer;
   width: number;
   height: number;
   capacity: number;
-  header: Int32Array;
-  errInts: Int32Array;
-  errChars: Uint16Array;
-  values: Uint8Array;
   frames: Uint8Array;
   frameBytes: number;
+}
+
+/** One check's first error in a batch, as the runtime reports it. */
+interface ReportedError {
+  check: number;
+  count: number;
+  frame: number;
+  code: number;
+  name: string;
+  message: string;
+  location: string;
+}
+
+/** What the runtime's run() and progress() return. */
+interface Report {
+  done: number;
+  values: Uint8Array;
+  errors: ReportedError[];
+}
+
+/** What every sandbox offers: ProgramSandbox here, SupervisedSandbox (supervised.ts) in a child process. */
+export interface Sandbox {
+  readonly checkNames: readonly string[];
+  /** programHash of the program the sandbox runs. */
+  readonly hash: string;
+  /** How many times the sandbox was recreated after a timeout, out-of-memory or crash. */
+  readonly restarts: number;
+  readonly disposed: boolean;
+  evaluate(frames: readonly Frame[], first: Frame, options?: EvaluateOptions): CheckResults;
+  dispose(): void;
 }
 
 function ensureDefined<T>(value: T | undefined, fallback: T): T {
@@ -99,26 +134,23 @@ function ensureDefined<T>(value: T | undefined, fallback: T): T {
  * One program compiled in its own isolate. Construct it (compiles, or throws ProgramError listing every
  * check that cannot compile), call `evaluate(frames, first)` as often as needed, and `dispose()` at the end.
  */
-export class ProgramSandbox {
+export class ProgramSandbox implements Sandbox {
   readonly checkNames: readonly string[];
   /** programHash of the program this sandbox runs. */
   readonly hash: string;
   readonly memoryLimitMb: number;
   readonly timeLimitMs: number;
+  readonly warmupMs: number;
   readonly compileTimeLimitMs: number;
   readonly maxBatchBytes: number;
   /** How many times the isolate was recreated after a timeout, out-of-memory or crash. */
   restarts = 0;
-  /** Calls redone because they ran out of wall-clock time without using their CPU budget (a busy machine). */
-  stalls = 0;
 
   private instance: Instance | null = null;
   private buffer: Buffer | null = null;
   /** The `first` frame currently copied into slot 0, by identity (see evaluate). */
   private firstInSlot: Frame | null = null;
   private isDisposed = false;
-  /** The wall-clock allowance of compile-time calls, as a multiple of compileTimeLimitMs (see start). */
-  private compilePatience = 1;
 
   constructor(
     readonly program: RewardProgram,
@@ -128,6 +160,7 @@ export class ProgramSandbox {
     this.hash = programHash(program);
     this.memoryLimitMb = ensureDefined(options.memoryLimitMb, 64);
     this.timeLimitMs = ensureDefined(options.timeLimitMs, 100);
+    this.warmupMs = ensureDefined(options.warmupMs, 1000);
     this.compileTimeLimitMs = ensureDefined(options.compileTimeLimitMs, 1000);
     this.maxBatchBytes = ensureDefined(
       options.maxBatchBytes,
@@ -137,6 +170,7 @@ export class ProgramSandbox {
       throw new SandboxError(`memoryLimitMb must be at least 8, got ${this.memoryLimitMb}`);
     if (!(this.timeLimitMs > 0))
       throw new SandboxError(`timeLimitMs must be positive, got ${this.timeLimitMs}`);
+    if (!(this.warmupMs >= 0)) throw new SandboxError(`warmupMs must be at least 0, got ${this.warmupMs}`);
     this.instance = this.start();
   }
 
@@ -154,6 +188,9 @@ export class ProgramSandbox {
    */
   evaluate(frames: readonly Frame[], first: Frame, options: EvaluateOptions = {}): CheckResults {
     const latchFrom = options.latchFrom ?? -1;
+    const reverse = options.reverseChecks === true;
+    if (reverse && options.latchFrom !== undefined)
+      throw new SandboxError("reverseChecks runs every check; it cannot be combined with latchFrom");
     if (
       options.latchFrom !== undefined &&
       !(Number.isInteger(latchFrom) && latchFrom >= 0 && latchFrom <= this.checkNames.length)
@@ -191,7 +228,8 @@ export class ProgramSandbox {
     let completed = 0;
     let fatal: CheckError | undefined;
     let next = latchFrom;
-    let patience = 1;
+
+    let busyRetries = 0;
 
     while (completed < frames.length && fatal === undefined) {
       const instance = this.instance ?? this.restart();
@@ -213,44 +251,62 @@ export class ProgramSandbox {
       for (let k = 0; k < count; k++)
         buffer.frames.set(frames[completed + k].data, (k + 1) * buffer.frameBytes);
 
-      buffer.header.fill(0); // so a call that dies before the runner starts reads as "nothing done"
+      instance.where.fill(0);
+      const warmupMs = instance.calls === 0 ? this.warmupMs : 0;
+      const budgetMs = this.timeLimitMs * count + warmupMs;
+      const watchdogMs = budgetMs * WATCHDOG_FACTOR * 4 ** busyRetries;
+      // Process CPU time, not the isolate thread's alone: V8's helper threads (concurrent GC) work for it too.
+      const cpuBefore = process.cpuUsage();
       let failure: unknown;
-      const budgetMs = this.timeLimitMs * count;
-      const cpuBefore = cpuMs();
+      let report: Report | undefined;
       try {
-        instance.run.applySync(undefined, [count, firstChanged, next], { timeout: budgetMs * patience });
+        const raw: unknown = instance.run.applySync(undefined, [count, firstChanged, next, reverse], {
+          timeout: Math.ceil(watchdogMs),
+          result: { copy: true },
+        });
+        report = typeof raw === "string" ? readValues(raw, count, nChecks) : readReport(raw, count, nChecks);
+        if (report === undefined || report.done !== count)
+          failure = new Error("the sandbox runtime returned a malformed report");
       } catch (error) {
         failure = error;
       }
-      if (
-        failure !== undefined &&
-        patience < MAX_PATIENCE &&
-        instance.crash === undefined &&
-        TIMED_OUT.test(String((failure as Error)?.message ?? failure)) &&
-        cpuMs() - cpuBefore < budgetMs
-      ) {
-        // Waited for a CPU rather than computed: redo the whole call (its results and errors are dropped, so
-        // nothing is counted twice) with more wall-clock time.
-        this.stalls++;
-        patience *= 2;
+      instance.calls++;
+      if (failure === undefined && report !== undefined) {
+        values.set(report.values, completed * nChecks);
+        this.collectErrors(report.errors, completed, errors);
+        if (next >= 0) next = latchedAfter(values, nChecks, completed, completed + count, next);
+        completed += count;
+        continue;
+      }
+
+      const timedOut = TIMED_OUT.test(failure instanceof Error ? failure.message : String(failure));
+      const usedMs = cpuMsSince(cpuBefore);
+      if (timedOut && usedMs < budgetMs && busyRetries < BUSY_RETRIES) {
+        // The watchdog fired before the code used its CPU budget: the machine is busy, not the code slow.
+        busyRetries++;
         this.kill();
         continue;
       }
-      const done = buffer.header[0];
-      values.set(buffer.values.subarray(0, done * nChecks), completed * nChecks);
-      this.collectErrors(buffer, completed, errors);
-      if (failure !== undefined) {
-        const frame = buffer.header[1];
-        const check = buffer.header[2];
-        fatal = this.describeFailure(failure, instance, this.checkNames[check] ?? "goal", completed + frame);
-        // Checks before the failing one finished on the failing frame; keep their values.
-        const row = (completed + frame) * nChecks;
-        values.set(buffer.values.subarray(frame * nChecks, frame * nChecks + check), row);
-        values[row + check] = CHECK_ERROR;
-        this.kill();
+      // How far the batch got: read back from the runtime after a timeout; after an out-of-memory kill only
+      // the frame and check in progress are known, and the batch's values are lost.
+      const partial = timedOut ? readProgress(instance, count, nChecks) : undefined;
+      const frame = partial ? partial.done : clamp(instance.where[0], 0, count - 1);
+      const check = clamp(instance.where[1], 0, nChecks - 1);
+      fatal = this.describeFailure(failure, instance, this.checkNames[check], completed + frame, undefined, {
+        usedMs,
+        budgetMs,
+        frames: count,
+        warmupMs,
+      });
+      if (partial) {
+        // Frames before the failing one, and checks before the failing one on it, finished; keep them.
+        values.set(partial.values.subarray(0, frame * nChecks + check), completed * nChecks);
+        this.collectErrors(partial.errors, completed, errors);
       }
-      if (next >= 0) next = latchedAfter(values, nChecks, completed, completed + done, next);
-      completed += done;
+      values[(completed + frame) * nChecks + check] = CHECK_ERROR;
+      this.kill();
+      if (next >= 0 && partial) next = latchedAfter(values, nChecks, completed, completed + frame, next);
+      completed += partial ? frame : 0;
     }
     const errorList = [...errors.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
     return new CheckResults(this.checkNames, frames.length, values, completed, errorList, fatal);
@@ -265,29 +321,8 @@ export class ProgramSandbox {
 
   // ---- isolate lifecycle ----
 
-  /**
-   * Creates the isolate, loads the prelude and compiles the program; throws ProgramError on any problem. A
-   * compile-time timeout that did not use its CPU budget (a busy machine) is tried again with more time.
-   */
+  /** Creates the isolate, loads the prelude and compiles the program; throws ProgramError on any problem. */
   private start(): Instance {
-    this.compilePatience = 1;
-    for (;;) {
-      const cpuBefore = cpuMs();
-      try {
-        return this.startOnce();
-      } catch (error) {
-        const onlyWaited =
-          error instanceof ProgramError &&
-          error.errors.some((e) => e.kind === "timeout") &&
-          cpuMs() - cpuBefore < this.compileTimeLimitMs;
-        if (!onlyWaited || this.compilePatience >= MAX_PATIENCE) throw error;
-        this.stalls++;
-        this.compilePatience *= 2;
-      }
-    }
-  }
-
-  private startOnce(): Instance {
     const isolate = new ivm.Isolate({
       memoryLimit: this.memoryLimitMb,
       onCatastrophicError: (message) => {
@@ -296,17 +331,21 @@ export class ProgramSandbox {
     });
     try {
       const context = isolate.createContextSync();
-      const timeout = this.compileTimeLimitMs * this.compilePatience;
+      // Wall-clock watchdog for compile steps; what they used is judged in CPU time (describeFailure).
+      const timeout = this.compileTimeLimitMs * COMPILE_WATCHDOG_FACTOR;
       const prelude = isolate
         .compileScriptSync(PRELUDE_SOURCE, { filename: "prelude.js" })
         .runSync(context, { reference: true, timeout });
       const boot = isolate
         .compileScriptSync(RUNTIME_SOURCE, { filename: "runtime.js" })
         .runSync(context, { reference: true, timeout });
-      const api: ivm.Reference = boot.applySync(undefined, [prelude.derefInto()], {
-        result: { reference: true },
-        timeout,
-      });
+      const whereBuffer = new SharedArrayBuffer(8);
+      const where = new Int32Array(whereBuffer);
+      const api: ivm.Reference = boot.applySync(
+        undefined,
+        [prelude.derefInto(), new ivm.ExternalCopy(whereBuffer).copyInto({ release: true })],
+        { result: { reference: true }, timeout },
+      );
       const method = (name: string): ivm.Reference => api.getSync(name, { reference: true });
 
       const errors: CheckError[] = [];
@@ -324,7 +363,15 @@ export class ProgramSandbox {
         else setCheck.applySync(undefined, [i, result.fn.derefInto()], { timeout });
       }
       if (errors.length > 0) throw new ProgramError(errors);
-      return { isolate, context, configure: method("configure"), run: method("run") };
+      return {
+        isolate,
+        context,
+        configure: method("configure"),
+        run: method("run"),
+        progress: method("progress"),
+        where,
+        calls: 0,
+      };
     } catch (error) {
       if (!isolate.isDisposed) isolate.dispose();
       if (error instanceof ProgramError) throw error;
@@ -339,6 +386,8 @@ export class ProgramSandbox {
   ): CheckError | undefined {
     const code = this.program.helpers;
     if (code.trim() === "") return undefined;
+    const tooLong = sourceTooLong(code, "helpers");
+    if (tooLong) return checkErrors.tooLong("helpers", tooLong);
     const forbidden = findForbidden(code);
     if (forbidden) return checkErrors.forbidden("helpers", `${forbidden.reason} (line ${forbidden.line})`);
     let script: ivm.Script;
@@ -347,10 +396,14 @@ export class ProgramSandbox {
     } catch (error) {
       return checkErrors.syntax("helpers", syntaxDetail(error));
     }
+    const cpuBefore = process.cpuUsage();
     try {
-      script.runSync(context, { timeout: this.compileTimeLimitMs * this.compilePatience });
+      script.runSync(context, { timeout: this.compileTimeLimitMs * COMPILE_WATCHDOG_FACTOR });
     } catch (error) {
-      return this.describeFailure(error, { isolate } as Instance, "helpers", undefined, preludeNames);
+      return this.describeFailure(error, { isolate } as Instance, "helpers", undefined, preludeNames, {
+        usedMs: cpuMsSince(cpuBefore),
+        budgetMs: this.compileTimeLimitMs,
+      });
     }
     return undefined;
   }
@@ -363,6 +416,8 @@ export class ProgramSandbox {
     preludeNames: ReadonlySet<string>,
   ): { fn: ivm.Reference } | { error: CheckError } {
     const name = this.checkNames[index];
+    const tooLong = sourceTooLong(code, "check");
+    if (tooLong) return { error: checkErrors.tooLong(name, tooLong) };
     const forbidden = findForbidden(code);
     if (forbidden)
       return { error: checkErrors.forbidden(name, `${forbidden.reason} (line ${forbidden.line})`) };
@@ -388,13 +443,19 @@ export class ProgramSandbox {
       };
     }
     let fn: ivm.Reference;
+    const cpuBefore = process.cpuUsage();
     try {
       fn = script.runSync(context, {
         reference: true,
-        timeout: this.compileTimeLimitMs * this.compilePatience,
+        timeout: this.compileTimeLimitMs * COMPILE_WATCHDOG_FACTOR,
       });
     } catch (error) {
-      return { error: this.describeFailure(error, { isolate } as Instance, name, undefined, preludeNames) };
+      return {
+        error: this.describeFailure(error, { isolate } as Instance, name, undefined, preludeNames, {
+          usedMs: cpuMsSince(cpuBefore),
+          budgetMs: this.compileTimeLimitMs,
+        }),
+      };
     }
     if (fn.typeof !== "function") {
       return { error: checkErrors.notAFunction(name, `evaluates to a value of type ${fn.typeof}`) };
@@ -435,25 +496,14 @@ export class ProgramSandbox {
       maxFrames,
       2 ** Math.ceil(Math.log2(Math.max(wanted, fits ? current.capacity * 2 : 1))),
     );
-    const nChecks = this.checkNames.length;
-    // Every region starts on a 64-byte boundary: V8 copies into shared memory word by word only when source
-    // and destination are equally aligned, and byte by byte otherwise (measured: 600 vs 15 us per frame).
-    const errInts = HEADER_BYTES;
-    const errChars = align64(errInts + nChecks * ERR_INTS * 4);
-    const valuesAt = align64(errChars + nChecks * ERR_CHARS * 2);
-    const framesAt = align64(valuesAt + capacity * nChecks);
-    const sab = new SharedArrayBuffer(framesAt + (capacity + 1) * frameBytes);
+    const sab = new SharedArrayBuffer((capacity + 1) * frameBytes);
     const buffer: Buffer = {
       sab,
       width,
       height,
       capacity,
       frameBytes,
-      header: new Int32Array(sab, 0, 4),
-      errInts: new Int32Array(sab, errInts, nChecks * ERR_INTS),
-      errChars: new Uint16Array(sab, errChars, nChecks * ERR_CHARS),
-      values: new Uint8Array(sab, valuesAt, capacity * nChecks),
-      frames: new Uint8Array(sab, framesAt, (capacity + 1) * frameBytes),
+      frames: new Uint8Array(sab),
     };
     this.buffer = buffer;
     this.configure(instance, buffer);
@@ -461,21 +511,13 @@ export class ProgramSandbox {
   }
 
   private configure(instance: Instance, buffer: Buffer): void {
-    const layout = {
-      errInts: buffer.errInts.byteOffset,
-      errChars: buffer.errChars.byteOffset,
-      values: buffer.values.byteOffset,
-      frames: buffer.frames.byteOffset,
-      capacity: buffer.capacity,
-      width: buffer.width,
-      height: buffer.height,
-    };
+    const layout = { width: buffer.width, height: buffer.height };
     instance.configure.applySync(
       undefined,
       [new ivm.ExternalCopy(buffer.sab).copyInto({ release: true }), layout],
       {
         arguments: { copy: true },
-        timeout: this.compileTimeLimitMs * this.compilePatience,
+        timeout: this.compileTimeLimitMs,
       },
     );
     instance.configured = buffer;
@@ -484,38 +526,29 @@ export class ProgramSandbox {
 
   // ---- errors ----
 
-  /** Reads the per-check errors the runner left in shared memory and merges them into `into`. */
-  private collectErrors(buffer: Buffer, frameBase: number, into: Map<number, CheckError>): void {
-    for (let c = 0; c < this.checkNames.length; c++) {
-      const slot = c * ERR_INTS;
-      const count = buffer.errInts[slot];
-      if (count === 0) continue;
+  /** Turns the per-check errors of a runtime report into CheckErrors and merges them into `into`. */
+  private collectErrors(
+    reported: readonly ReportedError[],
+    frameBase: number,
+    into: Map<number, CheckError>,
+  ): void {
+    for (const r of reported) {
+      const c = r.check;
       const previous = into.get(c);
       if (previous) {
-        into.set(c, { ...previous, count: (previous.count ?? 1) + count });
+        into.set(c, { ...previous, count: (previous.count ?? 1) + r.count });
         continue;
       }
-      const frame = frameBase + buffer.errInts[slot + 1];
-      const code = buffer.errInts[slot + 2];
-      const nameLen = buffer.errInts[slot + 3];
-      const messageLen = buffer.errInts[slot + 4];
-      const locationLen = buffer.errInts[slot + 5];
-      const chars = buffer.errChars.subarray(
-        c * ERR_CHARS,
-        c * ERR_CHARS + nameLen + messageLen + locationLen,
-      );
-      const text = String.fromCharCode(...chars);
-      const name = text.slice(0, nameLen);
-      const message = text.slice(nameLen, nameLen + messageLen);
-      const location = this.describeLocation(text.slice(nameLen + messageLen));
+      const frame = frameBase + r.frame;
+      const location = this.describeLocation(r.location);
       const check = this.checkNames[c];
       const error =
-        code === CODE_NON_BOOLEAN
-          ? checkErrors.nonBoolean(check, message, frame)
-          : code === CODE_VIOLATION
-            ? checkErrors.forbidden(check, `${message}${location ? ` (${location})` : ""}`, frame)
-            : classifyThrown(check, name, message, location, frame);
-      into.set(c, { ...error, count });
+        r.code === CODE_NON_BOOLEAN
+          ? checkErrors.nonBoolean(check, r.message, frame)
+          : r.code === CODE_VIOLATION
+            ? checkErrors.forbidden(check, `${r.message}${location ? ` (${location})` : ""}`, frame)
+            : classifyThrown(check, r.name, r.message, location, frame);
+      into.set(c, { ...error, count: r.count });
     }
   }
 
@@ -536,6 +569,7 @@ export class ProgramSandbox {
     check: string,
     frameIndex: number | undefined,
     preludeNames?: ReadonlySet<string>,
+    time?: TimeUsed,
   ): CheckError {
     const e = error instanceof Error ? error : new Error(String(error));
     if (instance.crash !== undefined) return checkErrors.isolateCrashed(check, instance.crash, frameIndex);
@@ -544,6 +578,7 @@ export class ProgramSandbox {
         check,
         frameIndex === undefined ? this.compileTimeLimitMs : this.timeLimitMs,
         frameIndex,
+        time,
       );
     }
     if (OUT_OF_MEMORY.test(e.message) || instance.isolate.isDisposed) {
@@ -563,8 +598,91 @@ export class ProgramSandbox {
   }
 }
 
-function align64(offset: number): number {
-  return Math.ceil(offset / 64) * 64;
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(before);
+  return (u.user + u.system) / 1000;
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Number.isInteger(value) ? Math.min(high, Math.max(low, value)) : low;
+}
+
+/**
+ * A runtime report checked for shape: the runtime is ours, but a report is data that crossed the isolate
+ * boundary, and a malformed one must become an error, not a host crash. Undefined when it does not fit.
+ */
+function readReport(raw: unknown, rows: number, nChecks: number): Report | undefined {
+  if (raw === null || typeof raw !== "object") return undefined;
+  const r = raw as Partial<Report>;
+  if (!Number.isInteger(r.done) || (r.done as number) < 0 || (r.done as number) > rows) return undefined;
+  if (!(r.values instanceof Uint8Array) || r.values.length > rows * nChecks) return undefined;
+  if (!Array.isArray(r.errors)) return undefined;
+  const errors: ReportedError[] = [];
+  for (const e of r.errors as unknown[]) {
+    const x = e as Partial<ReportedError>;
+    if (
+      x === null ||
+      typeof x !== "object" ||
+      !Number.isInteger(x.check) ||
+      (x.check as number) < 0 ||
+      (x.check as number) >= nChecks ||
+      !Number.isInteger(x.count) ||
+      !Number.isInteger(x.frame) ||
+      typeof x.name !== "string" ||
+      typeof x.message !== "string" ||
+      typeof x.location !== "string"
+    )
+      return undefined;
+    errors.push({
+      check: x.check as number,
+      count: Math.max(1, x.count as number),
+      frame: clamp(x.frame as number, 0, rows - 1),
+      code: x.code as number,
+      name: x.name,
+      message: x.message,
+      location: x.location,
+    });
+  }
+  return { done: r.done as number, values: r.values, errors };
+}
+
+/** The string form of a report without errors: one character (0-3) per value. */
+function readValues(text: string, rows: number, nChecks: number): Report | undefined {
+  if (text.length !== rows * nChecks) return undefined;
+  const values = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const v = text.charCodeAt(i);
+    if (v > CHECK_NOT_RUN) return undefined;
+    values[i] = v;
+  }
+  return { done: rows, values, errors: [] };
+}
+
+/** After a timeout (the isolate still alive): how far the batch got, or undefined when that cannot be read. */
+function readProgress(instance: Instance, rows: number, nChecks: number): Report | undefined {
+  if (instance.isolate.isDisposed) return undefined;
+  try {
+    const raw: unknown = instance.progress.applySync(undefined, [], {
+      timeout: 1000,
+      result: { copy: true },
+    });
+    const report = readReport(raw, rows, nChecks);
+    return report !== undefined && report.done < rows ? report : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CPU time a stopped call used and what it was allowed, for the timeout message. */
+export interface TimeUsed {
+  /** Measured CPU time of the isolate during the call, in ms (undefined when the isolate was disposed). */
+  usedMs?: number;
+  /** The CPU time the call was allowed, in ms. */
+  budgetMs: number;
+  /** Frames in the call (absent for compile steps). */
+  frames?: number;
+  /** The warm-up allowance included in budgetMs. */
+  warmupMs?: number;
 }
 
 /** The message of an isolated-vm SyntaxError, with its "[file:line:column]" suffix turned into words. */
@@ -583,6 +701,11 @@ export interface EvaluateOptions {
    * A tracker fed these results latches exactly what it would latch from the full results.
    */
   latchFrom?: number;
+  /**
+   * Run every check from the goal back to the first sub-task instead of in order (verification's
+   * determinism probe: a check whose answer depends on what ran before it then answers otherwise).
+   */
+  reverseChecks?: boolean;
 }
 
 /** Where a tracker-order run stands after frames `from`..`to` - 1, starting at check `next`. */

@@ -36,11 +36,51 @@ export interface ForbiddenUse {
 
 /** Characters after which a `/` starts a regular expression rather than a division. */
 const REGEX_PRECEDERS = new Set("(,=:[!&|?{};+-*%<>~^".split(""));
-const REGEX_KEYWORDS = /(?:^|[^\w$])(?:return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)$/;
+/** Keywords after which a `/` starts a regular expression. */
+const REGEX_KEYWORDS = new Set([
+  "return",
+  "typeof",
+  "case",
+  "do",
+  "else",
+  "in",
+  "of",
+  "new",
+  "delete",
+  "void",
+  "throw",
+  "yield",
+  "await",
+]);
+const LONGEST_REGEX_KEYWORD = 6;
+
+/** Most characters in a check's code and in the helpers: longer sources are refused before any scan. */
+export const MAX_CHECK_CHARS = 20_000;
+export const MAX_HELPERS_CHARS = 40_000;
+
+/** Why `code` is too long to be a check (or the helpers), or undefined when it is not. */
+export function sourceTooLong(code: string, what: "check" | "helpers"): string | undefined {
+  const max = what === "check" ? MAX_CHECK_CHARS : MAX_HELPERS_CHARS;
+  if (code.length <= max) return undefined;
+  return `is ${code.length.toLocaleString("en-US")} characters long; the limit is ${max.toLocaleString("en-US")}`;
+}
+
+function isIdentifierChar(c: string | undefined): boolean {
+  return c !== undefined && /[\w$]/.test(c);
+}
+
+/** True when the word ending at `end` (inclusive) is a keyword after which `/` starts a regex. */
+function endsWithRegexKeyword(code: string, end: number): boolean {
+  let start = end;
+  while (start > 0 && end - start < LONGEST_REGEX_KEYWORD && isIdentifierChar(code[start - 1])) start--;
+  if (isIdentifierChar(code[start - 1])) return false; // longer than any keyword
+  return REGEX_KEYWORDS.has(code.slice(start, end + 1));
+}
 
 /**
  * Replaces comments, string and template literals and regular expressions by spaces (newlines kept), so a
  * name scan sees only code. Template `${...}` parts are blanked too: the scan is best-effort by design.
+ * One pass, linear in the code's length (no look-back beyond the longest keyword).
  */
 export function blankLiterals(code: string): string {
   const out = code.split("");
@@ -49,6 +89,7 @@ export function blankLiterals(code: string): string {
   };
   let i = 0;
   let lastSignificant = "";
+  let lastSignificantAt = -1;
   while (i < code.length) {
     const c = code[i];
     const next = code[i + 1];
@@ -66,13 +107,14 @@ export function blankLiterals(code: string): string {
       let j = i + 1;
       while (j < code.length && code[j] !== c) j += code[j] === "\\" ? 2 : 1;
       blank(i + 1, j);
-      i = j + 1;
       lastSignificant = c;
+      lastSignificantAt = j;
+      i = j + 1;
     } else if (
       c === "/" &&
       (lastSignificant === "" ||
         REGEX_PRECEDERS.has(lastSignificant) ||
-        REGEX_KEYWORDS.test(code.slice(0, i).trimEnd()))
+        endsWithRegexKeyword(code, lastSignificantAt))
     ) {
       let j = i + 1;
       let inClass = false;
@@ -83,10 +125,14 @@ export function blankLiterals(code: string): string {
         j++;
       }
       blank(i + 1, j);
-      i = j + 1;
       lastSignificant = "/";
+      lastSignificantAt = j;
+      i = j + 1;
     } else {
-      if (!/\s/.test(c)) lastSignificant = c;
+      if (!/\s/.test(c)) {
+        lastSignificant = c;
+        lastSignificantAt = i;
+      }
       i++;
     }
   }
@@ -120,11 +166,19 @@ export function findForbidden(code: string): ForbiddenUse | undefined {
 /**
  * The script that evaluates a check's code to its function: strict mode, wrapped in parentheses so that a
  * declaration `function name(frame, first) {...}` becomes a named function expression, and an arrow or
- * function expression stays what it is. The code starts on the script's second line (compile it with
- * `lineOffset: -1` so positions match the author's code). Trailing semicolons are dropped.
+ * function expression stays what it is; inside a function, so `this` in an arrow check is undefined rather
+ * than the global object. The code starts on the script's second line (compile it with `lineOffset: -1` so
+ * positions match the author's code). Trailing semicolons are dropped.
  */
 export function checkScript(code: string): string {
-  return `"use strict";(\n${code.replace(/[\s;]+$/, "")}\n)`;
+  return `"use strict";(function () { return (\n${trimTrailing(code)}\n); })()`;
+}
+
+/** `code` without trailing whitespace and semicolons; a loop, because /[\s;]+$/ is quadratic on long runs. */
+function trimTrailing(code: string): string {
+  let end = code.length;
+  while (end > 0 && (code[end - 1] === ";" || /\s/.test(code[end - 1]))) end--;
+  return code.slice(0, end);
 }
 
 /** The script for the shared helpers: strict mode; the code starts on line 2 (use `lineOffset: -1`). */

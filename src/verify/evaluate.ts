@@ -10,10 +10,10 @@
  * so short batches bound what another endless loop costs); after `maxFatalErrors` such failures it stops
  * evaluating and marks what is left as not run. Nothing here throws for a fault of the program.
  */
-import type { Frame } from "../image/frame.ts";
+import { cloneFrame, type Frame } from "../image/frame.ts";
 import type { CheckError } from "../program/errors.ts";
-import { CHECK_NOT_RUN } from "../program/results.ts";
-import type { ProgramSandbox } from "../program/sandbox.ts";
+import { CHECK_FALSE, CHECK_NOT_RUN, CHECK_TRUE } from "../program/results.ts";
+import type { Sandbox } from "../program/sandbox.ts";
 import type { EpisodeVisitor } from "../trajectories/rollout.ts";
 import type { Trajectory } from "../trajectories/trajectory.ts";
 
@@ -58,6 +58,23 @@ export interface EvaluatorOptions {
   batchFrames?: number;
   /** Timeouts / out-of-memory / crashes tolerated before evaluation stops (default 3). */
   maxFatalErrors?: number;
+  /** Frames kept for the determinism probe (default 48; 0 turns it off). See checkDeterminism. */
+  determinismSample?: number;
+}
+
+/** Every this many evaluated frames one is kept for the determinism probe, until the sample is full. */
+const SAMPLE_STRIDE = 23;
+
+/** A frame kept for the determinism probe, with the values its checks gave the first time. */
+interface Sampled {
+  first: Frame;
+  frame: Frame;
+  /** The episode's frame index. */
+  t: number;
+  values: Uint8Array;
+  group: Group;
+  /** Index into `episodes` once its episode was kept; -1 while it runs or when it was discarded. */
+  episode: number;
 }
 
 export class ProgramEvaluator implements EpisodeVisitor {
@@ -87,12 +104,64 @@ export class ProgramEvaluator implements EpisodeVisitor {
   private frameCount = 0;
   private errors = new Map<string, EpisodeCheckError>();
 
+  readonly determinismSample: number;
+  private sampled: Sampled[] = [];
+  private sampleCounter = 0;
+  private episodeSamples: Sampled[] = [];
+
   constructor(
-    readonly sandbox: ProgramSandbox,
+    readonly sandbox: Sandbox,
     options: EvaluatorOptions = {},
   ) {
     this.batchFrames = options.batchFrames ?? 64;
     this.maxFatalErrors = options.maxFatalErrors ?? 3;
+    this.determinismSample = options.determinismSample ?? 48;
+  }
+
+  /**
+   * Determinism as a verified property: the sampled frames are evaluated again, one per call, in reverse
+   * order and with the checks run from the goal back to the first sub-task. A check that keeps state, reads
+   * something that varies, or depends on what other checks did to a frame answers differently; each such
+   * check gets a `nondeterministic` error on the episode and frame where it changed its answer. Call it
+   * after the last episode, with the sandbox still open. Returns how many checks changed an answer.
+   */
+  checkDeterminism(): number {
+    const n = this.sandbox.checkNames.length;
+    const found = new Map<number, { sample: Sampled; before: number; after: number }>();
+    for (const sample of [...this.sampled].reverse()) {
+      if (sample.episode < 0 || this.aborted) continue;
+      const again = this.sandbox.evaluate([sample.frame], sample.first, { reverseChecks: true });
+      if (again.fatal) break;
+      for (let c = 0; c < n; c++) {
+        const before = sample.values[c];
+        const after = again.values[c];
+        const answered = (v: number) => v === CHECK_TRUE || v === CHECK_FALSE;
+        if (answered(before) && answered(after) && before !== after && !found.has(c))
+          found.set(c, { sample, before, after });
+      }
+    }
+    for (const [c, { sample, before, after }] of found) {
+      const check = this.sandbox.checkNames[c];
+      const episode = this.episodes[sample.episode];
+      const word = (v: number) => (v === CHECK_TRUE ? "true" : "false");
+      const error: EpisodeCheckError = {
+        check,
+        kind: "nondeterministic",
+        message:
+          `${check === "goal" ? "The goal check" : `Check "${check}"`} answered ${word(before)} on frame ${sample.t} and ` +
+          `${word(after)} when the same frame was checked again later, in another order: its answer must depend ` +
+          "only on `frame` and `first`. Do not keep state between calls (in the helpers or anywhere else), do " +
+          "not modify `frame` or `first`, and do not read anything else that varies.",
+        group: sample.group,
+        episode: episode.index,
+        seed: episode.trajectory.seed,
+        frame: sample.t,
+        count: 1,
+        fatal: false,
+      };
+      this.episodes[sample.episode] = { ...episode, errors: [...episode.errors, error] };
+    }
+    return found.size;
   }
 
   /** True once too many fatal errors stopped evaluation; later frames are recorded as not run. */
@@ -130,9 +199,12 @@ export class ProgramEvaluator implements EpisodeVisitor {
   end(trajectory: Trajectory, kept: boolean): void {
     this.flush();
     if (!kept) {
+      this.episodeSamples = [];
       this.discarded.push(trajectory);
       return;
     }
+    for (const sample of this.episodeSamples) sample.episode = this.episodes.length;
+    this.episodeSamples = [];
     const index = this.countOf(this.group);
     const errors = [...this.errors.values()].map((e) => ({ ...e, episode: index, seed: trajectory.seed }));
     this.episodes.push({
@@ -172,6 +244,8 @@ export class ProgramEvaluator implements EpisodeVisitor {
       const size = this.fatalErrors > 0 ? Math.min(RECOVERY_BATCH, remaining) : remaining;
       const results = this.sandbox.evaluate(this.batch.slice(done, done + size), first);
       for (let k = 0; k < size; k++) this.values.set(results.row(k), this.batchAt[done + k] * n);
+      for (let k = 0; k < results.completed; k++)
+        this.maybeSample(first, this.batch[done + k], this.batchAt[done + k], results.row(k));
       this.framesEvaluated += results.completed;
       for (const error of results.errors)
         this.record(error, this.batchAt[done + (error.frameIndex ?? 0)], false);
@@ -188,6 +262,33 @@ export class ProgramEvaluator implements EpisodeVisitor {
     this.batch = [];
     this.batchAt = [];
     this.repeats = [];
+  }
+
+  private maybeSample(first: Frame, frame: Frame, t: number, values: Uint8Array): void {
+    if (this.sampled.length >= this.determinismSample) return;
+    if (this.sampleCounter++ % SAMPLE_STRIDE !== 0) return;
+    // Copies: the frames may be buffers the renderer reuses; `first` is copied once per episode.
+    const sample: Sampled = {
+      first: this.sampledFirstCopy(first),
+      frame: cloneFrame(frame),
+      t,
+      values: values.slice(),
+      group: this.group,
+      episode: -1,
+    };
+    this.sampled.push(sample);
+    this.episodeSamples.push(sample);
+  }
+
+  private firstCopies = new WeakMap<Frame, Frame>();
+
+  private sampledFirstCopy(first: Frame): Frame {
+    let copy = this.firstCopies.get(first);
+    if (copy === undefined) {
+      copy = cloneFrame(first);
+      this.firstCopies.set(first, copy);
+    }
+    return copy;
   }
 
   private record(error: CheckError, frame: number, fatal: boolean): void {

@@ -13,7 +13,7 @@
  */
 import type { Frame } from "../image/frame.ts";
 import { CHECK_TRUE } from "../program/results.ts";
-import type { ProgramSandbox } from "../program/sandbox.ts";
+import type { Sandbox } from "../program/sandbox.ts";
 import type { TrajectorySet } from "../trajectories/collect.ts";
 import { framesAt } from "../trajectories/store.ts";
 import { analyzeEpisode, type EpisodeAnalysis, type EventAgreement } from "./analyze.ts";
@@ -89,7 +89,7 @@ export function truncatedNegatives(
  */
 export function reversedExperts(
   set: TrajectorySet,
-  sandbox: ProgramSandbox,
+  sandbox: Sandbox,
   subtaskNames: readonly string[],
   criteria: VerifyCriteria,
 ): EpisodeAnalysis[] {

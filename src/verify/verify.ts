@@ -16,7 +16,8 @@ import type { Policy } from "../policies/policy.ts";
 import { type CheckError, ProgramError } from "../program/errors.ts";
 import { checkNames, programHash, type RewardProgram } from "../program/program.ts";
 import { CHECK_ERROR } from "../program/results.ts";
-import { ProgramSandbox, type SandboxOptions } from "../program/sandbox.ts";
+import type { Sandbox } from "../program/sandbox.ts";
+import { type OpenSandboxOptions, openSandbox } from "../program/supervised.ts";
 import {
   collectTrajectories,
   envOptionsFor,
@@ -67,7 +68,8 @@ export interface VerifyOptions {
   /** Default: the uniform random policy. */
   randomPolicy?: Policy<unknown, unknown>;
   criteria?: Partial<VerifyCriteria>;
-  sandbox?: SandboxOptions;
+  /** Sandbox limits, and where it runs (default `isolation: "process"`, the supervised child process). */
+  sandbox?: OpenSandboxOptions;
   /** Frames per sandbox call (default 64). */
   batchFrames?: number;
   /** Timeouts / out-of-memory errors tolerated before evaluation stops (default 3). */
@@ -97,10 +99,10 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   const subtaskNames = names.slice(0, -1);
   const envOptions = saved ? { ...saved.envOptions } : envOptionsFor(render, options.envOptions);
 
-  let sandbox: ProgramSandbox | null = null;
+  let sandbox: Sandbox | null = null;
   let compileErrors: readonly CheckError[] = [];
   try {
-    sandbox = new ProgramSandbox(program, options.sandbox);
+    sandbox = openSandbox(program, options.sandbox);
   } catch (error) {
     if (!(error instanceof ProgramError)) throw error;
     compileErrors = error.errors;
@@ -131,6 +133,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
         policy: options.randomPolicy ?? policyFor("random", options.envId, seed),
         onlySuccesses: false,
       });
+      evaluator.checkDeterminism();
       if (!evaluator.aborted && sets.expert !== null && !sets.expert.frameOf) {
         reversed = reversedExperts(sets.expert, sandbox, subtaskNames, criteria);
       }

@@ -1,6 +1,15 @@
 /** Small programs and synthetic frames shared by the program tests. */
+import { after } from "node:test";
 import type { Frame } from "../../src/image/frame.ts";
 import { parseRewardProgram, type RewardProgram } from "../../src/program/program.ts";
+import { ProgramSandbox, type SandboxOptions } from "../../src/program/sandbox.ts";
+
+/** A ProgramSandbox that is disposed after the test file's tests. */
+export function sandboxForTest(program: RewardProgram, options?: SandboxOptions): ProgramSandbox {
+  const s = new ProgramSandbox(program, options);
+  after(() => s.dispose());
+  return s;
+}
 
 export type Rgb = [number, number, number];
 

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { blankLiterals, findForbidden } from "../../src/program/source.ts";
+import {
+  blankLiterals,
+  checkScript,
+  findForbidden,
+  MAX_CHECK_CHARS,
+  MAX_HELPERS_CHARS,
+  sourceTooLong,
+} from "../../src/program/source.ts";
 
 describe("findForbidden", () => {
   it("finds host names, imports, code generation and intrinsics", () => {
@@ -36,5 +43,35 @@ describe("findForbidden", () => {
     assert.equal(blank.length, code.length);
     assert.equal(blank.split("\n").length, 3);
     assert.ok(!blank.includes("x"));
+  });
+});
+
+describe("source validation is linear and bounded", () => {
+  it("scans and wraps long runs of whitespace and slashes in linear time", { timeout: 60_000 }, () => {
+    // The old scan was quadratic here: 160k spaces took 46 s. These are 10 times longer.
+    const spaces = " ".repeat(1_600_000);
+    assert.equal(findForbidden(`(f) => 1${spaces}/ 2${spaces}`), undefined);
+    assert.equal(findForbidden(`(f) => ${"a /".repeat(300_000)} 1`), undefined);
+    assert.equal(blankLiterals(`x = 1${spaces};`).length, spaces.length + 6);
+    assert.ok(checkScript(`(f) => true${spaces};${spaces}`).endsWith("(f) => true\n); })()"));
+  });
+
+  it("still tells a regex after a keyword from a division", () => {
+    assert.equal(findForbidden("(f) => { return /process/.test('x'); }"), undefined);
+    assert.equal(findForbidden("(f) => { const a = 4, b = 2; return a / b / process; }")?.name, "process");
+    assert.equal(findForbidden("(f) => { typeof /process/; return true; }"), undefined);
+    assert.equal(
+      findForbidden("(f) => { const returned = 4; return returned / 2 / process; }")?.name,
+      "process",
+    );
+  });
+
+  it("refuses a check or helpers over the size limit with a clear reason", () => {
+    assert.equal(sourceTooLong("x".repeat(MAX_CHECK_CHARS), "check"), undefined);
+    assert.match(
+      sourceTooLong("x".repeat(MAX_CHECK_CHARS + 1), "check") ?? "",
+      /20,001 characters long; the limit is 20,000/,
+    );
+    assert.equal(sourceTooLong("x".repeat(MAX_HELPERS_CHARS), "helpers"), undefined);
   });
 });

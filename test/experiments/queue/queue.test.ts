@@ -339,9 +339,9 @@ test("a coordinator killed and started again records what finished meanwhile wit
   }
 });
 
-test("a run that throws (a broken program) fails once, with its error recorded, and is not retried", async () => {
+test("a broken program is refused before anything is queued; a run that throws fails once, with its error recorded, and is not retried", async () => {
   const broken = join(work, "broken-program.json");
-  // Valid JSON, but its check does not compile: the run throws when it builds its training envs.
+  // Valid JSON, but its check does not compile: the coordinator checks every program before it queues a run.
   writeFileSync(
     broken,
     JSON.stringify({
@@ -353,22 +353,30 @@ test("a run that throws (a broken program) fails once, with its error recorded, 
       provenance: { source: "fixture" },
     }),
   );
+  const refused = parseExperimentSpec({
+    ...SPEC,
+    name: "broken",
+    seeds: [0],
+    rewards: [{ kind: "vlmcar", program: broken }],
+  });
+  await assert.rejects(
+    runExperimentOnQueue(refused, { dir: join(work, "broken"), queue: redis.url }),
+    (error: Error) => error.name === "ExperimentError" && /half/.test(error.message),
+  );
+  assert.equal(existsSync(join(work, "broken", "results.sqlite")), false, "nothing was written or queued");
+
+  // A failure only the worker can meet: an env id no process has registered (the spec does not check ids).
   const worker = await startWorker("careful");
   try {
-    const spec = parseExperimentSpec({
-      ...SPEC,
-      name: "broken",
-      seeds: [0],
-      rewards: [{ kind: "vlmcar", program: broken }],
-    });
-    const summary = await runExperimentOnQueue(spec, { dir: join(work, "broken"), queue: redis.url });
+    const spec = parseExperimentSpec({ ...SPEC, name: "throws", seeds: [0], envs: ["MiniGrid-Nowhere-v0"] });
+    const summary = await runExperimentOnQueue(spec, { dir: join(work, "throws"), queue: redis.url });
     assert.equal(summary.failed.length, 1);
-    assert.match(summary.failed[0].error, /half/, "the error names the check that failed");
+    assert.match(summary.failed[0].error, /Nowhere/, "the error names what failed");
     const store = new ResultsStore(summary.db, { readOnly: true });
     const run = store.run(summary.failed[0].runId);
     store.close();
     assert.equal(run?.status, "failed");
-    assert.match(String(run?.error), /half/);
+    assert.match(String(run?.error), /Nowhere/);
     const [status] = await settledStatus(summary.experimentId);
     assert.equal(status.state, "failed");
     assert.equal(status.attempts, 1, "a deterministic failure is not retried");
