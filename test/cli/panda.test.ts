@@ -1,7 +1,7 @@
 /** `vlmcar collect` and `vlmcar demo` on a Panda id through the real command line: Box actions, small frames. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -77,5 +77,43 @@ describe("vlmcar on PandaPushJoints-v3", () => {
     const summary = lastLine(r.stdout);
     assert.ok(summary.return > -50, "the expert reaches the target before the time limit");
     assert.ok(existsSync(summary.gif));
+  });
+
+  it("verify judges a program on Panda expert and random episodes and rejects a goal that never fires", () => {
+    const programFile = join(dir, "program.json");
+    // A fixture program: its sub-task sees the green cube in every frame; its goal never fires.
+    writeFileSync(
+      programFile,
+      JSON.stringify({
+        format: "vlmcar.program/1",
+        task: { envId: "PandaPushJoints-v3", description: "push the cube to the target" },
+        helpers: "",
+        subtasks: [
+          {
+            name: "cube visible",
+            description: "some bright green pixel",
+            code: "(frame) => { for (let i = 0; i < frame.data.length; i += 3) if (frame.data[i + 1] > 140 && frame.data[i] < 110 && frame.data[i + 2] < 110) return true; return false; }",
+          },
+        ],
+        goal: { description: "never", code: "() => false" },
+        provenance: { source: "fixture", notes: "CLI test" },
+      }),
+    );
+    const out = join(dir, "verify");
+    const r = vlmcar(
+      "verify",
+      ...["--env", "PandaPushJoints-v3", "--program", programFile, "--experts", "1", "--random", "1"],
+      ...["--out", out, "--json"],
+    );
+    assert.equal(r.status, 1, r.stderr);
+    const result = lastLine(r.stdout);
+    assert.equal(result.accepted, false);
+    assert.equal(
+      result.experts,
+      1,
+      "a successful expert episode was found (Panda success = the success event)",
+    );
+    assert.equal(result.checks[0].expertFireRate, 1, "the cube is visible in the default 160x120 frames");
+    assert.ok(result.failed.includes("expert-completion"));
   });
 });
