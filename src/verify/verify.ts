@@ -39,6 +39,7 @@ import {
   reversedExperts,
   truncatedNegatives,
 } from "./negatives.ts";
+import { analyzeProgress, progressRules } from "./progress.ts";
 import {
   type CheckReport,
   type GroupCheckStats,
@@ -189,20 +190,40 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
     evaluationProblem = `No successful expert trajectory was available for ${options.envId}, so the program could not be judged.`;
   }
   const wording = options.wording ?? 2;
-  const rules = judge({
-    compileErrors,
-    experts,
-    random,
-    errors,
-    criteria,
-    evaluationProblem,
-    negatives,
-    wording,
-  });
+  const progress = analyzeProgress(program, evaluations, analyses, criteria);
+  const rules = [
+    ...judge({
+      compileErrors,
+      experts,
+      random,
+      errors,
+      criteria,
+      evaluationProblem,
+      negatives,
+      wording,
+    }),
+    ...(compileErrors.length === 0 ? progressRules(progress, criteria) : []),
+  ];
+  const byEpisode = new Map(evaluations.map((e) => [`${e.group}:${e.index}`, e]));
+  const progressValue = (group: Group, episode: number, subtask: number, step: number): number | null => {
+    const v = byEpisode.get(`${group}:${episode}`)?.progress?.[step * subtaskNames.length + subtask];
+    return v === undefined || Number.isNaN(v) ? null : v;
+  };
   const feedback = rules.every((r) => r.passed)
     ? { text: "No problems found.", items: [] }
     : buildFeedback(
-        { checks, experts, random, errors, compileErrors, criteria, evaluationProblem, negatives, wording },
+        {
+          checks,
+          experts,
+          random,
+          errors,
+          compileErrors,
+          criteria,
+          evaluationProblem,
+          negatives,
+          wording,
+          ...(progress.length > 0 ? { progress, progressValue } : {}),
+        },
         options.feedback,
       );
 
@@ -282,6 +303,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
     })),
     feedback,
     ...(negatives ? { negatives } : {}),
+    ...(progress.length > 0 ? { progress } : {}),
     timing: {
       seconds,
       frames: framesSeen,
