@@ -4,6 +4,7 @@
  *
  *   npm run bench:program            speed, in-process and in the supervised child process
  *   npm run bench:program -- --fuzz  10,000 garbled programs through compile and evaluate (the second wall)
+ *   npm run bench:program -- --progress  the training reward with and without a progress term (Unlock)
  *
  * Frames are real 256x256 renders (MiniGrid-DoorKey-8x8-v0, tile 32, view highlight) from expert and random
  * episodes. Throughput evaluates whole episodes per call (as verification does: a new `first` per episode,
@@ -28,6 +29,8 @@ import { fuzzFrames, fuzzSandbox } from "../src/program/garble.ts";
 import { loadRewardProgram, type RewardProgram } from "../src/program/program.ts";
 import { DOORKEY_REFERENCE } from "../src/program/reference/doorkey.ts";
 import { REFERENCE_PROGRAMS } from "../src/program/reference/index.ts";
+import { UNLOCK_WITH_PROGRESS } from "../src/program/reference/progress.ts";
+import { UNLOCK_PROGRAM } from "../src/program/reference/unlock.ts";
 import { RewardWrapper } from "../src/program/reward-wrapper.ts";
 import { ProgramSandbox, type Sandbox } from "../src/program/sandbox.ts";
 import { SupervisedSandbox, sandboxChildCpuMs } from "../src/program/supervised.ts";
@@ -131,6 +134,34 @@ function perStep(sandbox: ProgramSandbox, steps: number): { envMs: number; rewar
 if (process.argv.includes("--fuzz")) {
   fuzz();
   process.exit(0);
+}
+
+if (process.argv.includes("--progress")) {
+  progressCost();
+  process.exit(0);
+}
+
+/**
+ * What a progress term adds to the reward as training pays for it: the Unlock reference program without and
+ * with its progress term (reference/progress.ts), through the RewardWrapper, per env step in CPU µs.
+ */
+function progressCost(): void {
+  const envId = "MiniGrid-Unlock-v0";
+  trainingReward(envId, UNLOCK_PROGRAM, 500); // warm-up
+  const without = trainingReward(envId, UNLOCK_PROGRAM, 3000).wrapper;
+  const withTerm = trainingReward(envId, UNLOCK_WITH_PROGRESS, 3000).wrapper;
+  console.log(`progress term cost: ${envId}, novice policy, CPU us per step incl. env step + render`);
+  console.log(`  wrapper, checks only        ${without.toFixed(1)}`);
+  console.log(`  wrapper, with progress term ${withTerm.toFixed(1)}  (+${(withTerm - without).toFixed(1)})`);
+  console.log(
+    JSON.stringify({
+      bench: "program-progress",
+      metrics: {
+        "reward_us_per_step/us": Number(without.toFixed(1)),
+        "reward_with_progress_us_per_step/us": Number(withTerm.toFixed(1)),
+      },
+    }),
+  );
 }
 
 /** 10,000 garbled programs (or --count N) through the supervised sandbox, in this one process. */

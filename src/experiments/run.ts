@@ -287,10 +287,11 @@ async function trainLocked(
   };
   const resumed = existsSync(checkpointPath);
   const ppo = resumed
-    ? await Ppo.resume(checkpointPath, { makeEnv, hooks: ppoHooks, config: files })
+    ? await Ppo.resume(checkpointPath, { makeEnv, hooks: ppoHooks, config: files, name: id })
     : await Ppo.create({
         makeEnv,
         hooks: ppoHooks,
+        name: id,
         config: {
           ...config.ppo,
           ...files,

@@ -10,10 +10,11 @@ import {
   functionNameFor,
   type PlannedSubtask,
   parseCheckReply,
+  parseProgressTerm,
   parseSubtaskList,
   shiftLines,
 } from "./parse.ts";
-import { describeProblems, probeCheck } from "./probe.ts";
+import { describeProblems, probeCheck, probeProgress } from "./probe.ts";
 import type { Scene } from "./scene.ts";
 import { renderTemplate, renderText } from "./templates.ts";
 
@@ -23,11 +24,15 @@ export { MAX_SUBTASKS } from "../program/program.ts";
 /**
  * How a generation asks and assembles. 1: two images and the seed's mission (the zoo's recordings); 2: the
  * initial frames of several episodes, a task text true of every episode, the env family's frame description,
- * and checks kept exactly as written. A folder keeps the revision it was started with, so it resumes and
- * replays to the same requests.
+ * and checks kept exactly as written; 3: revision 2, and each sub-task's question (and refine) also asks for a
+ * progress term where the sub-task moves something somewhere. A folder keeps the revision it was started
+ * with, so it resumes and replays to the same requests.
  */
-export type GenerationRevision = 1 | 2;
-export const CURRENT_REVISION: GenerationRevision = 2;
+export type GenerationRevision = 1 | 2 | 3;
+export const CURRENT_REVISION: GenerationRevision = 3;
+
+/** From this revision on, a sub-task's check question also asks for a progress term (prompts/progress-term.md). */
+export const PROGRESS_REVISION: GenerationRevision = 3;
 
 export interface ChatSettings {
   temperature?: number;
@@ -52,6 +57,8 @@ export interface Turn {
 /** A usable check: its assembled code, and what wrote it. */
 export interface CheckDraft {
   readonly code: string;
+  /** The sub-task's progress term from the same reply (revision 3 on), assembled like the check. */
+  readonly progress?: string;
   readonly functionName: string;
   readonly lineOffset: number;
   readonly callId: string;
@@ -160,9 +167,22 @@ export async function askForCheck(
         goal: scene.goal,
         others: (scene.examples ?? []).slice(1).map((e) => e.initial),
       });
+      // From revision 3 a sub-task's reply may carry a progress term; it is tried like the check.
+      const wantsTerm = check !== "goal" && (options.revision ?? CURRENT_REVISION) >= PROGRESS_REVISION;
+      const term = wantsTerm && errors.length === 0 ? parseProgressTerm(reply.text) : undefined;
+      if (term !== undefined) {
+        errors.push(
+          ...probeProgress(check, term.code, {
+            initial: scene.initial,
+            goal: scene.goal,
+            others: (scene.examples ?? []).slice(1).map((e) => e.initial),
+          }),
+        );
+      }
       if (errors.length === 0) {
         return {
           code: parsed.value.code,
+          ...(term ? { progress: term.code } : {}),
           functionName: parsed.value.functionName || fn,
           lineOffset: parsed.value.lineOffset,
           callId: reply.callId,

@@ -19,7 +19,7 @@ const FAMILIES: readonly Family[] = [
     matches: (id) => id.startsWith("MiniGrid-") || id.startsWith("BabyAI-"),
     describe: (render) => {
       if (render.mode === "agent-view") return frameText("minigrid-agent-view");
-      if (render.mode === "custom") return "";
+      if (render.mode === "custom" || render.mode === "scene") return "";
       const lit = render.highlight === false ? "" : `${frameText("minigrid-highlight")}\n`;
       // The formatter may indent the placeholder as a list continuation; the line goes whole.
       return frameText("minigrid").replace(/^[ \t]*\{\{highlight_line\}\}\n/m, lit);

@@ -43,6 +43,7 @@ import {
   Conversation,
   CURRENT_REVISION,
   type GenerationRevision,
+  PROGRESS_REVISION,
   systemPrompt,
   type Turn,
   UnusableReplyError,
@@ -425,7 +426,8 @@ function resolveRevision(options: GenerateOptions, dir: string): GenerationRevis
     const task = readJson<{ settings?: { revision?: unknown } }>(path);
     if (task === null) return null;
     // A folder from before revisions were recorded asked as revision 1 does.
-    return task.settings?.revision === 2 ? 2 : 1;
+    const revision = task.settings?.revision;
+    return revision === 3 ? 3 : revision === 2 ? 2 : 1;
   };
   const own = recorded(join(dir, "task.json"));
   if (own !== null) return own;
@@ -511,13 +513,16 @@ async function runChain(
     if (candidates.length > 1) alternatives.set(name, candidates);
   };
   for (const [k, subtask] of plan.entries()) {
-    const question = renderTemplate("3-subtask-check", {
-      index: k + 1,
-      count: plan.length,
-      name: subtask.name,
-      description: subtask.description,
-      function: functionNameFor(subtask.name),
-    });
+    const question = withProgressAsk(
+      ctx,
+      renderTemplate("3-subtask-check", {
+        index: k + 1,
+        count: plan.length,
+        name: subtask.name,
+        description: subtask.description,
+        function: functionNameFor(subtask.name),
+      }),
+    );
     keep(subtask.name, await askCandidates(ctx, conversation, question, subtask.name, "check", turns));
   }
   const goalQuestion = renderTemplate("4-goal-check", { function: functionNameFor("goal_reached") });
@@ -577,13 +582,16 @@ async function refineDraft(
     } else {
       for (const [k, subtask] of revised.entries()) {
         if (draft.checks.has(subtask.name)) continue;
-        const question = renderTemplate("3-subtask-check", {
-          index: k + 1,
-          count: revised.length,
-          name: subtask.name,
-          description: subtask.description,
-          function: functionNameFor(subtask.name),
-        });
+        const question = withProgressAsk(
+          ctx,
+          renderTemplate("3-subtask-check", {
+            index: k + 1,
+            count: revised.length,
+            name: subtask.name,
+            description: subtask.description,
+            function: functionNameFor(subtask.name),
+          }),
+        );
         const candidates = await askCandidates(ctx, conversation, question, subtask.name, "check", turns);
         draft.checks.set(subtask.name, candidates[0]);
         if (candidates.length > 1) draft.alternatives.set(subtask.name, candidates);
@@ -609,16 +617,14 @@ async function refineDraft(
       if (!current) return { check, own, candidates: [] as CheckDraft[] };
       const subtask = draft.plan.find((s) => s.name === check);
       const conversation = new Conversation(ctx.vlm, settings, ctx.system, own);
-      const question = joinParts(
-        context,
-        renderTemplate("refine-check", {
-          label: check === "goal" ? "the goal check" : `the check of sub-task "${check}"`,
-          description: subtask ? subtask.description : draft.goal,
-          feedback: feedbackText(items, draft),
-          frames: feedbackFrames(items, last.verification),
-          function: current.functionName || functionNameFor(check === "goal" ? "goal_reached" : check),
-        }),
-      );
+      const refine = renderTemplate("refine-check", {
+        label: check === "goal" ? "the goal check" : `the check of sub-task "${check}"`,
+        description: subtask ? subtask.description : draft.goal,
+        feedback: feedbackText(items, draft),
+        frames: feedbackFrames(items, last.verification),
+        function: current.functionName || functionNameFor(check === "goal" ? "goal_reached" : check),
+      });
+      const question = joinParts(context, check === "goal" ? refine : withProgressAsk(ctx, refine));
       const candidates = await askCandidates(ctx, conversation, question, check, "refine", own);
       return { check, own, candidates };
     }),
@@ -676,10 +682,13 @@ function refineContext(
   revision: GenerationRevision,
 ): ContentPart[] {
   const checks = [
-    ...program.subtasks.map((s, k) => ({
-      title: `Sub-task ${k + 1}, ${s.name} (${s.description})`,
-      code: s.code,
-    })),
+    ...program.subtasks.flatMap((s, k) => [
+      { title: `Sub-task ${k + 1}, ${s.name} (${s.description})`, code: s.code },
+      // Revision 1 and 2 programs have no progress terms, so their context text is unchanged.
+      ...(s.progress === undefined
+        ? []
+        : [{ title: `The progress term of sub-task ${k + 1}, ${s.name}`, code: s.progress }]),
+    ]),
     { title: "The goal check", code: program.goal.code },
   ];
   if (revision < 2) {
@@ -778,6 +787,13 @@ function feedbackFrames(
 }
 
 /** Concatenates message contents, with a blank line between them. */
+/** A sub-task's question, from revision 3 on followed by the request for a progress term. */
+function withProgressAsk(ctx: Context, question: ContentPart[]): ContentPart[] {
+  return ctx.revision >= PROGRESS_REVISION
+    ? joinParts(question, renderTemplate("progress-term", {}))
+    : question;
+}
+
 function joinParts(...lists: ContentPart[][]): ContentPart[] {
   const out: ContentPart[] = [];
   for (const list of lists) {
@@ -806,7 +822,12 @@ function assemble(draft: Draft, scene: Scene, source: "vlm" | "fixture", dir: st
     format: PROGRAM_FORMAT,
     task: { envId: scene.envId, description: scene.task },
     helpers: "",
-    subtasks: draft.plan.map((s, k) => ({ name: s.name, description: s.description, code: drafts[k].code })),
+    subtasks: draft.plan.map((s, k) => ({
+      name: s.name,
+      description: s.description,
+      code: drafts[k].code,
+      ...(drafts[k].progress === undefined ? {} : { progress: drafts[k].progress }),
+    })),
     goal: { description: shortGoal(draft.goal), code: drafts[drafts.length - 1].code },
     provenance: {
       source,

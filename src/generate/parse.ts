@@ -247,10 +247,15 @@ export function parseCheckReply(
       problem: `the code defines no function. Declare the check as \`function ${functionName}(frame, first) { ... }\`.${cutOff}`,
     };
   }
+  // A function named `progress` is the sub-task's progress term (parseProgressTerm), not its check.
+  const candidates =
+    functionName === PROGRESS_FUNCTION || functions.length === 1
+      ? functions
+      : functions.filter((s) => s.name !== PROGRESS_FUNCTION);
   const main =
     functions.find((s) => s.name === functionName) ??
-    (functions.length === 1 ? functions[0] : functions.find((s) => s.bare)) ??
-    functions[functions.length - 1];
+    (candidates.length === 1 ? candidates[0] : candidates.find((s) => s.bare)) ??
+    candidates[candidates.length - 1];
   const shown = main.name ?? "the function";
   if (main.async) {
     return {
@@ -266,6 +271,19 @@ export function parseCheckReply(
     };
   }
   return { ok: true, value: assembleCheck(statements, main, options.legacy ?? false) };
+}
+
+/** The name a reply gives a sub-task's progress term, beside its check. */
+export const PROGRESS_FUNCTION = "progress";
+
+/**
+ * Reads a sub-task's progress term from a reply that may carry one beside the check: a function named
+ * `progress` taking (frame, first), assembled like a check with the reply's other statements (its helpers).
+ * Undefined when the reply has no such function, or it cannot be read; a reply without one is a plain check.
+ */
+export function parseProgressTerm(text: string): ParsedCheck | undefined {
+  const parsed = parseCheckReply(text, PROGRESS_FUNCTION);
+  return parsed.ok && parsed.value.functionName === PROGRESS_FUNCTION ? parsed.value : undefined;
 }
 
 /**

@@ -48,12 +48,26 @@ export function probeCheck(
     if (error instanceof ProgramError) return error.errors.filter((e) => e.check !== PROBE_SUBTASK);
     throw error;
   }
+  const index = isGoal ? 1 : 0;
+  return problemsOnFrames(
+    sandbox,
+    frames,
+    (e) => e.check === sandbox.checkNames[index] && e.term === undefined,
+  );
+}
+
+/**
+ * The errors `mine` selects from running `sandbox` on the initial and goal frames, then on each other
+ * episode's initial frame as its own first frame (errors there name the image); disposes the sandbox.
+ */
+function problemsOnFrames(
+  sandbox: Sandbox,
+  frames: { initial: Frame; goal: Frame; others?: readonly Frame[] },
+  mine: (error: CheckError) => boolean,
+): CheckError[] {
   try {
-    const index = isGoal ? 1 : 0;
     const own = (results: ReturnType<Sandbox["evaluate"]>): CheckError[] =>
-      [...results.errors, ...(results.fatal ? [results.fatal] : [])].filter(
-        (e) => e.check === results.checkNames[index],
-      );
+      [...results.errors, ...(results.fatal ? [results.fatal] : [])].filter(mine);
     const errors = own(sandbox.evaluate([frames.initial, frames.goal], frames.initial));
     if (errors.length > 0) return errors;
     for (const [k, other] of (frames.others ?? []).entries()) {
@@ -84,4 +98,32 @@ export function describeProblems(errors: readonly CheckError[], goalImage = 2): 
         .replace(/ on frame 1\b/, ` on the goal frame (image ${goalImage})`),
     )
     .join(" ");
+}
+
+/**
+ * The problems of a sub-task's progress term, tried like a check (probeCheck): it must compile and return a
+ * number in [0, 1] on the frames the VLM saw. Errors name the term (`term: "progress"`).
+ */
+export function probeProgress(
+  subtask: string,
+  code: string,
+  frames: { initial: Frame; goal: Frame; others?: readonly Frame[] },
+  sandboxOptions?: OpenSandboxOptions,
+): CheckError[] {
+  const program = parseRewardProgram({
+    format: PROGRAM_FORMAT,
+    task: {},
+    helpers: "",
+    subtasks: [{ name: subtask, description: "", code: NEVER, progress: code }],
+    goal: { description: "", code: NEVER },
+    provenance: { source: "vlm" },
+  });
+  let sandbox: Sandbox;
+  try {
+    sandbox = openSandbox(program, sandboxOptions);
+  } catch (error) {
+    if (error instanceof ProgramError) return error.errors.filter((e) => e.term === "progress");
+    throw error;
+  }
+  return problemsOnFrames(sandbox, frames, (e) => e.term === "progress");
 }

@@ -160,7 +160,7 @@ function missionOf(obs: unknown): string | undefined {
 }
 
 function tileOf(env: Env<unknown, number>, render: RenderSpec): { tileSize?: number } {
-  if (render.mode === "custom") return {};
+  if (render.mode === "custom" || render.mode === "scene") return {};
   const tile = render.tileSize ?? env.metadata.tileSize;
   return tile === undefined ? {} : { tileSize: tile };
 }

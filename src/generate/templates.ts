@@ -27,6 +27,8 @@ export const TEMPLATE_NAMES = [
   "restart-note-v1",
   "2-subtasks",
   "3-subtask-check",
+  // Revision 3: appended to a sub-task's check question (and its refine), asking for a progress term.
+  "progress-term",
   "4-goal-check",
   "repair-code",
   "repair-subtasks",

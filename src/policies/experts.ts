@@ -1,21 +1,23 @@
 /**
- * The expert for an env: one registered for its id (a custom env brings its own, see docs/PLUGINS.md), else
- * the MiniGrid expert of its family.
+ * The expert of any env: one registered for its id (a custom env brings its own, see docs/PLUGINS.md), else
+ * panda-gym's scripted closed-loop expert for a Panda id, else the MiniGrid expert of its family.
  *
  *   registerExpert("Corridor-v0", () => new CorridorExpert());
- *   const expert = expertFor("Corridor-v0");
+ *   const expert = expertFor("PandaPushJoints-v3");
  *
  * The registry is kept on `globalThis`, like the env registry: a plugin that imports the installed package
  * (dist/) and a CLI running from the sources (tsx) then register into, and read from, the same table.
  */
 import { type Env, EnvError, unwrap } from "../env/core.ts";
+import { PandaEnv } from "../env/panda/panda-env.ts";
 import { processWide } from "../env/process-wide.ts";
 import { familyOf, expertFor as miniGridExpertFor } from "./minigrid/expert.ts";
 import { FAMILIES } from "./minigrid/families.ts";
+import { PandaExpert } from "./panda/expert.ts";
 import type { Policy } from "./policy.ts";
 
 /** Makes a fresh expert for one env id (an expert may keep per-episode state; each caller gets its own). */
-export type ExpertFactory = (envId: string) => Policy<unknown, number>;
+export type ExpertFactory = (envId: string) => Policy<unknown, unknown>;
 
 interface ExpertEntry {
   readonly ids: string | RegExp;
@@ -34,20 +36,28 @@ export function registerExpert(ids: string | RegExp, factory: ExpertFactory): vo
   registry.unshift({ ids, factory });
 }
 
-/** Whether an expert exists for the env id (registered or a MiniGrid family's). */
+/** True for a Panda id or env (the experts of src/policies/panda). */
+function isPanda(envOrId: string | Env<unknown, unknown>): boolean {
+  if (typeof envOrId === "string") return /^Panda[A-Z]/.test(envOrId);
+  return unwrap(envOrId) instanceof PandaEnv;
+}
+
+/** Whether an expert exists for the env id (registered, Panda's or a MiniGrid family's). */
 export function hasExpert(envId: string): boolean {
-  return registered(envId) !== undefined || familyOf(envId) !== null;
+  return registered(envId) !== undefined || isPanda(envId) || familyOf(envId) !== null;
 }
 
 /** The expert for an env or registry id; an error names what exists and how to add one. */
-export function expertFor(envOrId: string | Env<unknown, unknown>): Policy<unknown, number> {
+export function expertFor(envOrId: string | Env<unknown, unknown>): Policy<unknown, unknown> {
   const id = typeof envOrId === "string" ? envOrId : unwrap(envOrId).id;
   const entry = registered(id);
   if (entry) return entry.factory(id);
+  if (isPanda(envOrId)) return new PandaExpert() as Policy<unknown, unknown>;
   if (familyOf(envOrId) !== null) return miniGridExpertFor(envOrId);
   throw new EnvError(
-    `no expert for env "${id}": experts exist for the MiniGrid families ${FAMILIES.map((f) => f.name).join(", ")}` +
-      `${registry.length ? ` and the registered ids ${registry.map((e) => String(e.ids)).join(", ")}` : ""}. ` +
+    `no expert for env "${id}": experts exist for the Panda ids and the MiniGrid families ` +
+      `${FAMILIES.map((f) => f.name).join(", ")}` +
+      `${registry.length ? `, and the registered ids ${registry.map((e) => String(e.ids)).join(", ")}` : ""}. ` +
       "Register one with registerExpert(id, factory) from an --import module (docs/PLUGINS.md), or verify with " +
       "recorded demonstrations (vlmcar verify --expert-set <dir>).",
   );

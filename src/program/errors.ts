@@ -25,11 +25,15 @@ export type CheckErrorKind =
   /** The code is longer than the sandbox accepts. */
   | "too-long"
   /** The check gave different answers on the same frames (it keeps state, or reads something that varies). */
-  | "nondeterministic";
+  | "nondeterministic"
+  /** A progress term returned something other than a number in [0, 1] (NaN, negative, above 1, not a number). */
+  | "bad-progress";
 
 export interface CheckError {
   /** A sub-task's name, `"goal"`, or `"helpers"` (the shared helper code). */
   readonly check: string;
+  /** `"progress"` when the error is in the sub-task's progress term, not in its boolean check. */
+  readonly term?: "progress";
   readonly kind: CheckErrorKind;
   /** What went wrong and what to do about it, in full sentences. */
   readonly message: string;
@@ -43,6 +47,11 @@ export interface CheckError {
 export const CHECK_FORMS =
   "a single function taking (frame, first) and returning true or false, written as " +
   "`function name(frame, first) { ... }`, `function (frame, first) { ... }` or `(frame, first) => ...`";
+
+/** The forms a progress term's code may take. */
+export const PROGRESS_FORMS =
+  "a single function taking (frame, first) and returning a number from 0 to 1, written as " +
+  "`function progress(frame, first) { ... }`, `function (frame, first) { ... }` or `(frame, first) => ...`";
 
 /** Names of Node.js / browser host facilities; a reference to one of them is an escape attempt, not a typo. */
 export const HOST_NAMES: ReadonlySet<string> = new Set([
@@ -69,8 +78,33 @@ export const HOST_NAMES: ReadonlySet<string> = new Set([
   "Bun",
 ]);
 
-function where(check: string): string {
-  return check === "helpers" ? "The helper code" : check === "goal" ? "The goal check" : `Check "${check}"`;
+/** A sub-task's progress term, where an error factory takes the name of a check. */
+export interface ProgressTermRef {
+  readonly subtask: string;
+  readonly term: "progress";
+}
+
+/** What an error is about: a check's name (a sub-task's, "goal" or "helpers") or a progress term. */
+export type CheckRef = string | ProgressTermRef;
+
+/** The reference to sub-task `subtask`'s progress term. */
+export function progressTerm(subtask: string): ProgressTermRef {
+  return { subtask, term: "progress" };
+}
+
+/** The `check` and `term` fields of an error about `ref`. */
+function about(ref: CheckRef): { check: string; term?: "progress" } {
+  return typeof ref === "string" ? { check: ref } : { check: ref.subtask, term: "progress" };
+}
+
+function where(ref: CheckRef): string {
+  if (typeof ref !== "string") return `The progress term of sub-task "${ref.subtask}"`;
+  return ref === "helpers" ? "The helper code" : ref === "goal" ? "The goal check" : `Check "${ref}"`;
+}
+
+/** How the error's subject is named in a message: `Check "open door"`, `the progress term of ...`. */
+export function describeCheck(error: Pick<CheckError, "check" | "term">): string {
+  return where(error.term === "progress" ? progressTerm(error.check) : error.check);
 }
 
 /** What a stopped call measured, as `TimeUsed` in sandbox.ts describes it. */
@@ -102,38 +136,44 @@ function onFrame(frameIndex: number | undefined): string {
 
 /** Factories for each kind, so every message has the same shape: what happened, then what to do. */
 export const checkErrors = {
-  syntax(check: string, detail: string): CheckError {
+  syntax(check: CheckRef, detail: string): CheckError {
     const todo =
       check === "helpers"
         ? "Fix the syntax; helpers are plain JavaScript declarations (functions and constants)."
-        : `Fix the syntax; a check is ${CHECK_FORMS}.`;
-    return { check, kind: "syntax", message: `${where(check)} is not valid JavaScript: ${detail}. ${todo}` };
+        : typeof check !== "string"
+          ? `Fix the syntax; a progress term is ${PROGRESS_FORMS}.`
+          : `Fix the syntax; a check is ${CHECK_FORMS}.`;
+    return {
+      ...about(check),
+      kind: "syntax",
+      message: `${where(check)} is not valid JavaScript: ${detail}. ${todo}`,
+    };
   },
 
-  notAFunction(check: string, detail: string): CheckError {
+  notAFunction(check: CheckRef, detail: string): CheckError {
     return {
-      check,
+      ...about(check),
       kind: "not-a-function",
       message:
-        `${where(check)} ${detail}, but it must be ${CHECK_FORMS}. ` +
+        `${where(check)} ${detail}, but it must be ${typeof check === "string" ? CHECK_FORMS : PROGRESS_FORMS}. ` +
         "Move shared constants and helper functions into the helpers code.",
     };
   },
 
-  threw(check: string, detail: string, frameIndex?: number): CheckError {
+  threw(check: CheckRef, detail: string, frameIndex?: number): CheckError {
     return {
-      check,
+      ...about(check),
       kind: "threw",
       frameIndex,
       message:
-        `${where(check)} threw ${detail}${onFrame(frameIndex)}. A check must not throw: guard against ` +
-        "missing objects (e.g. when findCells or blobs returns an empty list) and return false instead.",
+        `${where(check)} threw ${detail}${onFrame(frameIndex)}. A ${typeof check === "string" ? "check" : "progress term"} must not throw: guard against ` +
+        `missing objects (e.g. when findCells or blobs returns an empty list) and return ${typeof check === "string" ? "false" : "0"} instead.`,
     };
   },
 
-  nonBoolean(check: string, got: string, frameIndex?: number): CheckError {
+  nonBoolean(check: CheckRef, got: string, frameIndex?: number): CheckError {
     return {
-      check,
+      ...about(check),
       kind: "non-boolean",
       frameIndex,
       message:
@@ -142,9 +182,9 @@ export const checkErrors = {
     };
   },
 
-  timeout(check: string, limitMs: number, frameIndex?: number, time?: TimeMeasured): CheckError {
+  timeout(check: CheckRef, limitMs: number, frameIndex?: number, time?: TimeMeasured): CheckError {
     return {
-      check,
+      ...about(check),
       kind: "timeout",
       frameIndex,
       message:
@@ -154,9 +194,9 @@ export const checkErrors = {
     };
   },
 
-  tooLong(check: string, detail: string): CheckError {
+  tooLong(check: CheckRef, detail: string): CheckError {
     return {
-      check,
+      ...about(check),
       kind: "too-long",
       message:
         `${where(check)} ${detail}. Write shorter code: use the prelude's functions and put code that ` +
@@ -164,10 +204,10 @@ export const checkErrors = {
     };
   },
 
-  memory(check: string, limitMb: number | undefined, detail: string, frameIndex?: number): CheckError {
+  memory(check: CheckRef, limitMb: number | undefined, detail: string, frameIndex?: number): CheckError {
     const limit = limitMb === undefined ? "" : ` of ${limitMb} MB`;
     return {
-      check,
+      ...about(check),
       kind: "memory",
       frameIndex,
       message:
@@ -176,9 +216,9 @@ export const checkErrors = {
     };
   },
 
-  forbidden(check: string, detail: string, frameIndex?: number): CheckError {
+  forbidden(check: CheckRef, detail: string, frameIndex?: number): CheckError {
     return {
-      check,
+      ...about(check),
       kind: "forbidden",
       frameIndex,
       message:
@@ -187,14 +227,27 @@ export const checkErrors = {
     };
   },
 
-  isolateCrashed(check: string, detail: string, frameIndex?: number): CheckError {
+  isolateCrashed(check: CheckRef, detail: string, frameIndex?: number): CheckError {
     return {
-      check,
+      ...about(check),
       kind: "isolate-crashed",
       frameIndex,
       message:
         `The sandbox crashed while running ${where(check).toLowerCase()}${onFrame(frameIndex)}: ${detail}. ` +
         "This is a failure of the sandbox, not necessarily of the check; it was restarted.",
+    };
+  },
+
+  badProgress(subtask: string, got: string, frameIndex?: number): CheckError {
+    return {
+      check: subtask,
+      term: "progress",
+      kind: "bad-progress",
+      frameIndex,
+      message:
+        `${where(progressTerm(subtask))} returned ${got}${onFrame(frameIndex)}, but a progress term must return a ` +
+        "number from 0 (not started) to 1 (done). Guard divisions (a distance divided by a distance that may be 0), " +
+        "return 0 when an object is not found, and clamp with `Math.min(1, Math.max(0, value))`.",
     };
   },
 };
@@ -210,7 +263,7 @@ const OUT_OF_MEMORY =
  * allocation failures are memory problems even when V8 reports them as RangeErrors.
  */
 export function classifyThrown(
-  check: string,
+  check: CheckRef,
   name: string,
   message: string,
   location: string,

@@ -3,7 +3,8 @@
  *
  * A program is a list of ordered sub-task checks and one goal check, each a JavaScript function
  * `(frame, first) => boolean` over RGB pixels, plus shared helper code and where it came from. The program
- * holds no state: the framework's tracker (tracker.ts) decides when a sub-task counts as done.
+ * holds no state: the framework's tracker (tracker.ts) decides when a sub-task counts as done. A sub-task may
+ * also carry a progress term `(frame, first) => number` in [0, 1], paid as potential-based shaping.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -34,6 +35,12 @@ const subtaskSchema = z.object({
   code: codeField.meta({
     description: "JavaScript: one function (frame, first) => boolean, true once the sub-task is done",
   }),
+  progress: z
+    .string({ error: "must be a string of JavaScript code" })
+    .refine((code) => code.trim().length > 0, {
+      message: "is empty; write a function (frame, first) => number in [0, 1], or leave the field out",
+    })
+    .optional(),
 });
 
 const provenanceSchema = z.object({
@@ -73,6 +80,12 @@ export interface Subtask {
   readonly description: string;
   /** JavaScript: one function `(frame, first) => boolean` (see CHECK_FORMS in errors.ts). */
   readonly code: string;
+  /**
+   * Optional JavaScript: one function `(frame, first) => number` in [0, 1], how far the sub-task has got
+   * (0 = not started, 1 = done). Paid as potential-based shaping (reward-wrapper.ts) and verified to rise on
+   * expert trajectories and stay low on random ones (src/verify/progress.ts).
+   */
+  readonly progress?: string;
 }
 
 /** Where a program came from. Never label hand-written text as a VLM's output. */
@@ -135,18 +148,25 @@ export function checkNames(program: RewardProgram): string[] {
 }
 
 /**
- * A content hash of what determines the program's rewards: format, helpers, and each check's name and code,
- * in order. Descriptions, the task and provenance are left out, so the same code from two sources hashes alike.
+ * A content hash of what determines the program's rewards: format, helpers, and each check's name and code
+ * (and progress term, where a sub-task has one), in order. Descriptions, the task and provenance are left out,
+ * so the same code from two sources hashes alike; a sub-task without a progress term serialises exactly as
+ * before progress terms existed, so such programs keep their hashes.
  * Returns 64 hex digits (SHA-256 of a canonical JSON serialisation).
  */
 export function programHash(program: RewardProgram): string {
   const canonical = JSON.stringify([
     program.format,
     program.helpers,
-    program.subtasks.map((s) => [s.name, s.code]),
+    program.subtasks.map((s) => (s.progress === undefined ? [s.name, s.code] : [s.name, s.code, s.progress])),
     program.goal.code,
   ]);
   return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** Whether any sub-task of `program` carries a progress term. */
+export function hasProgressTerms(program: RewardProgram): boolean {
+  return program.subtasks.some((s) => s.progress !== undefined);
 }
 
 /** Reads and validates a program from a JSON file. */

@@ -28,7 +28,19 @@ export class CheckResults {
     readonly errors: readonly CheckError[],
     /** The timeout, out-of-memory or crash that stopped the batch, if any. */
     readonly fatal?: CheckError,
+    /**
+     * Progress terms' values, frame-major over the sub-tasks: `progress[frame * subtasks + k]`, a number in
+     * [0, 1], or NaN where sub-task k has no term, the term did not run, or it failed (see `errors`).
+     * Absent when the program has no progress terms.
+     */
+    readonly progress?: Float64Array,
   ) {}
+
+  /** Progress term `subtask`'s value on `frame`: a number in [0, 1], or NaN when there is none. */
+  progressOf(subtask: number, frame: number): number {
+    if (this.progress === undefined) return Number.NaN;
+    return this.progress[frame * (this.checkNames.length - 1) + subtask];
+  }
 
   /** CHECK_FALSE, CHECK_TRUE, CHECK_ERROR or CHECK_NOT_RUN. */
   value(check: number, frame: number): number {

@@ -21,6 +21,18 @@
  *    value: the episode's discounted shaping is γ^T Φ(s_T), which the learner's bootstrap from V(s_T) (PPO
  *    bootstraps truncations) balances, exactly as for a state in the middle of an episode. γ must be the
  *    learner's discount for the invariance to hold.
+ *
+ * Progress terms (sub-tasks' `progress(frame, first)` in [0, 1]) are paid the same way, always as potential-based
+ * shaping on top of the sub-task bonuses, with
+ *    Φ_progress(s) = progressScale × (1/m) Σ_{j has a term} φ_j(s),
+ *    φ_j = 1 once sub-task j latched, progress_j(frame, first) while j is the first sub-task not latched, else 0,
+ * m the number of sub-tasks with a term. Φ_progress is the mean completion of the sub-tasks that have a term, in
+ * [0, progressScale]: it rises as the current sub-task's term rises and does not jump when the sub-task latches
+ * (a verified term ends near 1 there), so it adds no second latching bonus. It is a function of the frame, the
+ * episode's first frame and the latched sub-tasks (the tracker's state, part of the state the wrapper pays for,
+ * as for the potential bonus form), and terminal states get Φ = 0 as above, so it cannot change the optimal
+ * policy. A term that fails on a frame (throws, returns NaN, a negative number, more than 1 or a non-number)
+ * counts as 0 there, deterministically, and is reported like a failing check ("throw" raises it).
  */
 import {
   type Env,
@@ -63,8 +75,13 @@ export interface RewardWrapperOptions<Obs, Act> {
   goalBonus?: number;
   /** "one-time" (default) or "potential" (γΦ(s′) − Φ(s) with Φ = subtaskBonus × sub-tasks latched). */
   bonusForm?: BonusForm;
-  /** The discount γ of the potential form; must equal the learner's. Default 0.99 (PPO's default). */
+  /** The discount γ of the potential form and of progress shaping; must equal the learner's. Default 0.99. */
   gamma?: number;
+  /**
+   * Scale of the progress terms' potential: Φ_progress lies in [0, progressScale] (see the file comment).
+   * Default 1, the worth of all sub-task bonuses together; 0 turns progress shaping off.
+   */
+  progressScale?: number;
   /** The frame the program reads, from the wrapped env. Default `env.render()`. */
   frameOf?: (env: Env<Obs, Act>) => Frame;
   /** Limits for the sandbox the wrapper creates (ignored when a ProgramSandbox is passed in). */
@@ -92,6 +109,11 @@ export interface SubtaskInfo {
   readonly bonus: number;
   /** The env's own reward for this step. */
   readonly envReward: number;
+  /**
+   * Programs with progress terms: Φ_progress of the state after this step (in [0, progressScale]; the
+   * shaping γΦ(s′) − Φ(s) is part of `bonus`).
+   */
+  readonly potential?: number;
   /** Check errors on this step's frame (counted as not fired). */
   readonly errors?: readonly CheckError[];
 }
@@ -110,6 +132,7 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
   readonly goalBonus: number;
   readonly bonusForm: BonusForm;
   readonly gamma: number;
+  readonly progressScale: number;
   readonly sandbox: ProgramSandbox;
   readonly tracker: SubtaskTracker;
   /** Steps on which some check failed, since construction. */
@@ -123,6 +146,11 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
   /** The last frame checked in this episode, when that check raised no error (see `step`). */
   private lastChecked: Uint8Array | null = null;
   private lastCheckedValid = false;
+  /** Sub-tasks with a progress term; progress shaping is on when some have one and progressScale > 0. */
+  private readonly terms: readonly boolean[];
+  private readonly termCount: number;
+  /** Φ_progress of the current state. */
+  private phi = 0;
 
   /** Wraps `env`; pass a RewardProgram (the wrapper owns its sandbox) or a ProgramSandbox to share. */
   constructor(
@@ -149,8 +177,19 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
     if (!(this.gamma >= 0 && this.gamma <= 1)) {
       throw new RangeError(`gamma must lie in [0, 1] (the learner's discount), got ${this.gamma}`);
     }
+    this.progressScale = options.progressScale ?? 1;
+    if (!(this.progressScale >= 0 && Number.isFinite(this.progressScale))) {
+      throw new RangeError(`progressScale must be a finite number >= 0, got ${this.progressScale}`);
+    }
+    this.terms = this.sandbox.progressTerms;
+    this.termCount = this.progressScale > 0 ? this.terms.filter(Boolean).length : 0;
     this.frameOf = options.frameOf ?? ((e) => e.render());
     this.onCheckError = options.onCheckError ?? "report";
+  }
+
+  /** Whether this wrapper pays progress shaping (the program has progress terms and the scale is not 0). */
+  get progressShaping(): boolean {
+    return this.termCount > 0;
   }
 
   get observationSpace(): Space<Obs> {
@@ -168,7 +207,18 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
     this.tracker.reset();
     this.t = 0;
     this.lastCheckedValid = false;
-    return { obs: result.obs, info: { ...result.info, subtasks: this.progress([], 0, 0) } };
+    let errors: readonly CheckError[] = [];
+    if (this.progressShaping) {
+      // Φ(s_0): the first sub-task's term on the reset frame (nothing latches on it).
+      let value = 0;
+      if (this.terms[0]) {
+        const r = this.sandbox.evaluate([this.first], this.first, { latchFrom: 0, termOnly: true });
+        errors = this.failures(r.errors, r.fatal);
+        value = errors.length > 0 ? 0 : r.progressOf(0, 0);
+      }
+      this.phi = this.potential(0, value);
+    }
+    return { obs: result.obs, info: { ...result.info, subtasks: this.progress([], 0, 0, errors) } };
   }
 
   step(action: Act): StepResult<Obs> {
@@ -180,21 +230,34 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
     const frame = this.frameOf(this.env);
     let latched: LatchEvent = NOTHING_LATCHED;
     let errors: readonly CheckError[] = [];
+    const phiBefore = this.phi;
     if (!this.tracker.goalDone && !this.sameAsLastChecked(frame)) {
       const checks = this.sandbox.evaluate([frame], this.first, { latchFrom: this.tracker.done });
-      errors = checks.fatal ? [...checks.errors, checks.fatal] : checks.errors;
-      if (errors.length > 0) {
-        this.checkErrorSteps++;
-        if (this.onCheckError === "throw") throw new RewardProgramError(errors);
-      }
+      errors = this.failures(checks.errors, checks.fatal);
       latched = this.tracker.update(checks.row(0), this.t);
       this.rememberChecked(frame, errors.length === 0);
+      if (this.progressShaping) {
+        // The term that ran is the one of the first sub-task not latched after this frame (sandbox.ts).
+        const k = this.tracker.done;
+        const value = k < this.terms.length ? checks.progressOf(k, 0) : 0;
+        this.phi = this.potential(k, Number.isNaN(value) ? 0 : value);
+      }
+    } else if (this.progressShaping && this.tracker.goalDone) {
+      this.phi = this.potential(this.tracker.done, 0);
     }
     const subtaskPart =
       this.bonusForm === "potential"
-        ? this.shaping(latchedBefore, this.tracker.done, result.terminated)
+        ? potentialShaping(
+            this.subtaskBonus * latchedBefore,
+            this.subtaskBonus * this.tracker.done,
+            this.gamma,
+            result.terminated,
+          )
         : latched.subtasks.length * this.subtaskBonus;
-    const programBonus = subtaskPart + (latched.goal ? this.goalBonus : 0);
+    const progressPart = this.progressShaping
+      ? potentialShaping(phiBefore, this.phi, this.gamma, result.terminated)
+      : 0;
+    const programBonus = subtaskPart + progressPart + (latched.goal ? this.goalBonus : 0);
     const bonus = this.mode === "sparse" ? 0 : programBonus;
     const reward = (this.mode === "code" ? 0 : result.reward) + bonus;
     const newly = latched.subtasks.map((k) => this.tracker.subtaskNames[k]);
@@ -202,11 +265,24 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
     return { obs: result.obs, reward, terminated: result.terminated, truncated: result.truncated, info };
   }
 
-  /** γΦ(s′) − Φ(s) for Φ = subtaskBonus × latched, with Φ(s′) = 0 when s′ is terminal (see the file comment). */
-  private shaping(latchedBefore: number, latchedAfter: number, terminated: boolean): number {
-    const before = this.subtaskBonus * latchedBefore;
-    const after = terminated ? 0 : this.subtaskBonus * latchedAfter;
-    return this.gamma * after - before;
+  /** Check errors of one evaluation, counted and raised in "throw" mode. */
+  private failures(errors: readonly CheckError[], fatal: CheckError | undefined): readonly CheckError[] {
+    const all = fatal ? [...errors, fatal] : errors;
+    if (all.length > 0) {
+      this.checkErrorSteps++;
+      if (this.onCheckError === "throw") throw new RewardProgramError(all);
+    }
+    return all;
+  }
+
+  /** Φ_progress with `latched` sub-tasks done and `value` the current sub-task's term (see the file comment). */
+  private potential(latched: number, value: number): number {
+    let sum = 0;
+    for (let j = 0; j < this.terms.length; j++) {
+      if (!this.terms[j]) continue;
+      sum += j < latched ? 1 : j === latched ? value : 0;
+    }
+    return (this.progressScale * sum) / this.termCount;
   }
 
   /**
@@ -248,7 +324,16 @@ export class RewardWrapper<Obs, Act = number> extends Wrapper<Obs, Act> {
       goalAt: this.tracker.goalLatchedAt,
       bonus,
       envReward,
+      ...(this.progressShaping ? { potential: this.phi } : {}),
     };
     return errors.length > 0 ? { ...info, errors } : info;
   }
+}
+
+/**
+ * Potential-based shaping γΦ(s′) − Φ(s) (Ng, Harada & Russell, 1999), with Φ(s′) taken as 0 when s′ is
+ * terminal, so a terminated episode's discounted shaping telescopes to −Φ(s_0) (see the file comment).
+ */
+export function potentialShaping(before: number, after: number, gamma: number, terminated: boolean): number {
+  return gamma * (terminated ? 0 : after) - before;
 }

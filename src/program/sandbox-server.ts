@@ -115,8 +115,14 @@ export function serveSandboxes(
         const r = sandbox.evaluate(
           frames,
           first,
-          latchFrom === undefined ? { reverseChecks: header.reverseChecks === true } : { latchFrom },
+          latchFrom === undefined
+            ? { reverseChecks: header.reverseChecks === true }
+            : { latchFrom, termOnly: header.termOnly === true },
         );
+        // The progress terms' values follow the check values in the payload, as float64 bytes.
+        const progress = r.progress
+          ? new Uint8Array(r.progress.buffer, r.progress.byteOffset, r.progress.byteLength)
+          : undefined;
         writeMessage(
           responses,
           {
@@ -125,9 +131,10 @@ export function serveSandboxes(
             errors: r.errors,
             fatal: r.fatal,
             restarts: sandbox.restarts,
+            progress: progress !== undefined,
             cpuMs: cpuMs(cpu),
           },
-          [r.values],
+          progress ? [r.values, progress] : [r.values],
         );
       } else if (header.op === "close") {
         sandboxes.get(header.id as number)?.dispose();

@@ -14,6 +14,10 @@
  * timeout error carrying both numbers) or the machine was busy (the call runs again with a longer watchdog).
  * The first call of a fresh isolate gets a warm-up allowance on top, for compiling the prelude's hot loops.
  *
+ * A sub-task's optional progress term (`(frame, first) => number` in [0, 1]) is compiled and run like a check,
+ * under the same walls and within the same per-frame budget; its values come back beside the checks'
+ * (CheckResults.progress), and anything but a number in [0, 1] is a `bad-progress` error naming the term.
+ *
  * Failures never escape as crashes. A check that throws or returns a non-boolean is recorded and the batch
  * goes on; a timeout or out-of-memory kills the isolate, the results computed so far are read back (after a
  * timeout) with the failing frame and check, and the next call starts a fresh isolate. What V8 cannot survive
@@ -22,7 +26,14 @@
  */
 import ivm from "isolated-vm";
 import type { Frame } from "../image/frame.ts";
-import { type CheckError, checkErrors, classifyThrown, ProgramError } from "./errors.ts";
+import {
+  type CheckError,
+  type CheckRef,
+  checkErrors,
+  classifyThrown,
+  ProgramError,
+  progressTerm,
+} from "./errors.ts";
 import { PRELUDE_FUNCTIONS, PRELUDE_SOURCE, RUNTIME_SOURCE } from "./prelude/index.ts";
 import { checkNames, programHash, type RewardProgram } from "./program.ts";
 import { CHECK_ERROR, CHECK_NOT_RUN, CHECK_TRUE, CheckResults } from "./results.ts";
@@ -55,6 +66,7 @@ export class SandboxError extends Error {
 // Error codes of the runtime's reports; must match prelude/runtime.js.
 const CODE_NON_BOOLEAN = 2;
 const CODE_VIOLATION = 3;
+const CODE_BAD_PROGRESS = 4;
 /** The wall-clock watchdog of a call is this many times its CPU budget (times 4 per busy-machine retry). */
 const WATCHDOG_FACTOR = 1.5;
 /** Compile steps are not retried, so their watchdog leaves room for a busy machine from the start. */
@@ -112,6 +124,8 @@ interface Report {
   done: number;
   values: Uint8Array;
   errors: ReportedError[];
+  /** Progress terms' values (programs with progress terms only). */
+  progress?: Float64Array;
 }
 
 /** What every sandbox offers: ProgramSandbox here, SupervisedSandbox (supervised.ts) in a child process. */
@@ -122,6 +136,8 @@ export interface Sandbox {
   /** How many times the sandbox was recreated after a timeout, out-of-memory or crash. */
   readonly restarts: number;
   readonly disposed: boolean;
+  /** Whether each sub-task has a progress term. */
+  readonly progressTerms: readonly boolean[];
   evaluate(frames: readonly Frame[], first: Frame, options?: EvaluateOptions): CheckResults;
   dispose(): void;
 }
@@ -143,6 +159,8 @@ export class ProgramSandbox implements Sandbox {
   readonly warmupMs: number;
   readonly compileTimeLimitMs: number;
   readonly maxBatchBytes: number;
+  /** Whether each sub-task has a progress term. */
+  readonly progressTerms: readonly boolean[];
   /** How many times the isolate was recreated after a timeout, out-of-memory or crash. */
   restarts = 0;
 
@@ -158,6 +176,7 @@ export class ProgramSandbox implements Sandbox {
   ) {
     this.checkNames = checkNames(program);
     this.hash = programHash(program);
+    this.progressTerms = program.subtasks.map((s) => s.progress !== undefined);
     this.memoryLimitMb = ensureDefined(options.memoryLimitMb, 64);
     this.timeLimitMs = ensureDefined(options.timeLimitMs, 100);
     this.warmupMs = ensureDefined(options.warmupMs, 1000);
@@ -189,8 +208,11 @@ export class ProgramSandbox implements Sandbox {
   evaluate(frames: readonly Frame[], first: Frame, options: EvaluateOptions = {}): CheckResults {
     const latchFrom = options.latchFrom ?? -1;
     const reverse = options.reverseChecks === true;
+    const termOnly = options.termOnly === true;
     if (reverse && options.latchFrom !== undefined)
       throw new SandboxError("reverseChecks runs every check; it cannot be combined with latchFrom");
+    if (termOnly && options.latchFrom === undefined)
+      throw new SandboxError("termOnly runs the progress term of sub-task latchFrom; give latchFrom too");
     if (
       options.latchFrom !== undefined &&
       !(Number.isInteger(latchFrom) && latchFrom >= 0 && latchFrom <= this.checkNames.length)
@@ -223,7 +245,10 @@ export class ProgramSandbox implements Sandbox {
       }
     }
     const nChecks = this.checkNames.length;
+    const nSubtasks = nChecks - 1;
+    const withTerms = this.progressTerms.includes(true);
     const values = new Uint8Array(frames.length * nChecks).fill(CHECK_NOT_RUN);
+    const progress = withTerms ? new Float64Array(frames.length * nSubtasks).fill(Number.NaN) : undefined;
     const errors = new Map<number, CheckError>();
     let completed = 0;
     let fatal: CheckError | undefined;
@@ -260,11 +285,18 @@ export class ProgramSandbox implements Sandbox {
       let failure: unknown;
       let report: Report | undefined;
       try {
-        const raw: unknown = instance.run.applySync(undefined, [count, firstChanged, next, reverse], {
-          timeout: Math.ceil(watchdogMs),
-          result: { copy: true },
-        });
-        report = typeof raw === "string" ? readValues(raw, count, nChecks) : readReport(raw, count, nChecks);
+        const raw: unknown = instance.run.applySync(
+          undefined,
+          [count, firstChanged, next, reverse, termOnly],
+          {
+            timeout: Math.ceil(watchdogMs),
+            result: { copy: true },
+          },
+        );
+        report =
+          typeof raw === "string" && !withTerms
+            ? readValues(raw, count, nChecks)
+            : readReport(raw, count, nChecks, withTerms);
         if (report === undefined || report.done !== count)
           failure = new Error("the sandbox runtime returned a malformed report");
       } catch (error) {
@@ -273,8 +305,9 @@ export class ProgramSandbox implements Sandbox {
       instance.calls++;
       if (failure === undefined && report !== undefined) {
         values.set(report.values, completed * nChecks);
+        if (progress && report.progress) progress.set(report.progress, completed * nSubtasks);
         this.collectErrors(report.errors, completed, errors);
-        if (next >= 0) next = latchedAfter(values, nChecks, completed, completed + count, next);
+        if (next >= 0 && !termOnly) next = latchedAfter(values, nChecks, completed, completed + count, next);
         completed += count;
         continue;
       }
@@ -289,10 +322,12 @@ export class ProgramSandbox implements Sandbox {
       }
       // How far the batch got: read back from the runtime after a timeout; after an out-of-memory kill only
       // the frame and check in progress are known, and the batch's values are lost.
-      const partial = timedOut ? readProgress(instance, count, nChecks) : undefined;
+      const partial = timedOut ? readProgress(instance, count, nChecks, withTerms) : undefined;
       const frame = partial ? partial.done : clamp(instance.where[0], 0, count - 1);
-      const check = clamp(instance.where[1], 0, nChecks - 1);
-      fatal = this.describeFailure(failure, instance, this.checkNames[check], completed + frame, undefined, {
+      // Index nChecks + k is sub-task k's progress term (it runs after the frame's checks).
+      const at = clamp(instance.where[1], 0, nChecks + (withTerms ? nSubtasks : 0) - 1);
+      const check = Math.min(at, nChecks - 1);
+      fatal = this.describeFailure(failure, instance, this.refAt(at), completed + frame, undefined, {
         usedMs,
         budgetMs,
         frames: count,
@@ -300,16 +335,27 @@ export class ProgramSandbox implements Sandbox {
       });
       if (partial) {
         // Frames before the failing one, and checks before the failing one on it, finished; keep them.
-        values.set(partial.values.subarray(0, frame * nChecks + check), completed * nChecks);
+        // A term runs after the frame's checks, except in reverse order (before them).
+        const upTo = at < nChecks ? frame * nChecks + check : (frame + (reverse ? 0 : 1)) * nChecks;
+        values.set(partial.values.subarray(0, upTo), completed * nChecks);
+        if (progress && partial.progress)
+          progress.set(partial.progress.subarray(0, frame * nSubtasks), completed * nSubtasks);
         this.collectErrors(partial.errors, completed, errors);
       }
-      values[(completed + frame) * nChecks + check] = CHECK_ERROR;
+      if (at < nChecks) values[(completed + frame) * nChecks + check] = CHECK_ERROR;
       this.kill();
-      if (next >= 0 && partial) next = latchedAfter(values, nChecks, completed, completed + frame, next);
+      if (next >= 0 && partial && !termOnly)
+        next = latchedAfter(values, nChecks, completed, completed + frame, next);
       completed += partial ? frame : 0;
     }
     const errorList = [...errors.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
-    return new CheckResults(this.checkNames, frames.length, values, completed, errorList, fatal);
+    return new CheckResults(this.checkNames, frames.length, values, completed, errorList, fatal, progress);
+  }
+
+  /** What runtime index `i` names: check i, or (from nChecks on) sub-task i - nChecks's progress term. */
+  private refAt(i: number): CheckRef {
+    const n = this.checkNames.length;
+    return i < n ? this.checkNames[i] : progressTerm(this.checkNames[i - n]);
   }
 
   /** Frees the isolate. The sandbox cannot be used afterwards. */
@@ -354,13 +400,23 @@ export class ProgramSandbox implements Sandbox {
       if (!isolate.isDisposed) method("sealGlobals").applySync(undefined, [], { timeout });
 
       const setCheck = method("setCheck");
+      const setTerm = method("setTerm");
       if (!isolate.isDisposed)
         method("setCheckCount").applySync(undefined, [this.checkNames.length], { timeout });
       const codes = [...this.program.subtasks.map((s) => s.code), this.program.goal.code];
       for (let i = 0; i < codes.length && !isolate.isDisposed; i++) {
-        const result = this.compileCheck(isolate, context, i, codes[i], PRELUDE_NAMES);
+        const result = this.compileCheck(isolate, context, this.checkNames[i], `check-${i}.js`, codes[i]);
         if ("error" in result) errors.push(result.error);
         else setCheck.applySync(undefined, [i, result.fn.derefInto()], { timeout });
+      }
+      const subtasks = this.program.subtasks;
+      for (let i = 0; i < subtasks.length && !isolate.isDisposed; i++) {
+        const code = subtasks[i].progress;
+        if (code === undefined) continue;
+        const ref = progressTerm(subtasks[i].name);
+        const result = this.compileCheck(isolate, context, ref, `progress-${i}.js`, code);
+        if ("error" in result) errors.push(result.error);
+        else setTerm.applySync(undefined, [i, result.fn.derefInto()], { timeout });
       }
       if (errors.length > 0) throw new ProgramError(errors);
       return {
@@ -408,14 +464,15 @@ export class ProgramSandbox implements Sandbox {
     return undefined;
   }
 
+  /** Compiles a check or a progress term (`name`) from `code`, as the script `filename`. */
   private compileCheck(
     isolate: ivm.Isolate,
     context: ivm.Context,
-    index: number,
+    name: CheckRef,
+    filename: string,
     code: string,
-    preludeNames: ReadonlySet<string>,
   ): { fn: ivm.Reference } | { error: CheckError } {
-    const name = this.checkNames[index];
+    const preludeNames = PRELUDE_NAMES;
     const tooLong = sourceTooLong(code, "check");
     if (tooLong) return { error: checkErrors.tooLong(name, tooLong) };
     const forbidden = findForbidden(code);
@@ -423,10 +480,7 @@ export class ProgramSandbox implements Sandbox {
       return { error: checkErrors.forbidden(name, `${forbidden.reason} (line ${forbidden.line})`) };
     let script: ivm.Script;
     try {
-      script = isolate.compileScriptSync(checkScript(code), {
-        filename: `check-${index}.js`,
-        lineOffset: -1,
-      });
+      script = isolate.compileScriptSync(checkScript(code), { filename, lineOffset: -1 });
     } catch (wrapped) {
       // Valid JavaScript that is not one function expression (e.g. statements before the function) is a
       // different mistake from a typo, and the author needs to hear which.
@@ -541,32 +595,39 @@ export class ProgramSandbox implements Sandbox {
       }
       const frame = frameBase + r.frame;
       const location = this.describeLocation(r.location);
-      const check = this.checkNames[c];
+      const check = this.refAt(c);
       const error =
         r.code === CODE_NON_BOOLEAN
           ? checkErrors.nonBoolean(check, r.message, frame)
-          : r.code === CODE_VIOLATION
-            ? checkErrors.forbidden(check, `${r.message}${location ? ` (${location})` : ""}`, frame)
-            : classifyThrown(check, r.name, r.message, location, frame);
+          : r.code === CODE_BAD_PROGRESS
+            ? checkErrors.badProgress(this.checkNames[c - this.checkNames.length], r.message, frame)
+            : r.code === CODE_VIOLATION
+              ? checkErrors.forbidden(check, `${r.message}${location ? ` (${location})` : ""}`, frame)
+              : classifyThrown(check, r.name, r.message, location, frame);
       into.set(c, { ...error, count: r.count });
     }
   }
 
-  /** "check-2.js:3:15" → "line 3, column 15 of the goal check". */
+  /** "check-2.js:3:15" → "line 3, column 15 of the goal check"; progress-0.js: the term of sub-task 0. */
   private describeLocation(raw: string): string {
-    const match = /^(check-(\d+)|helpers)\.js:(\d+):(\d+)$/.exec(raw);
+    const match = /^(check-(\d+)|progress-(\d+)|helpers)\.js:(\d+):(\d+)$/.exec(raw);
     if (!match) return "";
-    if (match[1] === "helpers") return `line ${match[3]} of the helpers`;
-    const name = this.checkNames[Number(match[2])];
-    const whose = name === "goal" ? "the goal check" : `check "${name}"`;
-    return `line ${match[3]}, column ${match[4]} of ${whose}`;
+    if (match[1] === "helpers") return `line ${match[4]} of the helpers`;
+    const name = this.checkNames[Number(match[2] ?? match[3])];
+    const whose =
+      match[3] !== undefined
+        ? `the progress term of "${name}"`
+        : name === "goal"
+          ? "the goal check"
+          : `check "${name}"`;
+    return `line ${match[4]}, column ${match[5]} of ${whose}`;
   }
 
   /** Turns an exception that came out of isolated-vm into a structured error for `check`. */
   private describeFailure(
     error: unknown,
     instance: Instance,
-    check: string,
+    check: CheckRef,
     frameIndex: number | undefined,
     preludeNames?: ReadonlySet<string>,
     time?: TimeUsed,
@@ -586,7 +647,7 @@ export class ProgramSandbox implements Sandbox {
         ? checkErrors.isolateCrashed(check, e.message, frameIndex)
         : checkErrors.memory(check, this.memoryLimitMb, e.message, frameIndex);
     }
-    const location = /(check-\d+|helpers)\.js:\d+:\d+/.exec(e.stack ?? "")?.[0] ?? "";
+    const location = /(check-\d+|progress-\d+|helpers)\.js:\d+:\d+/.exec(e.stack ?? "")?.[0] ?? "";
     return classifyThrown(
       check,
       e.name,
@@ -611,12 +672,19 @@ function clamp(value: number, low: number, high: number): number {
  * A runtime report checked for shape: the runtime is ours, but a report is data that crossed the isolate
  * boundary, and a malformed one must become an error, not a host crash. Undefined when it does not fit.
  */
-function readReport(raw: unknown, rows: number, nChecks: number): Report | undefined {
+function readReport(raw: unknown, rows: number, nChecks: number, withTerms: boolean): Report | undefined {
   if (raw === null || typeof raw !== "object") return undefined;
   const r = raw as Partial<Report>;
   if (!Number.isInteger(r.done) || (r.done as number) < 0 || (r.done as number) > rows) return undefined;
   if (!(r.values instanceof Uint8Array) || r.values.length > rows * nChecks) return undefined;
   if (!Array.isArray(r.errors)) return undefined;
+  const nTerms = withTerms ? nChecks - 1 : 0;
+  let progress: Float64Array | undefined;
+  if (withTerms) {
+    if (!(r.progress instanceof Float64Array) || r.progress.length > rows * nTerms) return undefined;
+    // The runtime only stores numbers in [0, 1]; anything else is NaN ("no value"), never a reward.
+    progress = r.progress.map((p) => (p >= 0 && p <= 1 ? p : Number.NaN));
+  }
   const errors: ReportedError[] = [];
   for (const e of r.errors as unknown[]) {
     const x = e as Partial<ReportedError>;
@@ -625,7 +693,7 @@ function readReport(raw: unknown, rows: number, nChecks: number): Report | undef
       typeof x !== "object" ||
       !Number.isInteger(x.check) ||
       (x.check as number) < 0 ||
-      (x.check as number) >= nChecks ||
+      (x.check as number) >= nChecks + nTerms ||
       !Number.isInteger(x.count) ||
       !Number.isInteger(x.frame) ||
       typeof x.name !== "string" ||
@@ -643,7 +711,7 @@ function readReport(raw: unknown, rows: number, nChecks: number): Report | undef
       location: x.location,
     });
   }
-  return { done: r.done as number, values: r.values, errors };
+  return { done: r.done as number, values: r.values, errors, progress };
 }
 
 /** The string form of a report without errors: one character (0-3) per value. */
@@ -659,14 +727,19 @@ function readValues(text: string, rows: number, nChecks: number): Report | undef
 }
 
 /** After a timeout (the isolate still alive): how far the batch got, or undefined when that cannot be read. */
-function readProgress(instance: Instance, rows: number, nChecks: number): Report | undefined {
+function readProgress(
+  instance: Instance,
+  rows: number,
+  nChecks: number,
+  withTerms: boolean,
+): Report | undefined {
   if (instance.isolate.isDisposed) return undefined;
   try {
     const raw: unknown = instance.progress.applySync(undefined, [], {
       timeout: 1000,
       result: { copy: true },
     });
-    const report = readReport(raw, rows, nChecks);
+    const report = readReport(raw, rows, nChecks, withTerms);
     return report !== undefined && report.done < rows ? report : undefined;
   } catch {
     return undefined;
@@ -706,6 +779,11 @@ export interface EvaluateOptions {
    * determinism probe: a check whose answer depends on what ran before it then answers otherwise).
    */
   reverseChecks?: boolean;
+  /**
+   * With `latchFrom`: run no check, only the progress term of sub-task `latchFrom` (the reward wrapper's
+   * potential on the reset frame, where nothing latches). Without a term for that sub-task nothing runs.
+   */
+  termOnly?: boolean;
 }
 
 /** Where a tracker-order run stands after frames `from`..`to` - 1, starting at check `next`. */

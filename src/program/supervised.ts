@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Frame } from "../image/frame.ts";
-import { type CheckError, checkErrors, ProgramError } from "./errors.ts";
+import { type CheckError, checkErrors, ProgramError, progressTerm } from "./errors.ts";
 import { checkNames, programHash, type RewardProgram } from "./program.ts";
 import { CHECK_ERROR, CHECK_NOT_RUN, CheckResults } from "./results.ts";
 import {
@@ -156,6 +156,7 @@ let childCpu = 0;
 export class SupervisedSandbox implements Sandbox {
   readonly checkNames: readonly string[];
   readonly hash: string;
+  readonly progressTerms: readonly boolean[];
   private reopens = 0;
   private childRestarts = 0;
   private readonly id = nextId++;
@@ -169,6 +170,7 @@ export class SupervisedSandbox implements Sandbox {
   ) {
     this.checkNames = checkNames(program);
     this.hash = programHash(program);
+    this.progressTerms = program.subtasks.map((s) => s.progress !== undefined);
     const opened = this.open();
     if (opened !== undefined) throw new ProgramError(opened);
   }
@@ -261,6 +263,7 @@ export class SupervisedSandbox implements Sandbox {
         firstChanged,
         latchFrom: options.latchFrom,
         reverseChecks: options.reverseChecks,
+        termOnly: options.termOnly,
         allowMs,
       },
       payload,
@@ -274,7 +277,13 @@ export class SupervisedSandbox implements Sandbox {
     if (h.ok !== true) throw new SandboxError(`the sandbox process failed: ${String(h.failure)}`);
     this.firstSent = first;
     if (typeof h.restarts === "number") this.childRestarts = h.restarts;
-    const values = new Uint8Array(answer.payload);
+    const valueBytes = frames.length * this.checkNames.length;
+    const values = new Uint8Array(answer.payload.subarray(0, valueBytes));
+    // Copied into a buffer of its own: float64 views need 8-byte alignment.
+    const progress =
+      h.progress === true
+        ? new Float64Array(Uint8Array.from(answer.payload.subarray(valueBytes)).buffer)
+        : undefined;
     return {
       results: new CheckResults(
         this.checkNames,
@@ -283,6 +292,7 @@ export class SupervisedSandbox implements Sandbox {
         h.completed as number,
         h.errors as CheckError[],
         (h.fatal as CheckError | undefined) ?? undefined,
+        progress,
       ),
     };
   }
@@ -299,7 +309,10 @@ export class SupervisedSandbox implements Sandbox {
   ): CheckResults {
     const n = this.checkNames.length;
     const values = new Uint8Array(frames.length * n).fill(CHECK_NOT_RUN);
+    const withTerms = this.progressTerms.includes(true);
+    const progress = withTerms ? new Float64Array(frames.length * (n - 1)).fill(Number.NaN) : undefined;
     const errors = new Map<string, CheckError>();
+    const key = (e: CheckError) => `${e.term ?? "check"}:${e.check}`;
     let frame = -1;
     let cause = died;
     let completed = 0;
@@ -311,10 +324,11 @@ export class SupervisedSandbox implements Sandbox {
         break;
       }
       values.set(outcome.results.values, k * n);
+      if (progress && outcome.results.progress) progress.set(outcome.results.progress, k * (n - 1));
       for (const e of outcome.results.errors) {
-        const previous = errors.get(e.check);
+        const previous = errors.get(key(e));
         errors.set(
-          e.check,
+          key(e),
           previous ? { ...previous, count: (previous.count ?? 1) + (e.count ?? 1) } : { ...e, frameIndex: k },
         );
       }
@@ -333,6 +347,7 @@ export class SupervisedSandbox implements Sandbox {
             `${died}; run again on its own, the frame gave: ${atFrame(fatal, k).message}`,
             k,
           ),
+          progress,
         );
       }
       completed = k + 1;
@@ -350,9 +365,26 @@ export class SupervisedSandbox implements Sandbox {
           `${died}; rerun frame by frame, no single frame crashed it`,
           0,
         ),
+        progress,
       );
     }
     let check = 0;
+    // Progress terms first, each alone: a check run in the tracker's order also runs a term after it.
+    for (let k = n - 2; k >= 0 && withTerms; k--) {
+      if (this.program.subtasks[k].progress === undefined) continue;
+      const outcome = this.call([frames[frame]], first, { latchFrom: k, termOnly: true });
+      if ("died" in outcome) {
+        return new CheckResults(
+          this.checkNames,
+          frames.length,
+          values,
+          completed,
+          [...errors.values()],
+          checkErrors.isolateCrashed(progressTerm(this.checkNames[k]), outcome.died, frame),
+          progress,
+        );
+      }
+    }
     for (let c = n - 1; c >= 0; c--) {
       const outcome = this.call([frames[frame]], first, { latchFrom: c });
       if ("died" in outcome) {
@@ -376,6 +408,7 @@ export class SupervisedSandbox implements Sandbox {
       completed,
       [...errors.values()],
       checkErrors.isolateCrashed(this.checkNames[check], cause, frame),
+      progress,
     );
   }
 }

@@ -173,10 +173,10 @@ export interface RewardCallTiming {
  * every frame `repeats` times, median taken.
  */
 export function measureRewardCall(envId: string, program: RewardProgram, repeats = 3): RewardCallTiming {
-  const env = make(envId) as Env<unknown, number>;
+  const env = make(envId) as Env<unknown, unknown>;
   const episodes: { first: Frame; frames: Frame[] }[] = [];
   const envTimes: number[] = [];
-  let act: (o: unknown) => number = () => 2; // "forward", where no expert exists
+  let act: (o: unknown) => unknown = () => 2; // "forward", where no expert exists
   try {
     const expert = expertFor(env);
     act = (o) => expert.act(o, env);

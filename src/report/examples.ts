@@ -38,7 +38,7 @@ export function exampleEpisode(
   seed = 0,
   maxSteps = 1000,
 ): ExampleEpisode {
-  const env = make(envId) as Env<unknown, number>;
+  const env = make(envId) as Env<unknown, unknown>;
   const wrapped = new RewardWrapper(env, program, { mode: "sparse" });
   const expert = expertFor(env);
   try {

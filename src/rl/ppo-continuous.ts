@@ -28,6 +28,7 @@ import { type Box, type BoxArray, isBox } from "../env/spaces.ts";
 import { SyncVectorEnv } from "../env/vector.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
+import { TrainingDivergedError } from "./diverged.ts";
 import { appendLogEntry, logSize, rewindLog } from "./metrics-log.ts";
 import { Minibatches } from "./minibatches.ts";
 import { GaussianActorCritic, type GaussianMlpSpec } from "./mlp.ts";
@@ -37,6 +38,8 @@ import type { EvalStats, UpdateStats } from "./ppo.ts";
 import { Rng, type RngState } from "./rng.ts";
 import { EpisodeTracker, RolloutBuffer } from "./rollout.ts";
 import { RunningMeanStd, type RunningStatsState } from "./running-stats.ts";
+
+export { TrainingDivergedError };
 
 // ───────────────────────────────────────────── 1. config ─────────────────────────────────────────────
 
@@ -134,24 +137,6 @@ export interface ContinuousEvalStats extends EvalStats {
 export interface ContinuousPpoHooks {
   onUpdate?: (stats: ContinuousUpdateStats) => void;
   onEval?: (stats: ContinuousEvalStats) => void;
-}
-
-/** Raised when the policy or the loss turns non-finite; the run can resume from `checkpoint`. */
-export class TrainingDivergedError extends Error {
-  override name = "TrainingDivergedError";
-  constructor(
-    readonly run: string,
-    readonly update: number,
-    readonly what: string,
-    readonly checkpoint: { path: string; update: number } | null,
-  ) {
-    super(
-      `PPO run "${run}" diverged in update ${update}: ${what}. ` +
-        (checkpoint
-          ? `Resume it from its last checkpoint ${checkpoint.path} (update ${checkpoint.update}), e.g. with a lower lr or maxGradNorm.`
-          : "It has no checkpoint to resume from (set checkpointPath and checkpointEvery); restart it with a lower lr or maxGradNorm."),
-    );
-  }
 }
 
 /** Counters, generator and normaliser states: with params and Adam's moments, all a checkpoint holds. */

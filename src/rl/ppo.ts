@@ -21,6 +21,7 @@ import { isBox, isDiscrete } from "../env/spaces.ts";
 import { SyncVectorEnv } from "../env/vector.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { initJax } from "./device.ts";
+import { TrainingDivergedError } from "./diverged.ts";
 import { appendLogEntry, logSize, rewindLog } from "./metrics-log.ts";
 import { Minibatches } from "./minibatches.ts";
 import { ActorCritic, type ActorCriticSpec, minigridNet, pixelNet } from "./nets.ts";
@@ -263,6 +264,8 @@ export interface PpoOptions {
   hooks?: PpoHooks;
   /** Overrides the network chosen by `config.model`. */
   net?: ActorCriticSpec;
+  /** Names the run in errors (e.g. the experiment's run id). */
+  name?: string;
 }
 
 export class Ppo {
@@ -277,6 +280,9 @@ export class Ppo {
   private adamV: np.Array;
   private state: TrainerState;
   private readonly rng: Rng;
+  private readonly name: string;
+  /** Where a diverged run can resume from. */
+  private lastCheckpoint: { path: string; update: number } | null = null;
 
   private readonly envs: SyncVectorEnv<unknown, number>;
   private evalEnv: Env<unknown, number> | undefined;
@@ -299,6 +305,7 @@ export class Ppo {
     this.config = { ...PPO_DEFAULTS, ...options.config };
     validateConfig(this.config);
     this.hooks = options.hooks ?? {};
+    this.name = options.name ?? "ppo";
     this.makeEvalEnv = options.makeEvalEnv ?? (() => options.makeEnv(this.config.numEnvs));
     const c = this.config;
 
@@ -387,7 +394,9 @@ export class Ppo {
     }
     const config = { ...restored.header.config, checkpointPath: path, ...options.config };
     rewindLog(config.logPath, restored.header.logBytes);
-    return new Ppo({ ...options, config }, restored);
+    const ppo = new Ppo({ ...options, config }, restored);
+    ppo.lastCheckpoint = { path, update: ppo.state.update };
+    return ppo;
   }
 
   get frames(): number {
@@ -583,7 +592,17 @@ export class Ppo {
       this.params = params;
       this.adamM = m;
       this.adamV = v;
-      stats.add(stepStats.dataSync());
+      const values = stepStats.dataSync() as Float32Array;
+      // A non-finite loss poisons every later update: stop here, so the run fails once with a clear cause.
+      if (!values.every((x) => Number.isFinite(x))) {
+        throw new TrainingDivergedError(
+          this.name,
+          this.state.update + 1,
+          `the loss is not finite (loss ${values[0]}, gradient norm ${values[values.length - 1]})`,
+          this.lastCheckpoint,
+        );
+      }
+      stats.add(values);
     }
     this.state.rng = this.rng.state();
     return stats.mean();
@@ -651,6 +670,7 @@ export class Ppo {
         adamV: Float32Array.from(this.adamV.ref.dataSync() as Float32Array),
       },
     });
+    this.lastCheckpoint = { path, update: this.state.update };
     this.startEpisodes();
   }
 

@@ -10,7 +10,7 @@ import { make } from "../env/registry.ts";
 import type { Frame } from "../image/frame.ts";
 import type { Policy } from "../policies/policy.ts";
 import { progressBar } from "./progress.ts";
-import { DEFAULT_RENDER, type RenderSpec, renderOptions } from "./render-spec.ts";
+import { defaultRenderFor, type RenderSpec, renderOptions } from "./render-spec.ts";
 import { type EpisodeVisitor, rollout } from "./rollout.ts";
 import { succeeded, type Trajectory } from "./trajectory.ts";
 
@@ -34,18 +34,18 @@ export interface TrajectorySet {
   /** Not saved: the folder holding the PNG frames when the set was loaded from one that stores them. */
   readonly framesDir?: string;
   /** Not saved: the frame function of a custom render, needed to replay such a set. */
-  readonly frameOf?: (env: Env<unknown, number>) => Frame;
+  readonly frameOf?: (env: Env<unknown, unknown>) => Frame;
 }
 
 export interface CollectOptions {
   envId: string;
   /** Extra options for `make(envId, ...)`; the render spec's options are added to them. */
   envOptions?: Record<string, unknown>;
-  /** Default: the full render at tile 32, highlighted (DEFAULT_RENDER). */
+  /** Default: the env's defaultRenderFor (MiniGrid: full render at tile 32, highlighted; Panda: small scene). */
   render?: RenderSpec;
   /** Frames computed by the caller (then `render` should be `{ mode: "custom", name }`). */
-  frameOf?: (env: Env<unknown, number>) => Frame;
-  policy: Policy<unknown, number>;
+  frameOf?: (env: Env<unknown, unknown>) => Frame;
+  policy: Policy<unknown, unknown>;
   episodes: number;
   /** Episode i is played on seed seedBase + i (default 0). */
   seedBase?: number;
@@ -81,7 +81,9 @@ export function envOptionsFor(
 
 /** Plays the episodes and returns their records; frames go to `visitor` as they are made. */
 export function collectTrajectories(options: CollectOptions, visitor: EpisodeVisitor = {}): TrajectorySet {
-  const render = options.render ?? (options.frameOf ? { mode: "custom", name: "frameOf" } : DEFAULT_RENDER);
+  const render =
+    options.render ??
+    (options.frameOf ? { mode: "custom", name: "frameOf" } : defaultRenderFor(options.envId));
   if (render.mode === "custom" && !options.frameOf) {
     throw new TrajectoryError(`render mode "custom" needs a frameOf(env) function that makes the frames`);
   }
@@ -93,7 +95,7 @@ export function collectTrajectories(options: CollectOptions, visitor: EpisodeVis
     ? (options.maxAttempts ?? 3 * options.episodes)
     : options.episodes;
   const envOptions = envOptionsFor(render, options.envOptions);
-  const env = make<unknown, number>(options.envId, envOptions);
+  const env = make<unknown, unknown>(options.envId, envOptions);
   let frameSize: { width: number; height: number } | undefined;
   const sizeChecked: EpisodeVisitor = {
     frame(frame, t, hash) {

@@ -8,11 +8,47 @@ export type RenderSpec =
   | { readonly mode: "full"; readonly tileSize?: number; readonly highlight?: boolean }
   /** The agent's egocentric view, as MiniGrid's `agent_pov` render. */
   | { readonly mode: "agent-view"; readonly tileSize?: number }
+  /**
+   * A 3D scene (panda-gym) drawn by the env's renderer at `width` x `height` from the env's default camera or
+   * the given orbit; `targetColor` repaints the ghost targets (RGB 0..1), `shadows` false renders faster.
+   */
+  | {
+      readonly mode: "scene";
+      readonly width: number;
+      readonly height: number;
+      readonly camera?: SceneCamera;
+      readonly shadows?: boolean;
+      readonly targetColor?: readonly [number, number, number];
+    }
   /** Computed by a caller's `frameOf(env)`; such frames cannot be regenerated, so they must be stored. */
   | { readonly mode: "custom"; readonly name: string };
 
+/** An orbit camera (panda-gym's names): looks at `target` from `distance` metres, yaw and pitch in degrees. */
+export interface SceneCamera {
+  readonly target?: readonly [number, number, number];
+  readonly distance?: number;
+  readonly yaw?: number;
+  readonly pitch?: number;
+}
+
 /** The paper's setting and the reference programs': the full render at 32 pixels per cell, highlighted. */
 export const DEFAULT_RENDER: RenderSpec = { mode: "full", tileSize: 32, highlight: true };
+
+/**
+ * Panda frames when nothing else is asked: panda-gym's camera at 160x120 without shadows, small enough that
+ * collecting and storing hundreds of episodes stays cheap (panda-gym's own 720x480 is one option away).
+ */
+export const PANDA_DEFAULT_RENDER: RenderSpec = { mode: "scene", width: 160, height: 120, shadows: false };
+
+/** The render an env's trajectories get by default: the grid at tile 32 for MiniGrid, a small scene for Panda. */
+export function defaultRenderFor(envId: string): RenderSpec {
+  return isSceneEnv(envId) ? PANDA_DEFAULT_RENDER : DEFAULT_RENDER;
+}
+
+/** True for ids rendered as a 3D scene (panda-gym) rather than a grid. */
+export function isSceneEnv(envId: string): boolean {
+  return /^Panda[A-Z]/.test(envId);
+}
 
 /** The env options that make `env.render()` produce the spec's frames (empty for custom frames). */
 export function renderOptions(spec: RenderSpec): Record<string, unknown> {
@@ -25,6 +61,17 @@ export function renderOptions(spec: RenderSpec): Record<string, unknown> {
       };
     case "agent-view":
       return { ...(spec.tileSize === undefined ? {} : { tileSize: spec.tileSize }), agentPov: true };
+    case "scene":
+      return {
+        renderWidth: spec.width,
+        renderHeight: spec.height,
+        ...(spec.shadows === undefined ? {} : { renderShadows: spec.shadows }),
+        ...(spec.targetColor === undefined ? {} : { targetColor: [...spec.targetColor] }),
+        ...(spec.camera?.target === undefined ? {} : { renderTargetPosition: [...spec.camera.target] }),
+        ...(spec.camera?.distance === undefined ? {} : { renderDistance: spec.camera.distance }),
+        ...(spec.camera?.yaw === undefined ? {} : { renderYaw: spec.camera.yaw }),
+        ...(spec.camera?.pitch === undefined ? {} : { renderPitch: spec.camera.pitch }),
+      };
     case "custom":
       return {};
   }
@@ -37,6 +84,11 @@ export function describeRender(spec: RenderSpec): string {
       return `full render, tile ${spec.tileSize ?? "default"}${spec.highlight === false ? ", no highlight" : ""}`;
     case "agent-view":
       return `agent's view, tile ${spec.tileSize ?? "default"}`;
+    case "scene": {
+      const view = spec.camera ? `camera ${JSON.stringify(spec.camera)}` : "default camera";
+      const target = spec.targetColor ? `, targets in rgb(${spec.targetColor.join(", ")})` : "";
+      return `scene ${spec.width}x${spec.height}, ${view}${spec.shadows === false ? ", no shadows" : ""}${target}`;
+    }
     case "custom":
       return `custom frames "${spec.name}"`;
   }

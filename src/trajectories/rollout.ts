@@ -7,7 +7,7 @@
 import type { Env, EnvEvent } from "../env/core.ts";
 import type { Frame } from "../image/frame.ts";
 import type { Policy } from "../policies/policy.ts";
-import { frameHash, type Trajectory } from "./trajectory.ts";
+import { frameHash, type StoredAction, storedAction, type Trajectory } from "./trajectory.ts";
 
 /** Receives an episode's frames in order, then its record. */
 export interface EpisodeVisitor {
@@ -22,7 +22,7 @@ export interface EpisodeVisitor {
 
 export interface RolloutOptions {
   /** The image recorded at each step; default `env.render()`. Must return a frame nobody else modifies. */
-  frameOf?: (env: Env<unknown, number>) => Frame;
+  frameOf?: (env: Env<unknown, unknown>) => Frame;
   /** Compute frameHash for every frame (needed to save or to check a replay; costs ~0.5 ms per 256² frame). */
   hashFrames?: boolean;
   /** Truncate after this many steps if the env has not ended (the env's own time limit normally ends it). */
@@ -35,13 +35,13 @@ export interface RolloutOptions {
  * knows whether the episode is kept.
  */
 export function rollout(
-  env: Env<unknown, number>,
-  policy: Policy<unknown, number>,
+  env: Env<unknown, unknown>,
+  policy: Policy<unknown, unknown>,
   seed: number,
   options: RolloutOptions = {},
   visitor: EpisodeVisitor = {},
 ): Trajectory {
-  const frameOf = options.frameOf ?? ((e: Env<unknown, number>) => e.render());
+  const frameOf = options.frameOf ?? ((e: Env<unknown, unknown>) => e.render());
   const limit = options.maxSteps ?? Number.POSITIVE_INFINITY;
   const hashes: string[] | undefined = options.hashFrames ? [] : undefined;
   const record = (t: number): void => {
@@ -54,7 +54,7 @@ export function rollout(
   let { obs } = env.reset({ seed });
   policy.reset(env, seed);
   record(0);
-  const actions: number[] = [];
+  const actions: StoredAction[] = [];
   const rewards: number[] = [];
   const events: Record<number, EnvEvent[]> = {};
   let terminated = false;
@@ -63,7 +63,7 @@ export function rollout(
     const action = policy.act(obs, env);
     const result = env.step(action);
     if (result.info.events && result.info.events.length > 0) events[actions.length] = result.info.events;
-    actions.push(action);
+    actions.push(storedAction(action));
     rewards.push(result.reward);
     obs = result.obs;
     terminated = result.terminated;

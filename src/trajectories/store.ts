@@ -126,7 +126,7 @@ const hashSchema = z.string().regex(new RegExp(`^[0-9a-f]{${FRAME_HASH_CHARS}}$`
 const episodeSchema = z
   .object({
     seed: z.number().int().nonnegative(),
-    actions: z.array(z.number().int()),
+    actions: z.union([z.array(z.number().int()), z.array(z.array(z.number()))]),
     rewards: z.array(z.number()),
     terminated: z.boolean(),
     truncated: z.boolean(),
@@ -145,6 +145,21 @@ const renderSchema = z.union([
     highlight: z.boolean().optional(),
   }),
   z.object({ mode: z.literal("agent-view"), tileSize: z.number().int().positive().optional() }),
+  z.object({
+    mode: z.literal("scene"),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    camera: z
+      .object({
+        target: z.tuple([z.number(), z.number(), z.number()]).optional(),
+        distance: z.number().optional(),
+        yaw: z.number().optional(),
+        pitch: z.number().optional(),
+      })
+      .optional(),
+    shadows: z.boolean().optional(),
+    targetColor: z.tuple([z.number(), z.number(), z.number()]).optional(),
+  }),
   z.object({ mode: z.literal("custom"), name: z.string() }),
 ]);
 
@@ -193,7 +208,7 @@ export function streamEpisode(
   set: TrajectorySet,
   index: number,
   visitor: EpisodeVisitor,
-  replayEnv?: Env<unknown, number>,
+  replayEnv?: Env<unknown, unknown>,
 ): void {
   const trajectory = set.episodes[index];
   if (trajectory === undefined) {
@@ -204,7 +219,7 @@ export function streamEpisode(
     for (let t = 0; t < hashes.length; t++)
       visitor.frame?.(readStoredFrame(set.framesDir, hashes[t]), t, hashes[t]);
   } else {
-    const env = replayEnv ?? make<unknown, number>(set.envId, { ...set.envOptions });
+    const env = replayEnv ?? make<unknown, unknown>(set.envId, { ...set.envOptions });
     try {
       replay(set, index, env, visitor);
     } finally {
@@ -219,7 +234,7 @@ export function framesAt(
   set: TrajectorySet,
   index: number,
   steps: readonly number[],
-  replayEnv?: Env<unknown, number>,
+  replayEnv?: Env<unknown, unknown>,
 ): Map<number, Frame> {
   const wanted = new Set(steps);
   const out = new Map<number, Frame>();
@@ -251,9 +266,14 @@ function readStoredFrame(folder: string, hash: string): Frame {
   return decodePng(bytes);
 }
 
-function replay(set: TrajectorySet, index: number, env: Env<unknown, number>, visitor: EpisodeVisitor): void {
+function replay(
+  set: TrajectorySet,
+  index: number,
+  env: Env<unknown, unknown>,
+  visitor: EpisodeVisitor,
+): void {
   const trajectory = set.episodes[index];
-  const frameOf = set.frameOf ?? ((e: Env<unknown, number>) => e.render());
+  const frameOf = set.frameOf ?? ((e: Env<unknown, unknown>) => e.render());
   const where = `${set.envId} episode ${index} (seed ${trajectory.seed})`;
   const emit = (t: number): void => {
     const frame = frameOf(env);

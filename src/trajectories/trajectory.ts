@@ -10,11 +10,24 @@ import { createHash } from "node:crypto";
 import type { EnvEvent } from "../env/core.ts";
 import type { Frame } from "../image/frame.ts";
 
+/**
+ * One step's action as stored: a discrete action's index (MiniGrid), or a Box action's values (panda-gym),
+ * kept as plain numbers (float32 values are exact doubles) so JSON round-trips and replays are bit-exact.
+ */
+export type StoredAction = number | readonly number[];
+
+/** The stored form of whatever a policy returned: numbers stay, typed or plain arrays become number[]. */
+export function storedAction(action: unknown): StoredAction {
+  if (typeof action === "number") return action;
+  if (Array.isArray(action) || ArrayBuffer.isView(action)) return Array.from(action as ArrayLike<number>);
+  throw new TypeError(`cannot store action ${String(action)}: expected a number or an array of numbers`);
+}
+
 /** One episode. Step k (0-based) took `actions[k]`, earned `rewards[k]` and led to frame k + 1. */
 export interface Trajectory {
   /** The seed passed to `env.reset({ seed })` (and to `policy.reset`). */
   readonly seed: number;
-  readonly actions: readonly number[];
+  readonly actions: readonly StoredAction[];
   /** The env's own reward for each step. */
   readonly rewards: readonly number[];
   /** How the last step ended the episode (Gymnasium flags; every earlier step had both false). */
@@ -38,10 +51,15 @@ export function returnOf(trajectory: Trajectory): number {
   return total;
 }
 
-/** True when the episode ended by reaching the task (terminated with a positive reward on its last step). */
+/**
+ * True when the episode ended by reaching the task: terminated with a positive reward on its last step
+ * (MiniGrid), or with a "success" event there (panda-gym, whose sparse reward is 0 on success, not positive).
+ */
 export function succeeded(trajectory: Trajectory): boolean {
+  const steps = trajectory.rewards.length;
   const last = trajectory.rewards.at(-1);
-  return trajectory.terminated && last !== undefined && last > 0;
+  if (!trajectory.terminated || last === undefined) return false;
+  return last > 0 || (trajectory.events[steps - 1] ?? []).some((e) => e.type === "success");
 }
 
 /**

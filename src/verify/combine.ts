@@ -14,7 +14,7 @@ import { CHECK_TRUE } from "../program/results.ts";
 import { ProgramSandbox, type SandboxOptions } from "../program/sandbox.ts";
 import { collectTrajectories, envOptionsFor } from "../trajectories/collect.ts";
 import { policyFor } from "../trajectories/policies.ts";
-import { DEFAULT_RENDER, type RenderSpec } from "../trajectories/render-spec.ts";
+import { defaultRenderFor, type RenderSpec } from "../trajectories/render-spec.ts";
 import type { EpisodeVisitor } from "../trajectories/rollout.ts";
 import { analyzeEpisode } from "./analyze.ts";
 import { resolveCriteria, type VerifyCriteria } from "./criteria.ts";
@@ -186,7 +186,7 @@ function better(a: readonly number[], b: readonly number[]): boolean {
 
 /** Each column program's values on the same trajectories, collected once (expert successes, then random). */
 function evaluateColumns(columns: readonly RewardProgram[], options: CombineOptions): EpisodeEvaluation[][] {
-  const render = options.render ?? DEFAULT_RENDER;
+  const render = options.render ?? defaultRenderFor(options.envId);
   const envOptions = envOptionsFor(render, options.envOptions);
   const seed = options.seed ?? 0;
   const sandboxes: ProgramSandbox[] = [];

@@ -22,6 +22,19 @@ export interface VerifyCriteria {
   readonly rejectTruncatedFires: boolean;
   /** Reject when an expert trajectory played backwards completes every sub-task and the goal (default false). */
   readonly rejectReversedCompletion: boolean;
+  /**
+   * Progress terms (progress.ts), judged only for sub-tasks that have one. On expert trajectories a term must
+   * rise while its sub-task is the current one: the mean over experts of its Spearman rank correlation with
+   * time is at least `minProgressCorrelation` (default 0.6).
+   */
+  readonly minProgressCorrelation: number;
+  /** ... and end near 1: its mean value on the frame where the sub-task latched is at least this (default 0.8). */
+  readonly minProgressAtEnd: number;
+  /**
+   * On random trajectories it must stay low: its mean over the frames where it is paid before its sub-task
+   * latched is at most this (default 0.3).
+   */
+  readonly maxRandomProgress: number;
 }
 
 export const DEFAULT_CRITERIA: VerifyCriteria = Object.freeze({
@@ -33,6 +46,9 @@ export const DEFAULT_CRITERIA: VerifyCriteria = Object.freeze({
   allowCheckErrors: false,
   rejectTruncatedFires: false,
   rejectReversedCompletion: false,
+  minProgressCorrelation: 0.6,
+  minProgressAtEnd: 0.8,
+  maxRandomProgress: 0.3,
 });
 
 /** The first frame index of the end window of an episode with `steps` steps (frames 0..steps). */
@@ -51,6 +67,13 @@ export function resolveCriteria(overrides: Partial<VerifyCriteria> = {}): Verify
   fraction("minExpertCompletion");
   fraction("maxRandomGoalRate");
   fraction("nearEndFraction");
+  fraction("minProgressAtEnd");
+  fraction("maxRandomProgress");
+  if (!(c.minProgressCorrelation >= -1 && c.minProgressCorrelation <= 1)) {
+    throw new RangeError(
+      `criteria.minProgressCorrelation must be a rank correlation in [-1, 1], got ${c.minProgressCorrelation}`,
+    );
+  }
   if (!(Number.isInteger(c.nearEndMinSteps) && c.nearEndMinSteps >= 1)) {
     throw new RangeError(`criteria.nearEndMinSteps must be an integer >= 1, got ${c.nearEndMinSteps}`);
   }

@@ -29,6 +29,8 @@ export type Group = "expert" | "random";
 /** A check error located in an episode: `frame` is the frame index within the episode (0 = reset frame). */
 export interface EpisodeCheckError {
   readonly check: string;
+  /** `"progress"` when the error is in the sub-task's progress term. */
+  readonly term?: "progress";
   readonly kind: CheckError["kind"];
   readonly message: string;
   readonly group: Group;
@@ -50,6 +52,11 @@ export interface EpisodeEvaluation {
   readonly checkCount: number;
   /** `values[t * checkCount + c]`: CHECK_FALSE, CHECK_TRUE, CHECK_ERROR or CHECK_NOT_RUN for frame t, check c. */
   readonly values: Uint8Array;
+  /**
+   * Programs with progress terms: `progress[t * subtasks + k]`, sub-task k's term on frame t, in [0, 1], or
+   * NaN where it has none, failed or did not run.
+   */
+  readonly progress?: Float64Array;
   readonly errors: readonly EpisodeCheckError[];
 }
 
@@ -72,6 +79,8 @@ interface Sampled {
   /** The episode's frame index. */
   t: number;
   values: Uint8Array;
+  /** The progress terms' values the first time (programs with terms). */
+  progress?: Float64Array;
   group: Group;
   /** Index into `episodes` once its episode was kept; -1 while it runs or when it was discarded. */
   episode: number;
@@ -101,6 +110,10 @@ export class ProgramEvaluator implements EpisodeVisitor {
   private repeats: [number, number][] = [];
   private lastDistinct = 0;
   private values = new Uint8Array(1024);
+  /** Progress terms' values of the episode (programs with terms), frame-major like `values`. */
+  private progress: Float64Array | null = null;
+  private readonly subtaskCount: number;
+  private readonly withTerms: boolean;
   private frameCount = 0;
   private errors = new Map<string, EpisodeCheckError>();
 
@@ -116,6 +129,9 @@ export class ProgramEvaluator implements EpisodeVisitor {
     this.batchFrames = options.batchFrames ?? 64;
     this.maxFatalErrors = options.maxFatalErrors ?? 3;
     this.determinismSample = options.determinismSample ?? 48;
+    this.subtaskCount = sandbox.checkNames.length - 1;
+    this.withTerms = (sandbox.progressTerms ?? []).includes(true);
+    if (this.withTerms) this.progress = new Float64Array(1024).fill(Number.NaN);
   }
 
   /**
@@ -128,6 +144,8 @@ export class ProgramEvaluator implements EpisodeVisitor {
   checkDeterminism(): number {
     const n = this.sandbox.checkNames.length;
     const found = new Map<number, { sample: Sampled; before: number; after: number }>();
+    // Progress terms: index n + k, compared by value (a pure function returns the same float).
+    const foundTerms = new Map<number, { sample: Sampled; before: number; after: number }>();
     for (const sample of [...this.sampled].reverse()) {
       if (sample.episode < 0 || this.aborted) continue;
       const again = this.sandbox.evaluate([sample.frame], sample.first, { reverseChecks: true });
@@ -139,6 +157,33 @@ export class ProgramEvaluator implements EpisodeVisitor {
         if (answered(before) && answered(after) && before !== after && !found.has(c))
           found.set(c, { sample, before, after });
       }
+      for (let k = 0; k < this.subtaskCount && sample.progress; k++) {
+        const before = sample.progress[k];
+        const after = again.progressOf(k, 0);
+        if (!Number.isNaN(before) && !Number.isNaN(after) && before !== after && !foundTerms.has(k))
+          foundTerms.set(k, { sample, before, after });
+      }
+    }
+    for (const [k, { sample, before, after }] of foundTerms) {
+      const check = this.sandbox.checkNames[k];
+      const episode = this.episodes[sample.episode];
+      const error: EpisodeCheckError = {
+        check,
+        term: "progress",
+        kind: "nondeterministic",
+        message:
+          `The progress term of sub-task "${check}" returned ${before} on frame ${sample.t} and ${after} when the ` +
+          "same frame was checked again later, in another order: its value must depend only on `frame` and " +
+          "`first`. Do not keep state between calls, do not modify `frame` or `first`, and do not read anything " +
+          "else that varies.",
+        group: sample.group,
+        episode: episode.index,
+        seed: episode.trajectory.seed,
+        frame: sample.t,
+        count: 1,
+        fatal: false,
+      };
+      this.episodes[sample.episode] = { ...episode, errors: [...episode.errors, error] };
     }
     for (const [c, { sample, before, after }] of found) {
       const check = this.sandbox.checkNames[c];
@@ -161,7 +206,7 @@ export class ProgramEvaluator implements EpisodeVisitor {
       };
       this.episodes[sample.episode] = { ...episode, errors: [...episode.errors, error] };
     }
-    return found.size;
+    return found.size + foundTerms.size;
   }
 
   /** True once too many fatal errors stopped evaluation; later frames are recorded as not run. */
@@ -213,6 +258,7 @@ export class ProgramEvaluator implements EpisodeVisitor {
       trajectory,
       checkCount: this.sandbox.checkNames.length,
       values: this.values.slice(0, this.frameCount * this.sandbox.checkNames.length),
+      ...(this.progress ? { progress: this.progress.slice(0, this.frameCount * this.subtaskCount) } : {}),
       errors: errors.sort((a, b) => a.frame - b.frame),
     });
   }
@@ -225,12 +271,14 @@ export class ProgramEvaluator implements EpisodeVisitor {
     this.repeats = [];
     this.frameCount = 0;
     this.errors = new Map();
+    this.progress?.fill(Number.NaN);
   }
 
   private flush(): void {
     const first = this.first;
     if (first === null) return;
     const n = this.sandbox.checkNames.length;
+    const m = this.subtaskCount;
     this.ensureCapacity(this.frameCount * n);
     let done = 0;
     while (done < this.batch.length) {
@@ -244,8 +292,21 @@ export class ProgramEvaluator implements EpisodeVisitor {
       const size = this.fatalErrors > 0 ? Math.min(RECOVERY_BATCH, remaining) : remaining;
       const results = this.sandbox.evaluate(this.batch.slice(done, done + size), first);
       for (let k = 0; k < size; k++) this.values.set(results.row(k), this.batchAt[done + k] * n);
+      if (this.progress !== null) {
+        for (let k = 0; k < size; k++) {
+          const row = results.progress?.subarray(k * m, (k + 1) * m);
+          if (row) this.progress.set(row, this.batchAt[done + k] * m);
+          else this.progress.fill(Number.NaN, this.batchAt[done + k] * m, (this.batchAt[done + k] + 1) * m);
+        }
+      }
       for (let k = 0; k < results.completed; k++)
-        this.maybeSample(first, this.batch[done + k], this.batchAt[done + k], results.row(k));
+        this.maybeSample(
+          first,
+          this.batch[done + k],
+          this.batchAt[done + k],
+          results.row(k),
+          results.progress?.slice(k * m, (k + 1) * m),
+        );
       this.framesEvaluated += results.completed;
       for (const error of results.errors)
         this.record(error, this.batchAt[done + (error.frameIndex ?? 0)], false);
@@ -258,13 +319,22 @@ export class ProgramEvaluator implements EpisodeVisitor {
         done += size;
       }
     }
-    for (const [t, source] of this.repeats) this.values.copyWithin(t * n, source * n, (source + 1) * n);
+    for (const [t, source] of this.repeats) {
+      this.values.copyWithin(t * n, source * n, (source + 1) * n);
+      this.progress?.copyWithin(t * m, source * m, (source + 1) * m);
+    }
     this.batch = [];
     this.batchAt = [];
     this.repeats = [];
   }
 
-  private maybeSample(first: Frame, frame: Frame, t: number, values: Uint8Array): void {
+  private maybeSample(
+    first: Frame,
+    frame: Frame,
+    t: number,
+    values: Uint8Array,
+    progress: Float64Array | undefined,
+  ): void {
     if (this.sampled.length >= this.determinismSample) return;
     if (this.sampleCounter++ % SAMPLE_STRIDE !== 0) return;
     // Copies: the frames may be buffers the renderer reuses; `first` is copied once per episode.
@@ -273,6 +343,7 @@ export class ProgramEvaluator implements EpisodeVisitor {
       frame: cloneFrame(frame),
       t,
       values: values.slice(),
+      progress,
       group: this.group,
       episode: -1,
     };
@@ -292,9 +363,11 @@ export class ProgramEvaluator implements EpisodeVisitor {
   }
 
   private record(error: CheckError, frame: number, fatal: boolean): void {
-    const previous = this.errors.get(error.check);
+    // A sub-task's check and its progress term are kept apart.
+    const key = `${error.term ?? "check"}:${error.check}`;
+    const previous = this.errors.get(key);
     if (previous) {
-      this.errors.set(error.check, { ...previous, count: previous.count + (error.count ?? 1) });
+      this.errors.set(key, { ...previous, count: previous.count + (error.count ?? 1) });
       return;
     }
     // The sandbox numbers frames within its batch; the report speaks of frames of the episode.
@@ -302,8 +375,9 @@ export class ProgramEvaluator implements EpisodeVisitor {
       error.frameIndex === undefined
         ? error.message
         : error.message.replace(` on frame ${error.frameIndex}`, ` on frame ${frame}`);
-    this.errors.set(error.check, {
+    this.errors.set(key, {
       check: error.check,
+      ...(error.term ? { term: error.term } : {}),
       kind: error.kind,
       message,
       group: this.group,
@@ -316,6 +390,16 @@ export class ProgramEvaluator implements EpisodeVisitor {
   }
 
   private ensureCapacity(bytes: number): void {
+    if (this.progress !== null) {
+      const wanted = (bytes / this.sandbox.checkNames.length) * this.subtaskCount;
+      if (wanted > this.progress.length) {
+        let size = this.progress.length;
+        while (size < wanted) size *= 2;
+        const grown = new Float64Array(size).fill(Number.NaN);
+        grown.set(this.progress);
+        this.progress = grown;
+      }
+    }
     if (bytes <= this.values.length) return;
     let size = this.values.length;
     while (size < bytes) size *= 2;

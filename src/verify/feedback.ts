@@ -12,6 +12,7 @@ import type { EpisodeAnalysis } from "./analyze.ts";
 import type { VerifyCriteria } from "./criteria.ts";
 import type { EpisodeCheckError, Group } from "./evaluate.ts";
 import type { NegativesReport } from "./negatives.ts";
+import { type ProgressTermReport, progressFeedback } from "./progress.ts";
 import type { CheckReport, FeedbackFrame, FeedbackItem } from "./report.ts";
 
 export interface FeedbackOptions {
@@ -37,6 +38,9 @@ export interface FeedbackInput {
    * chain that did not count, in its words), so recorded generations replay their refine rounds.
    */
   readonly wording?: 1 | 2;
+  /** The progress terms' reports (programs with progress terms), and their values by episode and step. */
+  readonly progress?: readonly ProgressTermReport[];
+  readonly progressValue?: (group: Group, episode: number, subtask: number, step: number) => number | null;
 }
 
 /** The problems found, most fundamental first, and the text that lists them. */
@@ -65,21 +69,24 @@ export function buildFeedback(
   // Run-time errors: the first error of each check, with the frame it happened on.
   const seenErrors = new Set<string>();
   for (const e of [...input.errors].sort((a, b) => Number(b.fatal) - Number(a.fatal))) {
-    if (seenErrors.has(e.check)) continue;
-    seenErrors.add(e.check);
-    const inCheck = input.errors.filter((x) => x.check === e.check);
+    // A sub-task's check and its progress term are reported apart.
+    const key = `${e.term ?? "check"}:${e.check}`;
+    if (seenErrors.has(key)) continue;
+    seenErrors.add(key);
+    const inCheck = input.errors.filter((x) => x.check === e.check && x.term === e.term);
     const trajectories = new Set(inCheck.map((x) => `${x.group}${x.episode}`)).size;
     const where = `${e.group} trajectory ${e.episode} (seed ${e.seed}), frame ${e.frame}`;
     items.push({
       kind: "check-error",
       check: e.check,
+      ...(e.term ? { term: e.term } : {}),
       message: `${e.message} First seen in ${where}; it happened in ${trajectories} trajectories.`,
       frames: [
         frame(
           e.group,
           { index: e.episode },
           e.frame,
-          `the frame on which ${e.check === "goal" ? "the goal check" : `"${e.check}"`} failed`,
+          `the frame on which ${e.term ? `the progress term of "${e.check}"` : e.check === "goal" ? "the goal check" : `"${e.check}"`} failed`,
         ),
       ],
     });
@@ -246,6 +253,8 @@ export function buildFeedback(
       frames: [],
     });
   }
+  if (input.progress && input.progressValue)
+    progressFeedback(input.progress, input.criteria, items, frame, input.progressValue);
 
   // Checks that are true before anything happened (e.g. "always true").
   const rejected = items.length > 0;

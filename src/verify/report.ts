@@ -14,6 +14,7 @@ import type { EventAgreement } from "./analyze.ts";
 import type { VerifyCriteria } from "./criteria.ts";
 import type { EpisodeCheckError, Group } from "./evaluate.ts";
 import { describeNegatives, type NegativesReport } from "./negatives.ts";
+import { describeProgress, type ProgressTermReport } from "./progress.ts";
 
 export const REPORT_FORMAT = "vlmcar.verification/1";
 
@@ -36,7 +37,13 @@ export type Rule =
   /** No check fires in an expert trajectory cut just before its sub-task (only with criteria.rejectTruncatedFires). */
   | "truncated-negatives"
   /** No expert trajectory played backwards completes the program (only with criteria.rejectReversedCompletion). */
-  | "reversed-negatives";
+  | "reversed-negatives"
+  /** Each progress term rises with time on expert trajectories (programs with progress terms only). */
+  | "progress-rises"
+  /** Each progress term ends near 1 where its sub-task latches on expert trajectories. */
+  | "progress-ends-high"
+  /** Each progress term stays low on random trajectories. */
+  | "progress-random-low";
 
 export interface RuleResult {
   readonly rule: Rule;
@@ -111,12 +118,17 @@ export type FeedbackKind =
   | "no-experts"
   | "aborted"
   | "truncated-fires"
-  | "reversed-completes";
+  | "reversed-completes"
+  | "progress-falls"
+  | "progress-ends-low"
+  | "progress-random-high";
 
 export interface FeedbackItem {
   readonly kind: FeedbackKind;
   /** The check concerned ("goal" for the goal, "helpers" for the helper code), if one. */
   readonly check?: string;
+  /** `"progress"` when the item is about the sub-task's progress term rather than its check. */
+  readonly term?: "progress";
   /** One or two plain sentences with numbers, for the VLM. */
   readonly message: string;
   readonly frames: readonly FeedbackFrame[];
@@ -174,6 +186,8 @@ export interface VerificationReport {
   readonly feedback: { readonly text: string; readonly items: readonly FeedbackItem[] };
   /** The harder negatives (negatives.ts), always computed; absent in reports written before they existed. */
   readonly negatives?: NegativesReport;
+  /** How each progress term behaved (progress.ts); present only for programs with progress terms. */
+  readonly progress?: readonly ProgressTermReport[];
   /** Wall time of the whole verification (collection included); frames seen, and distinct frames evaluated. */
   readonly timing: {
     readonly seconds: number;
@@ -235,6 +249,9 @@ export function formatSummary(report: VerificationReport): string {
     for (const r of rows) lines.push(fmt(r));
     lines.push("  (first fire: mean frame index in expert trajectories, and as a fraction of the episode)");
   }
+  if (report.progress && report.progress.length > 0) {
+    lines.push("", "Progress terms:", ...describeProgress(report.progress));
+  }
   lines.push("", "Rules:");
   for (const r of report.verdict.rules) lines.push(`  [${r.passed ? "ok" : "FAIL"}] ${r.message}`);
   if (report.negatives) {
@@ -278,6 +295,17 @@ export function verdictJson(
       recall: c.groundTruth?.recall ?? null,
       event: c.groundTruth?.event ?? null,
     })),
+    ...(report.progress
+      ? {
+          progress: report.progress.map((p) => ({
+            subtask: p.subtask,
+            expertCorrelation: p.expert.meanCorrelation,
+            expertAtEnd: p.expert.meanAtEnd,
+            randomMean: p.random.meanValue,
+            failed: p.failed,
+          })),
+        }
+      : {}),
     seconds: report.timing.seconds,
     ...paths,
   };

@@ -26,7 +26,7 @@ import {
 } from "../trajectories/collect.ts";
 import { policyFor } from "../trajectories/policies.ts";
 import { progressBar } from "../trajectories/progress.ts";
-import { DEFAULT_RENDER, type RenderSpec } from "../trajectories/render-spec.ts";
+import { defaultRenderFor, type RenderSpec } from "../trajectories/render-spec.ts";
 import { framesAt, streamEpisode } from "../trajectories/store.ts";
 import { analyzeEpisode, type EpisodeAnalysis, eventAgreement, mean } from "./analyze.ts";
 import { resolveCriteria, type VerifyCriteria } from "./criteria.ts";
@@ -39,6 +39,7 @@ import {
   reversedExperts,
   truncatedNegatives,
 } from "./negatives.ts";
+import { analyzeProgress, progressRules } from "./progress.ts";
 import {
   type CheckReport,
   type GroupCheckStats,
@@ -53,10 +54,10 @@ export interface VerifyOptions {
   envId: string;
   /** Extra options for `make(envId, ...)`. */
   envOptions?: Record<string, unknown>;
-  /** The frames the program reads (default: full render, tile 32, highlighted). */
+  /** The frames the program reads (default: the env's defaultRenderFor). */
   render?: RenderSpec;
   /** Frames computed by the caller instead of a render spec. */
-  frameOf?: (env: Env<unknown, number>) => Frame;
+  frameOf?: (env: Env<unknown, unknown>) => Frame;
   /** Number of expert trajectories to collect (default 20), or a saved set to use. */
   experts?: number | TrajectorySet;
   /** Number of random trajectories to collect (default 100), or a saved set to use. */
@@ -64,9 +65,9 @@ export interface VerifyOptions {
   /** Expert and random episode i play seed `seed + i` (default 0). */
   seed?: number;
   /** Default: the env family's expert; failed expert episodes are replaced by the next seed and reported. */
-  expertPolicy?: Policy<unknown, number>;
+  expertPolicy?: Policy<unknown, unknown>;
   /** Default: the uniform random policy. */
-  randomPolicy?: Policy<unknown, number>;
+  randomPolicy?: Policy<unknown, unknown>;
   criteria?: Partial<VerifyCriteria>;
   /** Sandbox limits, and where it runs (default `isolation: "process"`, the supervised child process). */
   sandbox?: OpenSandboxOptions;
@@ -93,7 +94,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   const render =
     saved?.render ??
     options.render ??
-    (options.frameOf ? { mode: "custom" as const, name: "frameOf" } : DEFAULT_RENDER);
+    (options.frameOf ? { mode: "custom" as const, name: "frameOf" } : defaultRenderFor(options.envId));
   const seed = options.seed ?? 0;
   const names = checkNames(program);
   const subtaskNames = names.slice(0, -1);
@@ -189,20 +190,40 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
     evaluationProblem = `No successful expert trajectory was available for ${options.envId}, so the program could not be judged.`;
   }
   const wording = options.wording ?? 2;
-  const rules = judge({
-    compileErrors,
-    experts,
-    random,
-    errors,
-    criteria,
-    evaluationProblem,
-    negatives,
-    wording,
-  });
+  const progress = analyzeProgress(program, evaluations, analyses, criteria);
+  const rules = [
+    ...judge({
+      compileErrors,
+      experts,
+      random,
+      errors,
+      criteria,
+      evaluationProblem,
+      negatives,
+      wording,
+    }),
+    ...(compileErrors.length === 0 ? progressRules(progress, criteria) : []),
+  ];
+  const byEpisode = new Map(evaluations.map((e) => [`${e.group}:${e.index}`, e]));
+  const progressValue = (group: Group, episode: number, subtask: number, step: number): number | null => {
+    const v = byEpisode.get(`${group}:${episode}`)?.progress?.[step * subtaskNames.length + subtask];
+    return v === undefined || Number.isNaN(v) ? null : v;
+  };
   const feedback = rules.every((r) => r.passed)
     ? { text: "No problems found.", items: [] }
     : buildFeedback(
-        { checks, experts, random, errors, compileErrors, criteria, evaluationProblem, negatives, wording },
+        {
+          checks,
+          experts,
+          random,
+          errors,
+          compileErrors,
+          criteria,
+          evaluationProblem,
+          negatives,
+          wording,
+          ...(progress.length > 0 ? { progress, progressValue } : {}),
+        },
         options.feedback,
       );
 
@@ -282,6 +303,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
     })),
     feedback,
     ...(negatives ? { negatives } : {}),
+    ...(progress.length > 0 ? { progress } : {}),
     timing: {
       seconds,
       frames: framesSeen,
@@ -297,9 +319,9 @@ interface GroupRun {
   envId: string;
   envOptions: Record<string, unknown>;
   render: RenderSpec;
-  frameOf?: (env: Env<unknown, number>) => Frame;
+  frameOf?: (env: Env<unknown, unknown>) => Frame;
   seed: number;
-  policy: Policy<unknown, number>;
+  policy: Policy<unknown, unknown>;
   onlySuccesses: boolean;
   progress?: boolean | "auto";
 }
@@ -346,7 +368,7 @@ function runGroup(
   if (source.envId !== run.envId) {
     throw new RangeError(`the ${group} trajectories were recorded on ${source.envId}, not on ${run.envId}`);
   }
-  const env = make<unknown, number>(source.envId, { ...source.envOptions });
+  const env = make<unknown, unknown>(source.envId, { ...source.envOptions });
   const bar = progressBar(source.episodes.length, group, run.progress);
   try {
     for (let i = 0; i < source.episodes.length && !evaluator.aborted; i++) {

@@ -41,6 +41,14 @@ export function makeProgram(subtasks: Record<string, string>, goal: string, help
   });
 }
 
+/** `program` with progress terms added to the named sub-tasks. */
+export function withProgress(program: RewardProgram, terms: Record<string, string>): RewardProgram {
+  return parseRewardProgram({
+    ...program,
+    subtasks: program.subtasks.map((s) => (s.name in terms ? { ...s, progress: terms[s.name] } : s)),
+  });
+}
+
 export const RED: Rgb = [255, 0, 0];
 export const GREEN: Rgb = [0, 255, 0];
 export const BLUE: Rgb = [0, 0, 255];

@@ -147,3 +147,37 @@ test("evaluation reports the return of the evaluation env, not the shaped traini
   assert.ok(Math.max(...stats.episodeReturns) > 1, "training sees the shaped reward");
   assert.ok(Math.max(...evaluation.returns) <= 1, "evaluation sees the env's own reward");
 });
+
+test("a loss that turns non-finite stops the run with a TrainingDivergedError naming the run, the update and its checkpoint", async () => {
+  /** Pays NaN: the returns, the value loss and so the whole update turn non-finite. */
+  class NaNReward extends Wrapper<CorridorObs, number> {
+    get observationSpace() {
+      return this.env.observationSpace;
+    }
+    get actionSpace() {
+      return this.env.actionSpace;
+    }
+    reset(options?: ResetOptions) {
+      return this.env.reset(options);
+    }
+    step(action: number) {
+      return { ...this.env.step(action), reward: Number.NaN };
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), "vlmcar-ppo-nan-"));
+  const checkpoint = join(dir, "run.ckpt");
+  const ppo = await Ppo.create({
+    makeEnv: () => new NaNReward(new CorridorEnv(2, 20)),
+    name: "nan-run",
+    config: { ...small, numEnvs: 2, numSteps: 32, batchSize: 32, totalFrames: 640 },
+  });
+  ppo.saveCheckpoint(checkpoint);
+  assert.throws(
+    () => ppo.step(),
+    (error: Error) =>
+      error.name === "TrainingDivergedError" &&
+      /"nan-run" diverged in update 1: the loss is not finite/.test(error.message) &&
+      error.message.includes(checkpoint),
+  );
+  ppo.close();
+});

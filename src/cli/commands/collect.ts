@@ -17,6 +17,8 @@ import {
   FrameStoreWriter,
   INDEX_FILE,
   isPolicyKind,
+  isSceneEnv,
+  PANDA_DEFAULT_RENDER,
   POLICY_KINDS,
   policyFor,
   type RenderSpec,
@@ -25,6 +27,7 @@ import {
   succeeded,
 } from "../../trajectories/index.ts";
 import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
+import { parseSize } from "./demo.ts";
 
 interface CollectCliOptions {
   env: string;
@@ -35,6 +38,7 @@ interface CollectCliOptions {
   tile: string;
   agentView?: boolean;
   highlight: boolean;
+  size?: string;
   frames: boolean;
   force?: boolean;
   json?: boolean;
@@ -52,6 +56,7 @@ export function registerCollect(program: Command): void {
     .option("--tile <n>", "pixels per grid cell of the render", "32")
     .option("--agent-view", "record the agent's egocentric view instead of the full grid")
     .option("--no-highlight", "do not lighten the cells the agent sees (full render only)")
+    .option("--size <WxH>", "frame size of a 3D scene (Panda ids), e.g. 720x480 (default 160x120)")
     .option("--no-frames", "store no PNGs: frames are regenerated (and checked) by replay when loaded")
     .option("--force", "replace a trajectory set already in --out (its index and frames are deleted first)")
     .option("--json", "end with one JSON line")
@@ -66,10 +71,7 @@ export function registerCollect(program: Command): void {
       if (!isPolicyKind(opts.policy)) {
         throw new UserError(`unknown policy "${opts.policy}"; use one of ${POLICY_KINDS.join(", ")}`);
       }
-      const tileSize = parseCount(opts.tile, "--tile");
-      const render: RenderSpec = opts.agentView
-        ? { mode: "agent-view", tileSize }
-        : { mode: "full", tileSize, highlight: opts.highlight };
+      const render = collectRender(opts);
       const seed = parseCount(opts.seed, "--seed");
       const dir = resolve(opts.out);
       checkWritableFolder(dir);
@@ -130,4 +132,20 @@ export function parseCount(text: string, option: string): number {
   if (!Number.isSafeInteger(n) || n < 0)
     throw new UserError(`${option} must be a non-negative integer, got "${text}"`);
   return n;
+}
+
+/** The frames to record: a grid render (MiniGrid: --tile, --agent-view, --no-highlight) or a scene (--size). */
+function collectRender(opts: CollectCliOptions): RenderSpec {
+  if (isSceneEnv(opts.env)) {
+    if (opts.agentView) throw new UserError(`--agent-view is for grid worlds; ${opts.env} is a 3D scene`);
+    return opts.size === undefined
+      ? PANDA_DEFAULT_RENDER
+      : { ...PANDA_DEFAULT_RENDER, ...parseSize(opts.size) };
+  }
+  if (opts.size !== undefined)
+    throw new UserError(`--size is for 3D scenes (Panda ids); use --tile for ${opts.env}`);
+  const tileSize = parseCount(opts.tile, "--tile");
+  return opts.agentView
+    ? { mode: "agent-view", tileSize }
+    : { mode: "full", tileSize, highlight: opts.highlight };
 }

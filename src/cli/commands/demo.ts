@@ -9,6 +9,12 @@ import type { Frame } from "../../image/frame.ts";
 import { encodeGif } from "../../image/gif.ts";
 import { writePng } from "../../image/png.ts";
 import { expertFor } from "../../policies/index.ts";
+import {
+  defaultRenderFor,
+  isSceneEnv,
+  type RenderSpec,
+  renderOptions,
+} from "../../trajectories/render-spec.ts";
 import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
 import { checkEnvId } from "./train.ts";
 
@@ -16,6 +22,7 @@ interface DemoOptions {
   env: string;
   seed: string;
   out: string;
+  size?: string;
   json?: boolean;
 }
 
@@ -30,6 +37,7 @@ export function registerDemo(program: Command): void {
     .option("--env <id>", "environment id", "MiniGrid-DoorKey-8x8-v0")
     .option("--seed <n>", "reset seed", "0")
     .option("--out <dir>", "output folder", "runs/demo")
+    .option("--size <WxH>", "frame size of a 3D scene (Panda), e.g. 720x480 (default 160x120)")
     .option("--json", "end with one JSON line")
     .action(async (opts: DemoOptions) => {
       const out = new CommandOutput(opts);
@@ -38,7 +46,7 @@ export function registerDemo(program: Command): void {
         throw new UserError(`--seed must be a non-negative integer, got ${opts.seed}`);
       checkEnvId(opts.env);
       checkWritableFolder(opts.out);
-      const env = make(opts.env);
+      const env = make<unknown, unknown>(opts.env, renderOptions(demoRender(opts.env, opts.size)));
       let expert: ReturnType<typeof expertFor>;
       try {
         expert = expertFor(env);
@@ -86,4 +94,25 @@ export function registerDemo(program: Command): void {
       out.say(`wrote ${stripPath}`);
       out.result(summary);
     });
+}
+
+/** The demo's frames: the env's default render, at `--size` for a 3D scene. */
+function demoRender(envId: string, size: string | undefined): RenderSpec {
+  const render = defaultRenderFor(envId);
+  if (size === undefined) return render;
+  if (!isSceneEnv(envId) || render.mode !== "scene") {
+    throw new UserError(`--size applies to 3D scenes (Panda ids); ${envId} is rendered as a grid`);
+  }
+  return { ...render, ...parseSize(size) };
+}
+
+/** "WxH" as a frame size, or a UserError saying what is expected. */
+export function parseSize(text: string): { width: number; height: number } {
+  const match = /^(\d+)x(\d+)$/.exec(text.trim());
+  const width = Number(match?.[1]);
+  const height = Number(match?.[2]);
+  if (!match || width < 1 || height < 1 || width > 8192 || height > 8192) {
+    throw new UserError(`--size must be WIDTHxHEIGHT with each in 1..8192, e.g. 160x120; got "${text}"`);
+  }
+  return { width, height };
 }

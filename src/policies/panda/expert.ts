@@ -222,7 +222,7 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
   if (holding(env, object)) {
     const dxy = Math.hypot(object[0] - goal[0], object[1] - goal[1]);
     const offset = [ee[0] - object[0], ee[1] - object[1], ee[2] - object[2]];
-    if (dxy < 0.02 && Math.abs(object[2] - goal[2]) < 0.01) return { waypoint: ee, finger: 1 };
+    if (dxy < 0.012 && Math.abs(object[2] - goal[2]) < 0.01) return { waypoint: ee, finger: 1 };
     let z: number;
     if (dxy > 0.04) {
       // Far: lift straight up to the carrying height first (Stack), then travel at it.
@@ -238,9 +238,9 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
     const waypoint: Vec3 = lifting
       ? [ee[0], ee[1], z + offset[2]]
       : [goal[0] + offset[0], goal[1] + offset[1], z + offset[2]];
-    // Carry at most 3 cm a step (1.5 cm along the grip axis, world y, where the held cube can slide between
-    // the two force-capped fingers); go down at 2 cm a step so the arm does not drift.
-    const limits = [0.6, 0.3, waypoint[2] < ee[2] ? 0.4 : 0.6];
+    // Carry at most 2 cm a step (1 cm along the grip axis, world y, where the held cube can slide between the
+    // two force-capped fingers; 3 cm lost more of Stack's cubes); go down at 1.5 cm a step so the arm does not drift.
+    const limits = [0.4, 0.2, waypoint[2] < ee[2] ? 0.3 : 0.4];
     const direct = [0, 1, 2].map((k) =>
       Math.max(-limits[k], Math.min(limits[k], (waypoint[k] - ee[k]) / 0.05)),
     ) as Vec3;

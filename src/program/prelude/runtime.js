@@ -22,6 +22,7 @@
   const THREW = 1;
   const NON_BOOLEAN = 2;
   const VIOLATION = 3;
+  const BAD_PROGRESS = 4;
   const MAX_TEXT = 600;
 
   // Bound now, before any generated code runs (the globals are locked below anyway).
@@ -32,6 +33,7 @@
   const stringOf = String;
   const fromCharCode = String.fromCharCode;
   const isArray = Array.isArray;
+  const F64 = Float64Array;
   const progress = new Int32Array(progressBuffer);
 
   class SandboxViolation extends Error {}
@@ -144,6 +146,10 @@
   // ---- the runner ----
 
   let checks = [];
+  // Progress terms by sub-task index (undefined where a sub-task has none); errors and the position of the
+  // batch number them after the checks: term k is index checks.length + k.
+  let terms = [];
+  let hasTerms = false;
   let sab = null;
   let frameBytes = 0;
   let width = 0;
@@ -151,6 +157,8 @@
   let first = null;
   // The batch in progress, private to this closure: values so far and each check's first error.
   let batchValues = new U8(0);
+  // Progress values, frame-major over the sub-tasks; NaN where a term did not run (or failed).
+  let batchProgress = new F64(0);
   let batchErrors = [];
   let framesDone = 0;
 
@@ -183,7 +191,7 @@
   function locate(error) {
     const stack =
       error !== null && typeof error === "object" && typeof error.stack === "string" ? error.stack : "";
-    const match = /(check-\d+\.js|helpers\.js):(\d+):(\d+)/.exec(stack);
+    const match = /(check-\d+\.js|progress-\d+\.js|helpers\.js):(\d+):(\d+)/.exec(stack);
     return match ? match[0] : "";
   }
 
@@ -244,7 +252,7 @@
   // string out of the isolate costs half of copying an object with a typed array (measured: 2.9 vs 6.1 us).
   function report(rows) {
     const size = rows * checks.length;
-    if (batchErrors.length === 0 && framesDone === rows) {
+    if (batchErrors.length === 0 && framesDone === rows && !hasTerms) {
       let text = "";
       for (let at = 0; at < size; at += 4096)
         text += fromCharCode.apply(null, batchValues.subarray(at, Math.min(size, at + 4096)));
@@ -252,7 +260,25 @@
     }
     const errors = [];
     for (const e of batchErrors) if (e !== undefined) errors.push({ ...e });
-    return { done: framesDone, values: batchValues.slice(0, size), errors };
+    const out = { done: framesDone, values: batchValues.slice(0, size), errors };
+    if (hasTerms) out.progress = batchProgress.slice(0, rows * (checks.length - 1));
+    return out;
+  }
+
+  // Runs progress term k on one frame and records its value (or why it has none).
+  function runTerm(k, f, frame) {
+    const index = checks.length + k;
+    progress[1] = index;
+    let result;
+    try {
+      result = terms[k](frame, first);
+    } catch (error) {
+      recordThrown(index, f, error);
+      return;
+    }
+    if (typeof result === "number" && result >= 0 && result <= 1)
+      batchProgress[f * (checks.length - 1) + k] = result;
+    else record(index, f, BAD_PROGRESS, "", describe(result), "");
   }
 
   return freeze({
@@ -262,6 +288,12 @@
 
     setCheckCount(n) {
       checks = new Array(n);
+      terms = new Array(n - 1);
+    },
+
+    setTerm(index, fn) {
+      terms[index] = fn;
+      hasTerms = true;
     },
 
     sealGlobals() {
@@ -283,10 +315,17 @@
     //
     // reverse runs every check from the last to the first: verification's determinism probe, because a
     // check whose answer depends on the checks run before it (state, a written frame) then answers otherwise.
-    run(n, firstChanged, latchFrom, reverse) {
+    //
+    // Progress terms: every frame runs every term after (reverse: before) the checks; in the tracker's order
+    // only the term of the first sub-task not latched after the frame's checks runs (the one the reward
+    // wrapper's potential reads). termOnly runs no check at all, only the term of sub-task latchFrom (the
+    // reset frame, on which nothing latches).
+    run(n, firstChanged, latchFrom, reverse, termOnly) {
       if (firstChanged || first === null) first = frameAt(0);
       const count = checks.length;
+      const subtasks = count - 1;
       if (batchValues.length < n * count) batchValues = new U8(n * count);
+      if (hasTerms && batchProgress.length < n * subtasks) batchProgress = new F64(n * subtasks);
       batchErrors = [];
       framesDone = 0;
       const lazy = latchFrom >= 0;
@@ -296,7 +335,10 @@
         const frame = frameAt(f + 1);
         const row = f * count;
         if (lazy) batchValues.fill(3, row, row + count);
-        for (let k = lazy ? next : 0; k < count; k++) {
+        if (hasTerms) batchProgress.fill(NaN, f * subtasks, (f + 1) * subtasks);
+        if (hasTerms && !lazy && reverse)
+          for (let k = subtasks - 1; k >= 0; k--) if (terms[k] !== undefined) runTerm(k, f, frame);
+        for (let k = lazy ? next : 0; k < count && !termOnly; k++) {
           if (lazy && k !== next) break;
           const c = reverse ? count - 1 - k : k;
           progress[1] = c;
@@ -314,6 +356,9 @@
           batchValues[row + c] = v;
           if (v === 1) next = c + 1;
         }
+        if (hasTerms && !lazy && !reverse)
+          for (let k = 0; k < subtasks; k++) if (terms[k] !== undefined) runTerm(k, f, frame);
+        if (hasTerms && lazy && next < subtasks && terms[next] !== undefined) runTerm(next, f, frame);
         framesDone = f + 1;
       }
       return report(n);

@@ -1,0 +1,138 @@
+/**
+ * Ravens' goals and reward (`cliport/tasks/task.py`, ROBOTICS.md B.6): each goal lists objects, the targets
+ * each may go to, and a share of the total reward; the step reward is the delta of progress, a goal is
+ * complete when its share is met within 0.01, and the episode is done when no goal is left or the total
+ * passes 0.99.
+ */
+
+export interface TargetPose {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  readonly yaw: number;
+}
+
+export interface Goal {
+  /** Episode object ids. */
+  readonly objects: readonly number[];
+  /** Rotational symmetry per object (rad); 0: any rotation matches. */
+  readonly symmetry: readonly number[];
+  /** matches[i][j]: object i may go to target j. */
+  readonly matches: readonly (readonly boolean[])[];
+  readonly targets: readonly TargetPose[];
+  /** May several objects share one target? */
+  readonly replace: boolean;
+  /** Should the oracle turn the object to the target's yaw? */
+  readonly rotations: boolean;
+  /** pose: objects at targets; zone: the share of the objects' sample points inside the zone. */
+  readonly metric: "pose" | "zone";
+  /** Zone metric: the zone's size (m) and the height below which a point counts (Ravens' zone_bounds z). */
+  readonly zoneSize?: number;
+  readonly zoneMaxZ?: number;
+  readonly maxReward: number;
+  /** Planar tolerance of is_match (m): 0.01 by default, 0.05 for bowls. */
+  readonly posEps: number;
+  /** Yaw tolerance (rad), default 15°. */
+  readonly rotEps: number;
+  readonly langGoal: string;
+}
+
+/** Ravens' is_match: planar distance below posEps and, for a symmetric object, the yaw within rotEps. */
+export function isMatch(
+  pose: TargetPose,
+  target: TargetPose,
+  symmetry: number,
+  posEps: number,
+  rotEps: number,
+): boolean {
+  if (Math.hypot(pose.x - target.x, pose.y - target.y) >= posEps) return false;
+  if (symmetry > 0) {
+    let d = Math.abs(pose.yaw - target.yaw) % symmetry;
+    if (d > symmetry / 2) d = symmetry - d;
+    if (d >= rotEps) return false;
+  }
+  return true;
+}
+
+/** The reward bookkeeping of one episode. */
+export class GoalTracker {
+  private goals: Goal[];
+  private progress = 0;
+  private rewards = 0;
+
+  constructor(
+    goals: readonly Goal[],
+    readonly completedDescription: string,
+  ) {
+    this.goals = [...goals];
+  }
+
+  /** Ravens' `reward()`: the step's reward delta, and whether a goal was completed. */
+  step(poseOf: (id: number) => TargetPose): { reward: number; completed: Goal | null } {
+    const goal = this.goals[0];
+    if (!goal) return { reward: 0, completed: null };
+    const stepReward = matchedShare(goal, poseOf);
+    const reward = this.progress + stepReward - this.rewards;
+    this.rewards = this.progress + stepReward;
+    let completed: Goal | null = null;
+    if (Math.abs(goal.maxReward - stepReward) < 0.01) {
+      this.progress += goal.maxReward;
+      this.goals.shift();
+      completed = goal;
+    }
+    return { reward, completed };
+  }
+
+  get done(): boolean {
+    return this.goals.length === 0 || this.rewards > 0.99;
+  }
+
+  /** Total reward so far (the episode's return). */
+  get total(): number {
+    return this.rewards;
+  }
+
+  get current(): Goal | null {
+    return this.goals[0] ?? null;
+  }
+
+  get langGoal(): string {
+    return this.goals[0]?.langGoal ?? this.completedDescription;
+  }
+}
+
+/**
+ * The pose metric: each object matching any allowed target adds maxReward / |objects|. The zone metric: the
+ * share of sample points inside the zone (one point per object: the small pile blocks of 1 cm give Ravens'
+ * 2 cm point grid a single point at the centre).
+ */
+export function matchedShare(goal: Goal, poseOf: (id: number) => TargetPose): number {
+  if (goal.metric === "zone") {
+    const zone = goal.targets[0];
+    const half = (goal.zoneSize ?? 0.15) / 2;
+    const maxZ = goal.zoneMaxZ ?? 0.3;
+    const c = Math.cos(zone.yaw);
+    const s = Math.sin(zone.yaw);
+    let inside = 0;
+    for (const id of goal.objects) {
+      const p = poseOf(id);
+      const dx = p.x - zone.x;
+      const dy = p.y - zone.y;
+      const lx = c * dx + s * dy;
+      const ly = -s * dx + c * dy;
+      if (Math.abs(lx) < half && Math.abs(ly) < half && p.z - zone.z < maxZ) inside++;
+    }
+    return (goal.maxReward * inside) / goal.objects.length;
+  }
+  let share = 0;
+  goal.objects.forEach((id, i) => {
+    const pose = poseOf(id);
+    for (let j = 0; j < goal.targets.length; j++) {
+      if (goal.matches[i][j] && isMatch(pose, goal.targets[j], goal.symmetry[i], goal.posEps, goal.rotEps)) {
+        share += goal.maxReward / goal.objects.length;
+        break;
+      }
+    }
+  });
+  return share;
+}
