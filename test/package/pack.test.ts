@@ -153,7 +153,7 @@ const right: Policy<unknown, number> = { name: "right", reset() {}, act: () => 1
 registerExpert("Line-v0", () => right);
 
 const env = make("MiniGrid-DoorKey-5x5-v0");
-const policy: Policy<unknown, number> = expertFor(env);
+const policy: Policy<unknown, unknown> = expertFor(env);
 const config: Partial<PpoConfig> = { ...PPO_DEFAULTS, lr: 3e-4 };
 const request: ChatRequest = { messages: [{ role: "user", content: ["hi"] }] };
 const run: RunConfig | undefined = undefined;
