@@ -30,6 +30,11 @@ const FAMILIES: readonly Family[] = [
     matches: (id) => /^Panda[A-Z]/.test(id),
     describe: (render) => (render.mode === "custom" ? "" : frameText("panda-gym")),
   },
+  {
+    name: "tabletop",
+    matches: (id) => id.startsWith("Tabletop-"),
+    describe: (render) => (render.mode === "custom" ? "" : frameText("tabletop")),
+  },
 ];
 
 /**
