@@ -80,7 +80,8 @@ describe("SupervisedSandbox: the host survives what kills an isolate's process",
       assert.equal(r.completed, 2, "the frames before the crash keep their values (run again)");
       assert.deepEqual([...r.row(0)], [1, 1, 0]);
     }
-    assert.notEqual(sandboxChildPid(), pid, "a new child took over");
+    // A crash replaces the child; a memory error that isolated-vm caught in time leaves the child running.
+    if (r.fatal.kind === "isolate-crashed") assert.notEqual(sandboxChildPid(), pid, "a new child took over");
     // The host goes on: the same sandbox and one opened before the crash both answer.
     assert.deepEqual([...s.evaluate([first], first).values], [1, 1, 0]);
     assert.equal(bystander.evaluate([withRed], first).fired(0, 0), true);
