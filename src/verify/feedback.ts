@@ -110,30 +110,9 @@ export function buildFeedback(
     const frames: FeedbackFrame[] = [];
     const stories: string[] = [];
     for (const a of examples) {
-      const truth = truthOf(input.checks[c], a);
-      const fired = a.firstFire[c];
-      const how =
-        fired === null
-          ? "the check returned false on every frame"
-          : firedOnlyAtStart(a, c)
-            ? "the check was true only on the first frame, which does not count"
-            : `the check first returned true at step ${fired}, but ${c > 0 ? `before ${label(c - 1)} was done` : "not in a way the tracker counted"}`;
-      stories.push(
-        truth
-          ? `In ${ref(a)}, ${truth.text} at step ${truth.frame}, but ${how}.`
-          : `In ${ref(a)}, ${how}; the expert completed the task at step ${a.steps}.`,
-      );
-      const around = truth ? [truth.frame - 1, truth.frame, truth.frame + 1] : [a.steps - 1, a.steps];
-      for (const t of around.filter((t) => t >= 0 && t <= a.steps)) {
-        frames.push(
-          frame(
-            "expert",
-            a,
-            t,
-            truth && t === truth.frame ? `step ${t}: ${truth.text}` : `step ${t} of ${a.steps}`,
-          ),
-        );
-      }
+      const miss = expertMissStory(input, c, a, frame, ref, label);
+      stories.push(miss.story);
+      frames.push(...miss.frames);
     }
     const parts = [
       ...(never.length > 0 ? [`it never returned true in ${never.length}`] : []),
@@ -306,30 +285,9 @@ function legacyExpertMisses(
     const frames: FeedbackFrame[] = [];
     const stories: string[] = [];
     for (const a of examples) {
-      const truth = truthOf(input.checks[c], a);
-      const fired = a.firstFire[c];
-      const how =
-        fired === null
-          ? "the check returned false on every frame"
-          : fired === 0 && (a.latchedAt[c] ?? null) === null && a.firedFrames[c] === 1
-            ? "the check was true only on the first frame, which does not count"
-            : `the check first returned true at step ${fired}, but ${c > 0 ? `before ${label(c - 1)} was done` : "not in a way the tracker counted"}`;
-      stories.push(
-        truth
-          ? `In ${ref(a)}, ${truth.text} at step ${truth.frame}, but ${how}.`
-          : `In ${ref(a)}, ${how}; the expert completed the task at step ${a.steps}.`,
-      );
-      const around = truth ? [truth.frame - 1, truth.frame, truth.frame + 1] : [a.steps - 1, a.steps];
-      for (const t of around.filter((t) => t >= 0 && t <= a.steps)) {
-        frames.push(
-          frame(
-            "expert",
-            a,
-            t,
-            truth && t === truth.frame ? `step ${t}: ${truth.text}` : `step ${t} of ${a.steps}`,
-          ),
-        );
-      }
+      const miss = expertMissStory(input, c, a, frame, ref, label);
+      stories.push(miss.story);
+      frames.push(...miss.frames);
     }
     items.push({
       kind: "expert-miss",
@@ -340,6 +298,45 @@ function legacyExpertMisses(
       frames,
     });
   }
+}
+
+/**
+ * One expert trajectory where check `c` did not count, in words and frames: what the expert did (the ground
+ * truth, when the env reports it), what the check did instead, and the frames around that step. Both wordings
+ * say it alike (in a missed example of revision 1 the check never latched, so "only on the first frame" is
+ * firedOnlyAtStart there too).
+ */
+function expertMissStory(
+  input: FeedbackInput,
+  c: number,
+  a: EpisodeAnalysis,
+  frame: (group: Group, a: { index: number }, step: number, caption: string) => FeedbackFrame,
+  ref: (a: EpisodeAnalysis) => string,
+  label: (c: number) => string,
+): { story: string; frames: FeedbackFrame[] } {
+  const truth = truthOf(input.checks[c], a);
+  const fired = a.firstFire[c];
+  const how =
+    fired === null
+      ? "the check returned false on every frame"
+      : firedOnlyAtStart(a, c)
+        ? "the check was true only on the first frame, which does not count"
+        : `the check first returned true at step ${fired}, but ${c > 0 ? `before ${label(c - 1)} was done` : "not in a way the tracker counted"}`;
+  const story = truth
+    ? `In ${ref(a)}, ${truth.text} at step ${truth.frame}, but ${how}.`
+    : `In ${ref(a)}, ${how}; the expert completed the task at step ${a.steps}.`;
+  const around = truth ? [truth.frame - 1, truth.frame, truth.frame + 1] : [a.steps - 1, a.steps];
+  const frames = around
+    .filter((t) => t >= 0 && t <= a.steps)
+    .map((t) =>
+      frame(
+        "expert",
+        a,
+        t,
+        truth && t === truth.frame ? `step ${t}: ${truth.text}` : `step ${t} of ${a.steps}`,
+      ),
+    );
+  return { story, frames };
 }
 
 /** The check returned true on the first frame and on no other, so the tracker (frames 1..T) never saw it. */
