@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
+import type { RenderSpec } from "../trajectories/render-spec.ts";
 
 export const PROGRAM_FORMAT = "vlmcar.program/1";
 
@@ -54,6 +55,38 @@ const provenanceSchema = z.object({
   notes: z.string().optional(),
 });
 
+const rgb = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)]);
+const renderSchema = z
+  .discriminatedUnion(
+    "mode",
+    [
+      z.object({
+        mode: z.literal("full"),
+        tileSize: z.number().int().positive().optional(),
+        highlight: z.boolean().optional(),
+      }),
+      z.object({ mode: z.literal("agent-view"), tileSize: z.number().int().positive().optional() }),
+      z.object({
+        mode: z.literal("scene"),
+        width: z.number().int().positive(),
+        height: z.number().int().positive(),
+        camera: z
+          .object({
+            target: z.tuple([z.number(), z.number(), z.number()]).optional(),
+            distance: z.number().positive().optional(),
+            yaw: z.number().optional(),
+            pitch: z.number().optional(),
+          })
+          .optional(),
+        shadows: z.boolean().optional(),
+        targetColor: rgb.optional(),
+      }),
+      z.object({ mode: z.literal("custom"), name: z.string() }),
+    ],
+    { error: 'must be a render spec: { mode: "full" | "agent-view" | "scene" | "custom", ... }' },
+  )
+  .meta({ description: "the frames the checks were written and verified for; training renders the same" });
+
 export const programSchema = z.object({
   format: z.literal(PROGRAM_FORMAT, { error: `must be "${PROGRAM_FORMAT}"` }),
   task: z.object({ envId: z.string().optional(), description: z.string().optional() }),
@@ -72,6 +105,7 @@ export const programSchema = z.object({
     .object({ description: z.string({ error: "must be a string" }), code: codeField })
     .meta({ description: "the final check: (frame, first) => true when the task is solved" }),
   provenance: provenanceSchema.meta({ description: "where the program came from" }),
+  render: renderSchema.optional(),
 });
 
 /** One sub-task: a name used in reports and errors, what it means, and its completion check. */
@@ -114,6 +148,11 @@ export interface RewardProgram {
   readonly subtasks: readonly Subtask[];
   readonly goal: { readonly description: string; readonly code: string };
   readonly provenance: Provenance;
+  /**
+   * The frames the checks read: the render spec the program was generated and verified with. Training renders
+   * exactly this; absent means the env's default (`defaultRenderFor`), as for programs written before the field.
+   */
+  readonly render?: RenderSpec;
 }
 
 /** Raised by parseRewardProgram; `problems` lists every problem found, one line each. */
@@ -151,7 +190,8 @@ export function checkNames(program: RewardProgram): string[] {
  * A content hash of what determines the program's rewards: format, helpers, and each check's name and code
  * (and progress term, where a sub-task has one), in order. Descriptions, the task and provenance are left out,
  * so the same code from two sources hashes alike; a sub-task without a progress term serialises exactly as
- * before progress terms existed, so such programs keep their hashes.
+ * before progress terms existed, so such programs keep their hashes. The render spec counts (the same code on
+ * other frames gives other rewards) and is appended only when present, for the same reason.
  * Returns 64 hex digits (SHA-256 of a canonical JSON serialisation).
  */
 export function programHash(program: RewardProgram): string {
@@ -160,8 +200,18 @@ export function programHash(program: RewardProgram): string {
     program.helpers,
     program.subtasks.map((s) => (s.progress === undefined ? [s.name, s.code] : [s.name, s.code, s.progress])),
     program.goal.code,
+    ...(program.render === undefined ? [] : [sortedKeys(program.render)]),
   ]);
   return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** A copy with every object's keys sorted, so two spellings of the same render spec hash alike. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortedKeys(v)]));
 }
 
 /** Whether any sub-task of `program` carries a progress term. */

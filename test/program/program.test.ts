@@ -35,6 +35,31 @@ function problems(value: unknown): readonly string[] {
 }
 
 describe("RewardProgram", () => {
+  it("keeps the render spec it was verified with, and the spec counts in the hash", () => {
+    const scene = { mode: "scene", width: 128, height: 96, shadows: false, camera: { yaw: 30, distance: 1 } };
+    const withRender = parseRewardProgram({ ...valid, render: scene });
+    assert.deepEqual(withRender.render, scene);
+    const without = parseRewardProgram(valid);
+    assert.equal(without.render, undefined);
+    assert.notEqual(programHash(withRender), programHash(without));
+    // Key order does not matter; a different size does.
+    const reordered = {
+      ...withRender,
+      render: { camera: { distance: 1, yaw: 30 }, shadows: false, height: 96, width: 128, mode: "scene" },
+    } as typeof withRender;
+    assert.equal(programHash(reordered), programHash(withRender));
+    assert.notEqual(
+      programHash({ ...withRender, render: { ...scene, width: 160 } } as typeof withRender),
+      programHash(withRender),
+    );
+    assert.ok(
+      problems({ ...valid, render: { mode: "scene", width: -1, height: 96 } }).some((p) =>
+        p.startsWith("render"),
+      ),
+    );
+    assert.ok(problems({ ...valid, render: { mode: "photo" } }).some((p) => p.startsWith("render")));
+  });
+
   it("accepts a well-formed program and survives a JSON round trip", () => {
     const program = parseRewardProgram(JSON.parse(JSON.stringify(valid)));
     assert.equal(program.subtasks[0].name, "pick_up_key");
