@@ -50,7 +50,15 @@ export type RunnerEvent =
       worker?: string;
     }
   | { type: "update"; runId: string; frames: number; totalFrames: number; fps: number }
-  | { type: "eval"; runId: string; frames: number; returnMean: number; returnStd: number }
+  | {
+      type: "eval";
+      runId: string;
+      frames: number;
+      returnMean: number;
+      returnStd: number;
+      /** Share of evaluation episodes that succeeded (`info.is_success`); absent when the env never says. */
+      successRate?: number | null;
+    }
   | { type: "done"; runId: string; result: RunResult }
   | { type: "failed"; runId: string; error: string };
 
@@ -154,6 +162,7 @@ export async function runExperiment(
           frames: message.eval.frames,
           returnMean: message.eval.returnMean,
           returnStd: message.eval.returnStd,
+          ...(message.eval.successRate === undefined ? {} : { successRate: message.eval.successRate }),
         });
       }
     });
