@@ -238,7 +238,9 @@ function programProblems(program: RewardProgram, envId: string): string[] {
     env = make(envId, renderOptions(render));
   } catch (error) {
     sandbox.dispose();
-    return [`its frames (${describeRender(render)}) cannot be rendered by ${envId}: ${(error as Error).message}`];
+    return [
+      `its frames (${describeRender(render)}) cannot be rendered by ${envId}: ${(error as Error).message}`,
+    ];
   }
   try {
     env.reset({ seed: 0 });

@@ -21,11 +21,7 @@ import { join } from "node:path";
 import "../env/minigrid/index.ts";
 import "../env/panda/index.ts";
 import { type EnvFactory, type EvalStats, Ppo, type PpoConfig, type UpdateStats } from "../rl/ppo.ts";
-import {
-  type ContinuousEnvFactory,
-  ContinuousPpo,
-  type ContinuousPpoConfig,
-} from "../rl/ppo-continuous.ts";
+import { type ContinuousEnvFactory, ContinuousPpo, type ContinuousPpoConfig } from "../rl/ppo-continuous.ts";
 import { algorithmFor, inapplicablePpoSettings, ppoDefaultsFor } from "./algorithm.ts";
 import { RewardComponentsMeter } from "./reward-components.ts";
 import { checkReward, type RewardSetting, rewardLabel, trainingEnvs } from "./reward-modes.ts";
