@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
+import { successText } from "../../experiments/progress.ts";
 import { parseRewardKind, type RewardSetting, RewardSettingError } from "../../experiments/reward-modes.ts";
 import {
   DEFAULT_CHECKPOINT_EVERY,
@@ -13,7 +14,6 @@ import {
   RunFolderError,
   runId,
 } from "../../experiments/run.ts";
-import { successText } from "../../experiments/progress.ts";
 import { RunLockedError } from "../../experiments/run-lock.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { CommandOutput, checkWritableFolder, UserError } from "../output.ts";
