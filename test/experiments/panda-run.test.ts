@@ -98,7 +98,10 @@ test("dense-env trains on panda-gym's dense reward while evaluation measures the
     trained.some((r) => !Number.isInteger(r)),
     `training returns ${trained} should be dense`,
   );
-  assert.ok(evaluated.every((r) => Number.isInteger(r)), `evaluation returns ${evaluated} should be sparse`);
+  assert.ok(
+    evaluated.every((r) => Number.isInteger(r)),
+    `evaluation returns ${evaluated} should be sparse`,
+  );
 });
 
 test("a vlmcar program trains on Panda, and settings or rewards that do not fit are clear errors", async () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import type { Env } from "../../src/env/core.ts";
 import "../../src/env/minigrid/index.ts";
 import "../../src/env/panda/index.ts";
