@@ -103,7 +103,7 @@ export const experimentSpecSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' or '-'")
     .default("experiment"),
   envs: z.array(z.string().min(1)).min(1, "list at least one env id"),
-  rewards: z.array(rewardSchema).min(1, "list at least one reward (sparse, vlmcar, reference)"),
+  rewards: z.array(rewardSchema).min(1, "list at least one reward (sparse, vlmcar, reference, dense-env)"),
   seeds: z.union([z.int().positive(), z.array(z.int().min(0)).min(1)]),
   frames: z.int().positive(),
   ppo: ppoSchema.default({}),
