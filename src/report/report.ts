@@ -149,7 +149,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
 async function programSections(runs: readonly RunRecord[]): Promise<ProgramSection[]> {
   const groups = new Map<string, RunRecord[]>();
   for (const run of runs) {
-    if (run.config.reward.kind === "sparse") continue;
+    // Rewards that run no program: the env's own, sparse or dense.
+    if (run.config.reward.kind === "sparse" || run.config.reward.kind === "dense-env") continue;
     const key = `${run.envId}\u0000${run.reward}\u0000${run.programHash ?? ""}`;
     groups.set(key, [...(groups.get(key) ?? []), run]);
   }
