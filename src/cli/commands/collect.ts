@@ -11,8 +11,10 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
+import { loadRewardProgram, ProgramValidationError } from "../../program/program.ts";
 import {
   collectTrajectories,
+  defaultRenderFor,
   FRAMES_FOLDER,
   FrameStoreWriter,
   INDEX_FILE,
@@ -39,6 +41,7 @@ interface CollectCliOptions {
   agentView?: boolean;
   highlight: boolean;
   size?: string;
+  renderOf?: string;
   frames: boolean;
   force?: boolean;
   json?: boolean;
@@ -57,6 +60,10 @@ export function registerCollect(program: Command): void {
     .option("--agent-view", "record the agent's egocentric view instead of the full grid")
     .option("--no-highlight", "do not lighten the cells the agent sees (full render only)")
     .option("--size <WxH>", "frame size of a 3D scene (Panda ids), e.g. 720x480 (default 160x120)")
+    .option(
+      "--render-of <program.json>",
+      "record the frames a reward program reads: its render spec (size, camera, colours), else the env's default",
+    )
     .option("--no-frames", "store no PNGs: frames are regenerated (and checked) by replay when loaded")
     .option("--force", "replace a trajectory set already in --out (its index and frames are deleted first)")
     .option("--json", "end with one JSON line")
@@ -136,6 +143,17 @@ export function parseCount(text: string, option: string): number {
 
 /** The frames to record: a grid render (MiniGrid: --tile, --agent-view, --no-highlight) or a scene (--size). */
 function collectRender(opts: CollectCliOptions): RenderSpec {
+  if (opts.renderOf !== undefined) {
+    if (opts.size !== undefined || opts.agentView)
+      throw new UserError("--render-of takes the program's render spec; leave out --size and --agent-view");
+    try {
+      return loadRewardProgram(opts.renderOf).render ?? defaultRenderFor(opts.env);
+    } catch (error) {
+      if (error instanceof ProgramValidationError)
+        throw new UserError(`--render-of ${opts.renderOf} is not a valid reward program: ${error.problems[0]}`);
+      throw error;
+    }
+  }
   if (isSceneEnv(opts.env)) {
     if (opts.agentView) throw new UserError(`--agent-view is for grid worlds; ${opts.env} is a 3D scene`);
     return opts.size === undefined
