@@ -216,7 +216,7 @@ function moved(frame, first) {
   if (start === null || now === null) return false;
   if (outside(now.pixels, start.mask, frame.width, frame.height)) return true;
   if (topMoved(now.topPoints, start.topPoints)) return true;
-  return start.base !== null && now.base !== null && distance(now.base, start.base) >= MOVED_BY;
+  return start.base !== null && now.base !== null && distance(now.base, start.base) >= 2 * MOVED_BY;
 }
 
 // Whether a point of the top face now ([x0, y0, ...] on the table) is MOVED_BY from every point of it before.
@@ -250,10 +250,11 @@ function outside(pixels, mask, w, h) {
 // How far (m) the object is from the target now: 0 when their top faces touch, the distance between the
 // centres of their top faces when enough of the object's is visible, else Infinity (the arm is in front of it).
 function distanceNow(frame, at) {
-  if (look(frame).touching) return 0;
   if (at.now === null) return Infinity;
   if (at.visible >= SEEN_SHARE) return distance(at.now, at.target);
-  return at.now.base === null ? Infinity : distance(at.now.base, at.target);
+  if (at.now.base !== null) return distance(at.now.base, at.target);
+  if (look(frame).touching) return 0;
+  return at.visible >= SEEN_SHARE / 2 ? distance(at.now, at.target) : Infinity;
 }
 `;
 }
