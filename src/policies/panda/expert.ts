@@ -34,6 +34,8 @@ interface Command {
   readonly finger: number;
   /** Overrides the ee displacement action directly (Slide's launch), in [−1, 1] per axis. */
   readonly direct?: Vec3;
+  /** Joint control: solve the IK fully for this step (a strike), not a few damped iterations. */
+  readonly precise?: boolean;
 }
 
 export class PandaExpert implements Policy<PandaObs, BoxArray> {
@@ -46,9 +48,9 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
     pandaOf(env);
   }
 
-  act(_obs: PandaObs, env: Env<PandaObs, BoxArray>): BoxArray {
+  act(obs: PandaObs, env: Env<PandaObs, BoxArray>): BoxArray {
     const panda = pandaOf(env);
-    const command = this.command(panda);
+    const command = this.command(panda, obs);
     const ee = panda.eePosition();
     // The displacement asked for this step, in units of the 5 cm action scale.
     const move: Vec3 =
@@ -61,7 +63,7 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
       panda.armJoints(this.q);
       const target = [ee[0] + 0.05 * move[0], ee[1] + 0.05 * move[1], Math.max(0, ee[2] + 0.05 * move[2])];
       // A few damped steps from the current angles: the nearest solution, never a jump to another branch.
-      this.ik.solve(this.q, target, this.qTarget, { iterations: 3, damping: 0.05 });
+      this.ik.solve(this.q, target, this.qTarget, { iterations: command.precise ? 20 : 3, damping: 0.05 });
       // Scale the whole joint step (not each joint) into [−1, 1], so the end-effector keeps its direction.
       let largest = 0;
       for (let i = 0; i < 7; i++) largest = Math.max(largest, Math.abs(this.qTarget[i] - this.q[i]) / 0.05);
@@ -72,7 +74,7 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
     return action;
   }
 
-  private command(env: PandaEnv): Command {
+  private command(env: PandaEnv, obs: PandaObs): Command {
     const goal = env.desiredGoal;
     switch (env.task.name) {
       case "Reach":
@@ -80,7 +82,8 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
       case "Push":
         return push(env, [goal[0], goal[1], goal[2]]);
       case "Slide":
-        return slide(env, [goal[0], goal[1], goal[2]]);
+        // The observation's end-effector velocity (entries 3..5).
+        return slide(env, [goal[0], goal[1], goal[2]], obs.observation.subarray(3, 6));
       case "PickAndPlace":
         return pickAndPlace(env, 0, [goal[0], goal[1], goal[2]]);
       case "Stack":
@@ -177,24 +180,121 @@ function push(env: PandaEnv, goal: Vec3): Command {
   return { waypoint, finger: -1, direct };
 }
 
-function slide(env: PandaEnv, goal: Vec3): Command {
+/** The Slide puck's radius, and the closed fingertips' half extents in world x and y (gripper down, ee control's yaw). */
+const PUCK_RADIUS = 0.03;
+const PAD_HALF_X = 0.009;
+const PAD_HALF_Y = 0.018;
+/** Height of the end-effector while it strikes the puck: fingertips from 7.6 mm above the table to above the puck. */
+const STRIKE_HEIGHT = 0.015;
+/** Gap between fingertip and puck before a strike; the pad reaches the puck early in the strike step. */
+const STRIKE_GAP = 0.002;
+/** Travel height over the table: the fingertips (7.4 mm below the end-effector) clear the 3 cm puck. */
+const SLIDE_TRAVEL = 0.07;
+/** Below this the fingertips (bottom 7.4 mm under the end-effector) could touch the 3 cm puck when moving sideways. */
+const SLIDE_LOW = 0.045;
+
+/**
+ * Puck speed after a strike by an ee displacement action of magnitude a (from rest, fingertip 2 mm behind),
+ * measured on this physics (directions within ±60° of +x, pucks anywhere in the start area): the motor's
+ * velocity peaks at the start of a step, so the puck leaves at about the fingertip's peak speed, not its mean.
+ */
+const STRIKE_SPEEDS: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0.29, 0.15],
+  [0.34, 0.172],
+  [0.385, 0.19],
+  [0.46, 0.22],
+  [0.5, 0.245],
+  [0.59, 0.285],
+  [0.64, 0.32],
+  [0.7, 0.356],
+  [0.9, 0.6],
+];
+
+function strikeAction(speed: number): number {
+  for (let i = 1; i < STRIKE_SPEEDS.length; i++) {
+    const [v1, a1] = STRIKE_SPEEDS[i];
+    if (speed <= v1) {
+      const [v0, a0] = STRIKE_SPEEDS[i - 1];
+      return a0 + ((speed - v0) / (v1 - v0)) * (a1 - a0);
+    }
+  }
+  return STRIKE_SPEEDS[STRIKE_SPEEDS.length - 1][1];
+}
+
+/**
+ * Slide: strike the resting puck once so that it slides through the goal. A flat pad face pushes the puck
+ * along the face's normal (world ±x or ±y, the gripper's yaw is fixed), so the strike is made with the pad's
+ * vertical edge (corner in plan) placed on the goal line behind the puck: the contact normal then runs from the
+ * edge through the puck's axis, toward the goal. The puck decelerates at μg = 0.196 m/s²; it must reach the goal
+ * before the episode ends (success is checked every step, so it may pass through at speed). Slow strikes are the
+ * most accurate (the arm deflects less), so the speed is the least of: stopping just past the goal, or arriving
+ * with a step or two to spare.
+ */
+function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Command {
   const puck = env.objectPosition(0);
   const velocity = env.objectVelocity(0);
   const speed = Math.hypot(velocity[0], velocity[1]);
   const ee = env.eePosition();
   const { u, d } = direction(puck, goal);
-  // Once the puck is sliding, stay clear until it stops.
-  if (speed > 0.03) return { waypoint: [ee[0], ee[1], ee[2] + 0.02], finger: -1 };
-  const standoff = 0.03 + 0.013;
-  const approach = approachBehind(env, puck, goal, 0.015, standoff);
-  if (approach) return approach;
-  // In contact behind the puck: push it up to the speed that carries it the remaining distance, then stop.
-  const needed = Math.sqrt(2 * SLIDE_DECELERATION * Math.max(0, d - 0.01));
-  const step = (needed * 0.04) / 0.05;
+  // Sliding (or still settling after its drop at reset): keep the fingertips clear, above the puck's height.
+  if (speed > 0.01) return { waypoint: [ee[0], ee[1], Math.max(ee[2], SLIDE_TRAVEL)], finger: -1 };
+  // The pad corner facing the puck, and where the end-effector must be for that corner to sit on the goal line.
+  const corner = [PAD_HALF_X * Math.sign(u[0]), PAD_HALF_Y * Math.sign(u[1])];
+  const reach = PUCK_RADIUS + STRIKE_GAP;
+  const strikeAt: Vec3 = [
+    puck[0] - reach * u[0] - corner[0],
+    puck[1] - reach * u[1] - corner[1],
+    STRIKE_HEIGHT,
+  ];
+  const off = Math.hypot(ee[0] - strikeAt[0], ee[1] - strikeAt[1]);
+  const low = ee[2] < SLIDE_LOW;
+  // Near the strike point and no nearer the puck than it: safe to correct sideways at any height.
+  const clear =
+    off < 0.015 &&
+    Math.hypot(ee[0] - puck[0], ee[1] - puck[1]) >
+      Math.hypot(strikeAt[0] - puck[0], strikeAt[1] - puck[1]) - 0.002;
+  if (low && !clear) {
+    // Down but not behind the puck: rise before moving, so the fingertips never sweep the puck.
+    return { waypoint: [ee[0], ee[1], SLIDE_TRAVEL], finger: -1 };
+  }
+  if (!low && off > 0.004) {
+    // Travel over the table; come down at most 2.5 cm a step (faster, the arm overshoots below travel height).
+    return {
+      waypoint: [strikeAt[0], strikeAt[1], SLIDE_TRAVEL],
+      finger: -1,
+      direct: [
+        clip((strikeAt[0] - ee[0]) / 0.05),
+        clip((strikeAt[1] - ee[1]) / 0.05),
+        Math.max(-0.5, clip((SLIDE_TRAVEL - ee[2]) / 0.05)),
+      ],
+    };
+  }
+  // Strike only a puck at rest (it drops 1.5 cm at reset) from a still arm.
+  const settled =
+    Math.hypot(eeVelocity[0], eeVelocity[1], eeVelocity[2]) < 0.03 && Math.abs(velocity[2]) < 0.01;
+  if (off > 0.001 || Math.abs(ee[2] - STRIKE_HEIGHT) > 0.002 || !settled) {
+    // Over the spot: descend (at most 2 cm a step, easing in: the arm carries on below its target when fast) and
+    // settle on it.
+    const direct: Vec3 = [
+      clip((strikeAt[0] - ee[0]) / 0.05),
+      clip((strikeAt[1] - ee[1]) / 0.05),
+      Math.max(-0.4, clip((0.7 * (STRIKE_HEIGHT - ee[2])) / 0.05)),
+    ];
+    return { waypoint: strikeAt, finger: -1, direct };
+  }
+  const stepsLeft = env.maxEpisodeSteps - env.elapsedSteps;
+  // Time for the puck to get there: the steps left less the strike step and one to spare.
+  const time = Math.max(0.2, (stepsLeft - 2) * 0.04);
+  const target = d + 0.03;
+  const stopping = Math.sqrt(2 * SLIDE_DECELERATION * target);
+  const inTime = target / time + 0.5 * SLIDE_DECELERATION * time;
+  const a = strikeAction(Math.max(stopping, inTime));
   return {
-    waypoint: [ee[0], ee[1], 0.015],
+    waypoint: strikeAt,
     finger: -1,
-    direct: [clip(1.1 * step * u[0]), clip(1.1 * step * u[1]), clip((0.015 - ee[2]) / 0.05)],
+    direct: [a * u[0], a * u[1], clip((STRIKE_HEIGHT - ee[2]) / 0.05)],
+    precise: true,
   };
 }
 
