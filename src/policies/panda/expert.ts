@@ -189,9 +189,20 @@ const STRIKE_HEIGHT = 0.015;
 /** Gap between fingertip and puck before a strike; the pad reaches the puck early in the strike step. */
 const STRIKE_GAP = 0.002;
 /** Travel height over the table: the fingertips (7.4 mm below the end-effector) clear the 3 cm puck. */
-const SLIDE_TRAVEL = 0.07;
+const SLIDE_TRAVEL = 0.05;
 /** Below this the fingertips (bottom 7.4 mm under the end-effector) could touch the 3 cm puck when moving sideways. */
-const SLIDE_LOW = 0.045;
+const SLIDE_LOW = 0.042;
+/** The last stretch of the approach runs along the strike line, from this far behind the strike point. */
+const LANE_LENGTH = 0.03;
+
+/** Distance in the horizontal plane from point p to the segment a–b. */
+function segmentDistance(p: readonly number[], a: readonly number[], b: readonly number[]): number {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const length2 = dx * dx + dy * dy;
+  const t = length2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2)) : 0;
+  return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
+}
 
 /**
  * Puck speed after a strike by an ee displacement action of magnitude a (from rest, fingertip 2 mm behind),
@@ -248,25 +259,32 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
     STRIKE_HEIGHT,
   ];
   const off = Math.hypot(ee[0] - strikeAt[0], ee[1] - strikeAt[1]);
-  const low = ee[2] < SLIDE_LOW;
-  // Near the strike point and no nearer the puck than it: safe to correct sideways at any height.
-  const clear =
-    off < 0.015 &&
-    Math.hypot(ee[0] - puck[0], ee[1] - puck[1]) >
-      Math.hypot(strikeAt[0] - puck[0], strikeAt[1] - puck[1]) - 0.002;
-  if (low && !clear) {
-    // Down but not behind the puck: rise before moving, so the fingertips never sweep the puck.
-    return { waypoint: [ee[0], ee[1], SLIDE_TRAVEL], finger: -1 };
-  }
-  if (!low && off > 0.004) {
-    // Travel over the table; come down at most 2.5 cm a step (faster, the arm overshoots below travel height).
+  // Where the end-effector is relative to the strike point: along the strike line and across it.
+  const rx = ee[0] - strikeAt[0];
+  const ry = ee[1] - strikeAt[1];
+  const along = rx * u[0] + ry * u[1];
+  const across = -rx * u[1] + ry * u[0];
+  const inLane = along < 0.003 && along > -LANE_LENGTH - 0.02 && Math.abs(across) < 0.004;
+  if (!inLane) {
+    // Go to the start of the lane behind the puck: low and straight where that path clears the puck (the
+    // fingertips reach 2 cm from the end-effector), else over it at travel height.
+    const laneStart: Vec3 = [
+      strikeAt[0] - LANE_LENGTH * u[0],
+      strikeAt[1] - LANE_LENGTH * u[1],
+      STRIKE_HEIGHT,
+    ];
+    const clear = segmentDistance(puck, ee, laneStart) > PUCK_RADIUS + 0.03;
+    const low = ee[2] < SLIDE_LOW;
+    if (low && !clear) return { waypoint: [ee[0], ee[1], SLIDE_TRAVEL], finger: -1 };
+    const z = clear ? STRIKE_HEIGHT : SLIDE_TRAVEL;
     return {
-      waypoint: [strikeAt[0], strikeAt[1], SLIDE_TRAVEL],
+      waypoint: [laneStart[0], laneStart[1], z],
       finger: -1,
+      // Down at most 2.5 cm a step: faster, the arm carries on below its target.
       direct: [
-        clip((strikeAt[0] - ee[0]) / 0.05),
-        clip((strikeAt[1] - ee[1]) / 0.05),
-        Math.max(-0.5, clip((SLIDE_TRAVEL - ee[2]) / 0.05)),
+        clip((laneStart[0] - ee[0]) / 0.05),
+        clip((laneStart[1] - ee[1]) / 0.05),
+        Math.max(-0.5, clip((0.8 * (z - ee[2])) / 0.05)),
       ],
     };
   }
@@ -274,8 +292,7 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
   const settled =
     Math.hypot(eeVelocity[0], eeVelocity[1], eeVelocity[2]) < 0.03 && Math.abs(velocity[2]) < 0.01;
   if (off > 0.001 || Math.abs(ee[2] - STRIKE_HEIGHT) > 0.002 || !settled) {
-    // Over the spot: descend (at most 2 cm a step, easing in: the arm carries on below its target when fast) and
-    // settle on it.
+    // In the lane: move up to the strike point along the line (descending at most 2 cm a step) and settle on it.
     const direct: Vec3 = [
       clip((strikeAt[0] - ee[0]) / 0.05),
       clip((strikeAt[1] - ee[1]) / 0.05),
