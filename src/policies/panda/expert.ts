@@ -234,6 +234,20 @@ function strikeAction(speed: number): number {
 }
 
 /**
+ * The speed a puck d from the goal needs: enough to stop just past the goal, or more to get there with a step
+ * to spare before the episode ends (success is checked every step, so it may pass through at speed).
+ */
+function strikeSpeed(env: PandaEnv, d: number): number {
+  const stepsLeft = env.maxEpisodeSteps - env.elapsedSteps;
+  // Time for the puck to get there: the steps left less the strike step and one to spare.
+  const time = Math.max(0.2, (stepsLeft - 2) * 0.04);
+  const target = d + 0.06;
+  const stopping = Math.sqrt(2 * SLIDE_DECELERATION * target);
+  const inTime = target / time + 0.5 * SLIDE_DECELERATION * time;
+  return Math.max(stopping, inTime);
+}
+
+/**
  * Slide: strike the resting puck once so that it slides through the goal. A flat pad face pushes the puck
  * along the face's normal (world ±x or ±y, the gripper's yaw is fixed), so the strike is made with the pad's
  * vertical edge (corner in plan) placed on the goal line behind the puck: the contact normal then runs from the
@@ -248,8 +262,7 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
   const speed = Math.hypot(velocity[0], velocity[1]);
   const ee = env.eePosition();
   const { u, d } = direction(puck, goal);
-  // Sliding (or still settling after its drop at reset): keep the fingertips clear, above the puck's height.
-  if (speed > 0.01) return { waypoint: [ee[0], ee[1], Math.max(ee[2], SLIDE_TRAVEL)], finger: -1 };
+  const needed = strikeSpeed(env, d);
   // The pad corner facing the puck, and where the end-effector must be for that corner to sit on the goal line.
   const corner = [PAD_HALF_X * Math.sign(u[0]), PAD_HALF_Y * Math.sign(u[1])];
   const reach = PUCK_RADIUS + STRIKE_GAP;
@@ -265,6 +278,23 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
   const along = rx * u[0] + ry * u[1];
   const across = -rx * u[1] + ry * u[0];
   const inLane = along < 0.003 && along > -LANE_LENGTH - 0.02 && Math.abs(across) < 0.004;
+  if (speed > 0.01) {
+    // Struck but too slow to arrive in time (joint control cannot strike hard enough at once) and the fingertips
+    // still right behind it on the line: strike again, reaching it across the gap. Otherwise stay clear above
+    // the puck's height while it slides.
+    const heading = (velocity[0] * u[0] + velocity[1] * u[1]) / speed;
+    const behind = inLane && along > -0.02 && ee[2] < STRIKE_HEIGHT + 0.005;
+    if (behind && heading > 0.99 && speed < 0.9 * needed) {
+      const a = clip(strikeAction(needed) + (-along + 0.01 * speed) / 0.05);
+      return {
+        waypoint: strikeAt,
+        finger: -1,
+        direct: [a * u[0], a * u[1], clip((STRIKE_HEIGHT - ee[2]) / 0.05)],
+        precise: true,
+      };
+    }
+    return { waypoint: [ee[0], ee[1], Math.max(ee[2], SLIDE_TRAVEL)], finger: -1 };
+  }
   if (!inLane) {
     // Go to the start of the lane behind the puck: low and straight where that path clears the puck (the
     // fingertips reach 2 cm from the end-effector), else over it at travel height.
@@ -280,33 +310,33 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
     return {
       waypoint: [laneStart[0], laneStart[1], z],
       finger: -1,
-      // Down at most 2.5 cm a step: faster, the arm carries on below its target.
+      // Down at most 2.5 cm a step under ee control: faster, the arm carries on below its target. Joint control
+      // moves at most 0.05 rad a step, limited here by the elbow folding; going down needs other joints, so it
+      // asks for the full descent and gets it alongside the travel.
       direct: [
         clip((laneStart[0] - ee[0]) / 0.05),
         clip((laneStart[1] - ee[1]) / 0.05),
-        Math.max(-0.5, clip((0.8 * (z - ee[2])) / 0.05)),
+        env.controlType === "joints"
+          ? clip((z - ee[2]) / 0.05)
+          : Math.max(-0.5, clip((0.8 * (z - ee[2])) / 0.05)),
       ],
     };
   }
   // Strike only a puck at rest (it drops 1.5 cm at reset) from a still arm.
   const settled =
-    Math.hypot(eeVelocity[0], eeVelocity[1], eeVelocity[2]) < 0.03 && Math.abs(velocity[2]) < 0.01;
+    Math.hypot(eeVelocity[0], eeVelocity[1], eeVelocity[2]) < 0.012 && Math.abs(velocity[2]) < 0.01;
   if (off > 0.001 || Math.abs(ee[2] - STRIKE_HEIGHT) > 0.002 || !settled) {
-    // In the lane: move up to the strike point along the line (descending at most 2 cm a step) and settle on it.
+    // In the lane: descend (at most 2 cm a step) 1.5 cm short of the strike point, as the arm drifts a few mm
+    // while it goes down, then move up to the strike point along the line and settle on it.
+    const back = ee[2] > STRIKE_HEIGHT + 0.005 ? 0.015 : 0;
     const direct: Vec3 = [
-      clip((strikeAt[0] - ee[0]) / 0.05),
-      clip((strikeAt[1] - ee[1]) / 0.05),
+      clip((strikeAt[0] - back * u[0] - ee[0]) / 0.05),
+      clip((strikeAt[1] - back * u[1] - ee[1]) / 0.05),
       Math.max(-0.4, clip((0.7 * (STRIKE_HEIGHT - ee[2])) / 0.05)),
     ];
     return { waypoint: strikeAt, finger: -1, direct };
   }
-  const stepsLeft = env.maxEpisodeSteps - env.elapsedSteps;
-  // Time for the puck to get there: the steps left less the strike step and one to spare.
-  const time = Math.max(0.2, (stepsLeft - 2) * 0.04);
-  const target = d + 0.03;
-  const stopping = Math.sqrt(2 * SLIDE_DECELERATION * target);
-  const inTime = target / time + 0.5 * SLIDE_DECELERATION * time;
-  const a = strikeAction(Math.max(stopping, inTime));
+  const a = strikeAction(needed);
   return {
     waypoint: strikeAt,
     finger: -1,
