@@ -19,6 +19,7 @@ import { ArmIk } from "../../env/panda/kinematics.ts";
 import { PandaEnv, type PandaObs } from "../../env/panda/panda-env.ts";
 import type { BoxArray } from "../../env/spaces.ts";
 import type { Policy } from "../policy.ts";
+import { farthestJointStep } from "./joint-strike.ts";
 
 type Vec3 = [number, number, number];
 
@@ -36,6 +37,8 @@ interface Command {
   readonly direct?: Vec3;
   /** Joint control: solve the IK fully for this step (a strike), not a few damped iterations. */
   readonly precise?: boolean;
+  /** A strike along this horizontal unit vector: joint control may use every joint's full step for it. */
+  readonly strike?: readonly [number, number];
 }
 
 export class PandaExpert implements Policy<PandaObs, BoxArray> {
@@ -69,6 +72,15 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
       for (let i = 0; i < 7; i++) largest = Math.max(largest, Math.abs(this.qTarget[i] - this.q[i]) / 0.05);
       const scale = largest > 1 ? 1 / largest : 1;
       for (let i = 0; i < 7; i++) action[i] = ((this.qTarget[i] - this.q[i]) / 0.05) * scale;
+      if (command.strike && largest > 1) {
+        // A strike the scaled IK step cannot make: every joint to its limit, the gripper free to tilt a little.
+        const want = 0.05 * Math.hypot(move[0], move[1]);
+        const farthest = farthestJointStep(this.q, command.strike);
+        if (farthest && want * scale < farthest.reach) {
+          const fraction = Math.min(1, want / farthest.reach);
+          for (let i = 0; i < 7; i++) action[i] = (farthest.step[i] * fraction) / 0.05;
+        }
+      }
     }
     if (!panda.task.blockGripper) action[size - 1] = command.finger;
     return action;
@@ -291,6 +303,7 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
         finger: -1,
         direct: [a * u[0], a * u[1], clip((STRIKE_HEIGHT - ee[2]) / 0.05)],
         precise: true,
+        strike: u,
       };
     }
     return { waypoint: [ee[0], ee[1], Math.max(ee[2], SLIDE_TRAVEL)], finger: -1 };
@@ -342,6 +355,7 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
     finger: -1,
     direct: [a * u[0], a * u[1], clip((STRIKE_HEIGHT - ee[2]) / 0.05)],
     precise: true,
+    strike: u,
   };
 }
 
