@@ -37,20 +37,26 @@ export interface ObjectToTargetOptions {
   readonly task: string;
   readonly objectName: string;
   readonly render: Extract<RenderSpec, { mode: "scene" }>;
-  /** Height (m) of the object's and the target's top faces. */
-  readonly topZ: number;
+  /** Heights (m) of the object's top face (resting on the table) and of the target's (panda-gym places it). */
+  readonly objectTopZ: number;
+  readonly targetTopZ: number;
   /** A top-face pixel's lit channel (green of the object, red of the target) is above this (0..255). */
   readonly topShade: number;
-  /** The object counts as moved once its centre is this far (m) from where it started. */
+  /** The object counts as moved once part of it is this far (m) from where all of it was in the first frame. */
   readonly movedBy: number;
+  /** ... or once part of it is more than this many pixels from where all of it was in the first frame. */
+  readonly silhouetteSlack: number;
   /** "Close to the target" radius (m); the progress term reaches 1 there. */
   readonly closeWithin: number;
   /** "On the target" radius (m): panda-gym's success threshold. */
   readonly onWithin: number;
   /** The share of the object's first-frame pixels that must be visible to judge where it is. */
   readonly seenShare: number;
-  /** Half the object's width (m). */
-  readonly halfWidth: number;
+  /**
+   * From the middle of the object's bottom edges seen by the camera to its centre, horizontally (m): half a
+   * cube's width, or about π/4 of a puck's radius for its front arc, less the bias measured on expert episodes.
+   */
+  readonly baseShift: number;
   readonly notes: string;
 }
 
@@ -86,18 +92,20 @@ const CAM_CY = ${cam.cy};`;
 function helpers(o: ObjectToTargetOptions): string {
   return `
 ${cameraConstants(o.render)}
-// Height of the object's and the target's top faces; the colour value above which a pixel is a top face.
-const TOP_Z = ${o.topZ};
+// Heights of the object's and the target's top faces; the colour value above which a pixel is a top face.
+const OBJECT_TOP_Z = ${o.objectTopZ};
+const TARGET_TOP_Z = ${o.targetTopZ};
 const TOP_SHADE = ${o.topShade};
 
 const MOVED_BY = ${o.movedBy};
+const SLACK = ${o.silhouetteSlack};
 const CLOSE_WITHIN = ${o.closeWithin};
 const ON_WITHIN = ${o.onWithin};
 // Judging "close to" or "on" the target from the top face needs this share of it visible.
 const SEEN_SHARE = ${o.seenShare};
-// From the bottom edges facing the camera to the object's centre: half its width, less the 5 mm by which the
-// edges' pixels read too far (measured on expert episodes); the horizontal direction away from the camera.
-const BASE_SHIFT = ${o.halfWidth - 0.005};
+// From the middle of the bottom edges facing the camera to the object's centre (measured: see baseShift), and
+// the horizontal direction away from the camera.
+const BASE_SHIFT = ${o.baseShift};
 // Bottom edges seen in fewer columns than this say too little (a finger may hide the rest).
 const MIN_COLUMNS = 5;
 const AWAY = [CAM_R[6] / Math.hypot(CAM_R[6], CAM_R[7]), CAM_R[7] / Math.hypot(CAM_R[6], CAM_R[7])];
@@ -173,8 +181,8 @@ function look(frame) {
   }
   const base = bn < MIN_COLUMNS ? null : { x: bx / bn + BASE_SHIFT * AWAY[0], y: by / bn + BASE_SHIFT * AWAY[1], columns: bn };
   const seen = {
-    object: !seenObject ? null : { top: on, ...(on === 0 ? {} : onTable(ox / on, oy / on, TOP_Z)), pixels, mask, base, topPoints: topPoints(tops) },
-    target: tn === 0 ? null : { top: tn, ...onTable(tx / tn, ty / tn, TOP_Z) },
+    object: !seenObject ? null : { top: on, ...(on === 0 ? {} : onTable(ox / on, oy / on, OBJECT_TOP_Z)), pixels, mask, base, topPoints: topPoints(tops) },
+    target: tn === 0 ? null : { top: tn, ...onTable(tx / tn, ty / tn, TARGET_TOP_Z) },
     touching,
   };
   SEEN.set(frame, seen);
@@ -185,7 +193,7 @@ function look(frame) {
 function topPoints(pixels) {
   const out = [];
   for (let k = 0; k < pixels.length; k += 2) {
-    const p = onTable(pixels[k], pixels[k + 1], TOP_Z);
+    const p = onTable(pixels[k], pixels[k + 1], OBJECT_TOP_Z);
     out.push(p.x, p.y);
   }
   return out;
@@ -205,8 +213,8 @@ function layout(frame, first) {
   return { start: start.object, target: start.target, now, visible };
 }
 
-// The object has moved when some of it is now where none of it was in the first frame (an object pixel two
-// or more pixels from every object pixel of the first frame, or a top-face point MOVED_BY on the table from
+// The object has moved when some of it is now where none of it was in the first frame (an object pixel more
+// than SLACK pixels from every object pixel of the first frame, or a top-face point MOVED_BY on the table from
 // every top-face point of the first frame), or when its bottom edges have moved MOVED_BY on the table. The arm in front of the object only hides pixels, so it cannot fake the first (a centroid can
 // shift when half the object is hidden); the second sees a push away from the camera, whose new pixels the
 // hand hides.
@@ -232,12 +240,13 @@ function topMoved(after, before) {
   return false;
 }
 
-// Whether any pixel of 'pixels' ([x0, y0, ...]) is two or more pixels (in x or y) from every set pixel of 'mask'.
+// Whether any pixel of 'pixels' ([x0, y0, ...]) is more than SLACK pixels (in x or y) from every set pixel of
+// 'mask'.
 function outside(pixels, mask, w, h) {
   for (let k = 0; k < pixels.length; k += 2) {
     let near = false;
-    for (let dy = -1; dy <= 1 && !near; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
+    for (let dy = -SLACK; dy <= SLACK && !near; dy++) {
+      for (let dx = -SLACK; dx <= SLACK; dx++) {
         const x = pixels[k] + dx, y = pixels[k + 1] + dy;
         if (x >= 0 && y >= 0 && x < w && y < h && mask[y * w + x] === 1) { near = true; break; }
       }
@@ -321,12 +330,47 @@ export const PUSH_PROGRAM: RewardProgram = objectToTargetProgram({
   task: "push the green cube onto the target",
   objectName: "cube",
   render: PUSH_RENDER,
-  topZ: 0.04,
+  objectTopZ: 0.04,
+  targetTopZ: 0.04,
   topShade: 190,
   movedBy: 0.012,
+  silhouetteSlack: 1,
   closeWithin: 0.08,
   onWithin: 0.055,
   seenShare: 0.5,
-  halfWidth: 0.02,
+  baseShift: 0.015,
   notes: "reference program for panda-gym Push (pixels only, its own render spec)",
+});
+
+/**
+ * The frames the Slide program reads: the long table from its side (the robot on the left, the goal region on
+ * the right), so the slide runs across the image and the arm, striking from behind the puck, stays beside it.
+ */
+export const SLIDE_RENDER = {
+  mode: "scene",
+  width: 160,
+  height: 120,
+  shadows: false,
+  camera: { target: [0.2, 0, 0], distance: 0.7, yaw: 0, pitch: -40 },
+  targetColor: PANDA_TARGET_COLOR,
+} as const satisfies RenderSpec;
+
+export const SLIDE_PROGRAM: RewardProgram = objectToTargetProgram({
+  envId: "PandaSlideJoints-v3",
+  task: "slide the green puck onto the target",
+  objectName: "puck",
+  render: SLIDE_RENDER,
+  // The puck (3 cm tall) rests on the table; panda-gym's target is centred at z = 0.03, so its top is at 0.045.
+  objectTopZ: 0.03,
+  targetTopZ: 0.045,
+  topShade: 190,
+  // panda-gym drops the puck from 1.5 cm above the table at reset, which shifts its pixels by about 1.7 and
+  // its top face by about 1.8 cm on the table: a move must be larger than that drop.
+  movedBy: 0.025,
+  silhouetteSlack: 2,
+  closeWithin: 0.08,
+  onWithin: 0.05,
+  seenShare: 0.5,
+  baseShift: 0.02,
+  notes: "reference program for panda-gym Slide (pixels only, its own render spec)",
 });
