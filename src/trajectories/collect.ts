@@ -125,14 +125,16 @@ export function collectTrajectories(options: CollectOptions, visitor: EpisodeVis
         sizeChecked,
       );
       // A success that was there before the first action demonstrates none of the task.
-      const kept =
-        !options.onlySuccesses || (succeeded(trajectory) && trajectory.solvedAtReset !== true);
+      const kept = !options.onlySuccesses || (succeeded(trajectory) && trajectory.solvedAtReset !== true);
       visitor.end?.(trajectory, kept);
       if (kept) {
         episodes.push(trajectory);
         bar.increment();
       } else if (trajectory.solvedAtReset) {
-        skipped.push({ seed, reason: "the task was already solved at reset, so the episode shows none of it" });
+        skipped.push({
+          seed,
+          reason: "the task was already solved at reset, so the episode shows none of it",
+        });
       } else {
         const how = trajectory.truncated ? `truncated after ${trajectory.actions.length} steps` : "failed";
         skipped.push({ seed, reason: `${options.policy.name} did not reach the task (${how})` });

@@ -60,7 +60,12 @@ export const REFERENCE_PROGRAMS: readonly ReferenceEntry[] = [
     program: KEY_CORRIDOR_PROGRAM,
   },
   // The scene, not the control: the same frames for ee and joint control, sparse and dense rewards.
-  { family: "PandaPush", ids: /^PandaPush(Joints)?(Dense)?-v3$/, exampleId: "PandaPushJoints-v3", program: PUSH_PROGRAM },
+  {
+    family: "PandaPush",
+    ids: /^PandaPush(Joints)?(Dense)?-v3$/,
+    exampleId: "PandaPushJoints-v3",
+    program: PUSH_PROGRAM,
+  },
   {
     family: "PandaSlide",
     ids: /^PandaSlide(Joints)?(Dense)?-v3$/,
