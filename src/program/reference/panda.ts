@@ -325,7 +325,8 @@ export const PUSH_RENDER = {
   targetColor: PANDA_TARGET_COLOR,
 } as const satisfies RenderSpec;
 
-export const PUSH_PROGRAM: RewardProgram = objectToTargetProgram({
+/** The Push program's settings (the bench rebuilds it at other frame sizes from them). */
+export const PUSH_OPTIONS: ObjectToTargetOptions = {
   envId: "PandaPushJoints-v3",
   task: "push the green cube onto the target",
   objectName: "cube",
@@ -340,7 +341,9 @@ export const PUSH_PROGRAM: RewardProgram = objectToTargetProgram({
   seenShare: 0.5,
   baseShift: 0.015,
   notes: "reference program for panda-gym Push (pixels only, its own render spec)",
-});
+};
+
+export const PUSH_PROGRAM: RewardProgram = objectToTargetProgram(PUSH_OPTIONS);
 
 /**
  * The frames the Slide program reads: the long table from its side (the robot on the left, the goal region on
@@ -355,7 +358,8 @@ export const SLIDE_RENDER = {
   targetColor: PANDA_TARGET_COLOR,
 } as const satisfies RenderSpec;
 
-export const SLIDE_PROGRAM: RewardProgram = objectToTargetProgram({
+/** The Slide program's settings. */
+export const SLIDE_OPTIONS: ObjectToTargetOptions = {
   envId: "PandaSlideJoints-v3",
   task: "slide the green puck onto the target",
   objectName: "puck",
@@ -373,4 +377,6 @@ export const SLIDE_PROGRAM: RewardProgram = objectToTargetProgram({
   seenShare: 0.5,
   baseShift: 0.02,
   notes: "reference program for panda-gym Slide (pixels only, its own render spec)",
-});
+};
+
+export const SLIDE_PROGRAM: RewardProgram = objectToTargetProgram(SLIDE_OPTIONS);
