@@ -3,6 +3,7 @@
  * continuous one (`ContinuousPpo`, CleanRL's continuous defaults) for Box actions (panda-gym). Decided by the
  * env's own action space, so a plugin env with Box actions trains with the continuous PPO too.
  */
+import { EnvError } from "../env/core.ts";
 import { make } from "../env/registry.ts";
 import { isBox } from "../env/spaces.ts";
 import { PPO_DEFAULTS, type PpoConfig } from "../rl/ppo.ts";
@@ -27,9 +28,22 @@ export function algorithmFor(envId: string): PpoAlgorithm {
   return algorithm;
 }
 
-/** The defaults of the PPO that trains `envId`. */
+/**
+ * The algorithm, or null for an id this process does not know: a queue coordinator may plan runs of an env that
+ * only its workers' plugins register, and the run reports the unknown id where it trains.
+ */
+function knownAlgorithm(envId: string): PpoAlgorithm | null {
+  try {
+    return algorithmFor(envId);
+  } catch (error) {
+    if (error instanceof EnvError) return null;
+    throw error;
+  }
+}
+
+/** The defaults of the PPO that trains `envId` (the discrete PPO's for an id this process does not know). */
 export function ppoDefaultsFor(envId: string): PpoConfig | ContinuousPpoConfig {
-  return algorithmFor(envId) === "ppo-continuous" ? CONTINUOUS_PPO_DEFAULTS : PPO_DEFAULTS;
+  return knownAlgorithm(envId) === "ppo-continuous" ? CONTINUOUS_PPO_DEFAULTS : PPO_DEFAULTS;
 }
 
 /** Settings only one of the two PPOs has: the other one would silently ignore them. */
@@ -51,7 +65,9 @@ const ONLY_CONTINUOUS = [
  * numMinibatches"); empty when all apply.
  */
 export function inapplicablePpoSettings(envId: string, ppo: Readonly<Record<string, unknown>>): string[] {
-  const continuous = algorithmFor(envId) === "ppo-continuous";
+  const algorithm = knownAlgorithm(envId);
+  if (algorithm === null) return [];
+  const continuous = algorithm === "ppo-continuous";
   const foreign: readonly string[] = continuous ? ONLY_DISCRETE : ONLY_CONTINUOUS;
   return Object.keys(ppo)
     .filter((key) => foreign.includes(key))
