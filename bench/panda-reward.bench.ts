@@ -15,8 +15,8 @@
  */
 import { loadavg } from "node:os";
 import "../src/env/panda/index.ts";
-import type { Frame } from "../src/image/frame.ts";
 import { make } from "../src/env/registry.ts";
+import type { Frame } from "../src/image/frame.ts";
 import { NoisyPolicy } from "../src/policies/noisy.ts";
 import { objectToTargetProgram, PUSH_OPTIONS } from "../src/program/reference/panda.ts";
 import { RewardWrapper } from "../src/program/reward-wrapper.ts";
