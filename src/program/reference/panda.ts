@@ -129,6 +129,9 @@ function onTable(x, y, z) {
 // it lies at a known height, so its pixels locate the object on the table without the bias of the sides.
 // One pass over the frame, remembered per frame object (checks and the progress term read the same frame).
 const SEEN = new WeakMap();
+function isTargetTop(d, i) {
+  return d[i] - d[i + 2] > 70 && d[i + 1] - d[i + 2] > 50 && d[i] > TOP_SHADE;
+}
 function look(frame) {
   const known = SEEN.get(frame);
   if (known !== undefined) return known;
@@ -136,8 +139,6 @@ function look(frame) {
   const w = frame.width;
   const tops = [];
   const pixels = [];
-  const mask = new Uint8Array(w * frame.height);
-  const targetTop = new Uint8Array(w * frame.height);
   // The lowest object pixel of each column: the bottom edges of its sides, which rest on the table (z = 0).
   const lowest = new Int32Array(w).fill(-1);
   let seenObject = false;
@@ -149,10 +150,9 @@ function look(frame) {
         seenObject = true;
         lowest[x] = y;
         pixels.push(x, y);
-        mask[y * w + x] = 1;
         if (g > TOP_SHADE) { on++; ox += x; oy += y; tops.push(x, y); }
-      } else if (r - b > 70 && g - b > 50 && r > TOP_SHADE) {
-        tn++; tx += x; ty += y; targetTop[y * w + x] = 1;
+      } else if (isTargetTop(d, i)) {
+        tn++; tx += x; ty += y;
       }
     }
   }
@@ -163,7 +163,7 @@ function look(frame) {
     for (let dy = -1; dy <= 1 && !touching; dy++) {
       for (let dx = -1; dx <= 1; dx++) {
         const x = tops[k] + dx, y = tops[k + 1] + dy;
-        if (x >= 0 && y >= 0 && x < w && y < frame.height && targetTop[y * w + x] === 1) { touching = true; break; }
+        if (x >= 0 && y >= 0 && x < w && y < frame.height && isTargetTop(d, (y * w + x) * 3)) { touching = true; break; }
       }
     }
   }
@@ -181,7 +181,7 @@ function look(frame) {
   }
   const base = bn < MIN_COLUMNS ? null : { x: bx / bn + BASE_SHIFT * AWAY[0], y: by / bn + BASE_SHIFT * AWAY[1], columns: bn };
   const seen = {
-    object: !seenObject ? null : { top: on, ...(on === 0 ? {} : onTable(ox / on, oy / on, OBJECT_TOP_Z)), pixels, mask, base, topPoints: topPoints(tops) },
+    object: !seenObject ? null : { top: on, ...(on === 0 ? {} : onTable(ox / on, oy / on, OBJECT_TOP_Z)), pixels, base, topPoints: topPoints(tops) },
     target: tn === 0 ? null : { top: tn, ...onTable(tx / tn, ty / tn, TARGET_TOP_Z) },
     touching,
   };
@@ -222,9 +222,22 @@ function moved(frame, first) {
   const start = look(first).object;
   const now = look(frame).object;
   if (start === null || now === null) return false;
-  if (outside(now.pixels, start.mask, frame.width, frame.height)) return true;
+  if (outside(now.pixels, maskOf(first), frame.width, frame.height)) return true;
   if (topMoved(now.topPoints, start.topPoints)) return true;
   return start.base !== null && now.base !== null && distance(now.base, start.base) >= 2 * MOVED_BY;
+}
+
+// The first frame's object pixels as a mask (one byte a pixel), made once per episode.
+const MASKS = new WeakMap();
+function maskOf(first) {
+  let mask = MASKS.get(first);
+  if (mask === undefined) {
+    mask = new Uint8Array(first.width * first.height);
+    const pixels = look(first).object?.pixels ?? [];
+    for (let k = 0; k < pixels.length; k += 2) mask[pixels[k + 1] * first.width + pixels[k]] = 1;
+    MASKS.set(first, mask);
+  }
+  return mask;
 }
 
 // Whether a point of the top face now ([x0, y0, ...] on the table) is MOVED_BY from every point of it before.
