@@ -72,18 +72,29 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
       for (let i = 0; i < 7; i++) largest = Math.max(largest, Math.abs(this.qTarget[i] - this.q[i]) / 0.05);
       const scale = largest > 1 ? 1 / largest : 1;
       for (let i = 0; i < 7; i++) action[i] = ((this.qTarget[i] - this.q[i]) / 0.05) * scale;
-      if (command.strike && largest > 1) {
-        // A strike the scaled IK step cannot make: every joint to its limit, the gripper free to tilt a little.
-        const want = 0.05 * Math.hypot(move[0], move[1]);
-        const farthest = farthestJointStep(this.q, command.strike);
-        if (farthest && want * scale < farthest.reach) {
-          const fraction = Math.min(1, want / farthest.reach);
-          for (let i = 0; i < 7; i++) action[i] = (farthest.step[i] * fraction) / 0.05;
-        }
-      }
+      if (largest > 1 && command.strike) this.strikeJointStep(command.strike, move, scale, action);
     }
     if (!panda.task.blockGripper) action[size - 1] = command.finger;
     return action;
+  }
+
+  /**
+   * Joint control moves each joint at most 0.05 rad a step, and a scaled IK step leaves most joints' room unused.
+   * A strike needs speed: take the farthest step along the strike line that keeps the height and the yaw and
+   * lets the gripper tilt a little for this one step (farthestJointStep). Tried for pushes and travel too: the
+   * tilt adds up over steps and a faster push launches the cube, so only strikes use it.
+   */
+  private strikeJointStep(
+    u: readonly [number, number],
+    move: Vec3,
+    scale: number,
+    action: Float32Array,
+  ): void {
+    const want = 0.05 * Math.hypot(move[0], move[1]);
+    const farthest = farthestJointStep(this.q, u);
+    if (!farthest || want * scale >= farthest.reach) return;
+    const fraction = Math.min(1, want / farthest.reach);
+    for (let i = 0; i < 7; i++) action[i] = (farthest.step[i] * fraction) / 0.05;
   }
 
   private command(env: PandaEnv, obs: PandaObs): Command {
