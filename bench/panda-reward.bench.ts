@@ -6,6 +6,9 @@
  *   npm run bench:panda-reward                    sizes 64x48, 96x72, 128x96, 160x120, 192x144
  *   npm run bench:panda-reward -- 128x96 160x120  only these
  *
+ * A last case, "floor@160x120", runs a program of the same shape whose checks do nothing: the part of the
+ * "checks" column that is the sandbox's and the wrapper's, whatever the checks compute.
+ *
  * For each size the Push reference program is rebuilt for that size (the same camera; thresholds are in metres)
  * and trains' reward path runs: RewardWrapper (mode code+env, in-process sandbox, one frame per call, only the
  * checks that can latch and the current progress term) around the env, on a fixed stream of expert and 30%-noisy
@@ -18,7 +21,8 @@ import "../src/env/panda/index.ts";
 import { make } from "../src/env/registry.ts";
 import type { Frame } from "../src/image/frame.ts";
 import { NoisyPolicy } from "../src/policies/noisy.ts";
-import { objectToTargetProgram, PUSH_OPTIONS } from "../src/program/reference/panda.ts";
+import { parseRewardProgram, type RewardProgram } from "../src/program/program.ts";
+import { objectToTargetProgram, PUSH_OPTIONS, PUSH_PROGRAM } from "../src/program/reference/panda.ts";
 import { RewardWrapper } from "../src/program/reward-wrapper.ts";
 import { envOptionsFor } from "../src/trajectories/collect.ts";
 import { policyFor } from "../src/trajectories/policies.ts";
@@ -41,10 +45,31 @@ function cpuUs(): number {
   return u.user + u.system;
 }
 
-function measureSize(size: string): Costs {
+/**
+ * A program of the same shape whose checks do nothing (false; progress 0): what the sandbox and the wrapper
+ * cost per frame whatever the checks do (copying the frame in, the call, the tracker).
+ */
+function floorProgram(render: RewardProgram["render"]): RewardProgram {
+  return parseRewardProgram({
+    ...PUSH_PROGRAM,
+    helpers: "",
+    subtasks: PUSH_PROGRAM.subtasks.map((t) => ({
+      ...t,
+      code: "() => false",
+      ...(t.progress ? { progress: "() => 0" } : {}),
+    })),
+    goal: { ...PUSH_PROGRAM.goal, code: "() => false" },
+    provenance: { source: "fixture", notes: "bench floor: checks that do nothing" },
+    render,
+  });
+}
+
+function measureSize(name: string): Costs {
+  const floor = name.startsWith("floor@");
+  const size = floor ? name.slice("floor@".length) : name;
   const [width, height] = size.split("x").map(Number);
   const render = { ...PUSH_OPTIONS.render, width, height };
-  const program = objectToTargetProgram({ ...PUSH_OPTIONS, render });
+  const program = floor ? floorProgram(render) : objectToTargetProgram({ ...PUSH_OPTIONS, render });
   const env = make<unknown, unknown>(ENV_ID, envOptionsFor(render));
   let physics = 0;
   let rendering = 0;
@@ -99,19 +124,20 @@ function measureSize(size: string): Costs {
 }
 
 const asked = process.argv.slice(2).filter((a) => /^\d+x\d+$/.test(a));
-const sizes = asked.length > 0 ? asked : SIZES;
+// Each size with the reference program, and the reference size again with checks that do nothing.
+const sizes = [...(asked.length > 0 ? asked : SIZES), "floor@160x120"];
 const results = measureCases(sizes, measureSize);
 
 console.log(
   `PandaPushJoints-v3, Push reference program's reward (CPU µs per step; load ${loadavg()[0].toFixed(1)})`,
 );
-console.log("size      physics  render  checks  render+checks  (render+checks)/physics");
+console.log("size           physics  render  checks  render+checks  (render+checks)/physics");
 const metrics: Record<string, number> = {};
 for (const size of sizes) {
   const c = results.get(size) as Costs;
   const reward = c.render + c.checks;
   console.log(
-    `${size.padEnd(9)} ${c.physics.toFixed(0).padStart(7)} ${c.render.toFixed(0).padStart(7)} ${c.checks
+    `${size.padEnd(14)} ${c.physics.toFixed(0).padStart(7)} ${c.render.toFixed(0).padStart(7)} ${c.checks
       .toFixed(0)
       .padStart(7)} ${reward.toFixed(0).padStart(14)} ${(reward / c.physics).toFixed(2).padStart(24)}`,
   );

@@ -23,13 +23,24 @@ export interface JointStrike {
   readonly reach: number;
 }
 
-/** The farthest-reaching joint step along the horizontal unit vector u at angles q, or null if none moves along u. */
+/**
+ * The farthest-reaching joint step along the unit vector u (2 horizontal or 3 components) at angles q, holding
+ * the motion across u and the yaw; null if no step moves along u. `tilt` gets the step's change of the
+ * gripper's roll and pitch (rotation about world x and y, rad) when given.
+ */
 export function farthestJointStep(
   q: ArrayLike<number>,
-  u: readonly [number, number],
+  u: readonly number[],
   limit = 0.05,
+  tilt?: number[],
 ): JointStrike | null {
   forwardKinematics(q, pose);
+  // Two unit vectors across u.
+  const uz = u.length > 2 ? u[2] : 0;
+  const w1 = Math.abs(uz) < 0.9 ? cross(u[0], u[1], uz, 0, 0, 1) : cross(u[0], u[1], uz, 1, 0, 0);
+  const w2 = cross(u[0], u[1], uz, w1[0], w1[1], w1[2]);
+  const wx = new Float64Array(ARM_DOF);
+  const wy = new Float64Array(ARM_DOF);
   const along = new Float64Array(ARM_DOF);
   const rows = [new Float64Array(ARM_DOF), new Float64Array(ARM_DOF), new Float64Array(ARM_DOF)];
   for (let j = 0; j < ARM_DOF; j++) {
@@ -43,10 +54,12 @@ export function farthestJointStep(
     const vx = zy * rz - zz * ry;
     const vy = zz * rx - zx * rz;
     const vz = zx * ry - zy * rx;
-    along[j] = u[0] * vx + u[1] * vy;
-    rows[0][j] = -u[1] * vx + u[0] * vy;
-    rows[1][j] = vz;
+    along[j] = u[0] * vx + u[1] * vy + uz * vz;
+    rows[0][j] = w1[0] * vx + w1[1] * vy + w1[2] * vz;
+    rows[1][j] = w2[0] * vx + w2[1] * vy + w2[2] * vz;
     rows[2][j] = zz;
+    wx[j] = zx;
+    wy[j] = zy;
   }
   let best: JointStrike | null = null;
   const dq = new Float64Array(ARM_DOF);
@@ -87,7 +100,33 @@ export function farthestJointStep(
       }
     }
   }
+  if (best && tilt) {
+    let rx = 0;
+    let ry = 0;
+    for (let j = 0; j < ARM_DOF; j++) {
+      rx += wx[j] * best.step[j];
+      ry += wy[j] * best.step[j];
+    }
+    tilt[0] = rx;
+    tilt[1] = ry;
+  }
   return best;
+}
+
+/** The unit vector along a × b. */
+function cross(
+  ax: number,
+  ay: number,
+  az: number,
+  bx: number,
+  by: number,
+  bz: number,
+): [number, number, number] {
+  const x = ay * bz - az * by;
+  const y = az * bx - ax * bz;
+  const z = ax * by - ay * bx;
+  const n = Math.hypot(x, y, z);
+  return [x / n, y / n, z / n];
 }
 
 function det3(m: number[][]): number {
