@@ -133,29 +133,54 @@ function planEpisodes(steps: number): PlannedEpisode[] {
 }
 
 /**
- * CPU µs per env step of the planned episodes: env.step + env.render, and with `sandbox` the reward too,
- * evaluated on each frame right after it is rendered (one frame per call, as the RewardWrapper does) and fed
- * to the tracker. Timed in bulk over all episodes (two process.cpuUsage calls per pass, none per step).
+ * CPU ms of playing one planned episode: env.step + env.render, and with `sandbox` the reward too, evaluated
+ * on each frame right after it is rendered (one frame per call, as the RewardWrapper does) and fed to the
+ * tracker. Timed in bulk over the episode (two process.cpuUsage calls, none per step).
  */
-function stepPass(plan: readonly PlannedEpisode[], sandbox: ProgramSandbox | null): number {
-  const env: Env<unknown, number> = make(ENV_ID);
-  const tracker = sandbox ? new SubtaskTracker(sandbox.checkNames.slice(0, -1)) : null;
-  let steps = 0;
-  let ms = 0;
-  for (const { seed, actions } of plan) {
-    env.reset({ seed });
-    const first = env.render();
-    tracker?.reset();
-    const start = cpu();
-    for (let t = 0; t < actions.length; t++) {
-      env.step(actions[t]);
-      const frame = env.render();
-      if (sandbox && tracker) tracker.update(sandbox.evaluate([frame], first).row(0), t + 1);
-    }
-    ms += cpu() - start;
-    steps += actions.length;
+function playEpisode(
+  env: Env<unknown, number>,
+  episode: PlannedEpisode,
+  sandbox: ProgramSandbox | null,
+  tracker: SubtaskTracker,
+): number {
+  env.reset({ seed: episode.seed });
+  const first = env.render();
+  tracker.reset();
+  const { actions } = episode;
+  const start = cpu();
+  for (let t = 0; t < actions.length; t++) {
+    env.step(actions[t]);
+    const frame = env.render();
+    if (sandbox) tracker.update(sandbox.evaluate([frame], first).row(0), t + 1);
   }
-  return (ms * 1000) / steps;
+  return cpu() - start;
+}
+
+/**
+ * One repetition over the plan: each episode played without and with the reward, one right after the other
+ * (in alternating order), so a burst of load from other processes falls on both. CPU µs per step of each.
+ */
+function stepRepetition(
+  plan: readonly PlannedEpisode[],
+  sandbox: ProgramSandbox,
+  flip: number,
+): { envUs: number; withRewardUs: number } {
+  const env: Env<unknown, number> = make(ENV_ID);
+  const tracker = new SubtaskTracker(sandbox.checkNames.slice(0, -1));
+  let steps = 0;
+  let envMs = 0;
+  let withRewardMs = 0;
+  plan.forEach((episode, i) => {
+    if ((i + flip) % 2 === 0) {
+      envMs += playEpisode(env, episode, null, tracker);
+      withRewardMs += playEpisode(env, episode, sandbox, tracker);
+    } else {
+      withRewardMs += playEpisode(env, episode, sandbox, tracker);
+      envMs += playEpisode(env, episode, null, tracker);
+    }
+    steps += episode.actions.length;
+  });
+  return { envUs: (envMs * 1000) / steps, withRewardUs: (withRewardMs * 1000) / steps };
 }
 
 /** The median of `values` (the mean of the two middle ones for an even count). */
@@ -169,28 +194,22 @@ function median(values: readonly number[]): number {
  * The reward's cost per env step against the env's own (case "per-step"), in CPU µs of this process (user +
  * system, all threads: V8's GC and isolated-vm's timer threads included).
  *
- * The reward's cost is what it adds to a training step: the same episodes played twice, once with env.step
- * + env.render alone and once with the reward evaluated on each frame right after its render, and the
- * difference of the two passes. Whatever the reward makes the process do (its GC, the caches it evicts, the
- * copy of a frame that was just drawn) is counted, and the env's own work (and the garbage collection of its
- * frames) is not. Each repetition runs both passes, in alternating order; the figures are medians over the
- * repetitions, so one burst of load on a shared machine does not decide the ratio.
+ * The reward's cost is what it adds to a training step: every episode is played twice, once with env.step +
+ * env.render alone and once with the reward evaluated on each frame right after its render, and the cost is
+ * the difference. Whatever the reward makes the process do (its GC, the caches it evicts, the copy of a frame
+ * that was just drawn) is counted, and the env's own work (and the garbage collection of its frames) is not.
+ * The figures are medians over the repetitions, so one burst of load on a shared machine does not decide them.
  */
 function measurePerStep(repetitions: number, steps: number) {
   const sandbox = new ProgramSandbox(DOORKEY_REFERENCE);
   const plan = planEpisodes(steps);
-  stepPass(planEpisodes(300), null); // warm-up: the env's and the sandbox's hot paths compiled
-  stepPass(planEpisodes(300), sandbox);
+  stepRepetition(planEpisodes(400), sandbox, 0); // warm-up: the env's and the sandbox's hot paths compiled
   const env: number[] = [];
   const withReward: number[] = [];
   for (let r = 0; r < repetitions; r++) {
-    if (r % 2 === 0) {
-      env.push(stepPass(plan, null));
-      withReward.push(stepPass(plan, sandbox));
-    } else {
-      withReward.push(stepPass(plan, sandbox));
-      env.push(stepPass(plan, null));
-    }
+    const { envUs, withRewardUs } = stepRepetition(plan, sandbox, r);
+    env.push(envUs);
+    withReward.push(withRewardUs);
   }
   sandbox.dispose();
   const reward = withReward.map((w, r) => w - env[r]);
