@@ -41,7 +41,7 @@ import { measureCases } from "./cases.ts";
 
 const ENV_ID = "MiniGrid-DoorKey-8x8-v0";
 const EPISODES = 12;
-/** The per-step case: repetitions of both passes (the ratio is their median) and env steps per pass. */
+/** The per-step case: repetitions over the planned episodes (the ratio is their median) and env steps in them. */
 const PER_STEP_REPETITIONS = 7;
 const PER_STEP_STEPS = 2000;
 
@@ -107,8 +107,8 @@ interface PlannedEpisode {
 
 /**
  * Episodes of random actions adding up to `steps` env steps (at most 200 per episode). Random actions do not
- * depend on the state, so drawing them first keeps the policy out of the timing and lets both passes of
- * perStep replay exactly the same steps.
+ * depend on the state, so drawing them first keeps the policy out of the timing and lets an episode be played
+ * with and without the reward on exactly the same steps.
  */
 function planEpisodes(steps: number): PlannedEpisode[] {
   const env: Env<unknown, number> = make(ENV_ID);
