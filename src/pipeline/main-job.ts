@@ -424,6 +424,8 @@ async function generationStage(
     const recorded: Partial<GenerateOptions> = zoo
       ? {
           task: zoo.task.task,
+          // The frames the recording was shown: a Panda recording's differ from today's default frames.
+          render: zoo.task.render,
           seed: zoo.task.settings.seed ?? zoo.task.seed,
           maxRounds: zoo.task.settings.maxRounds,
           experts: zoo.task.settings.experts,
