@@ -4,6 +4,7 @@
  */
 import { register } from "../registry.ts";
 import { TabletopEnv, type TabletopOptions } from "./tabletop-env.ts";
+import { packingShapes } from "./tasks/packing-shapes.ts";
 import { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
 import { separatingPiles } from "./tasks/separating-piles.ts";
 import { stackBlockPyramid } from "./tasks/stack-block-pyramid.ts";
@@ -11,6 +12,7 @@ import type { TabletopTask } from "./tasks/task.ts";
 
 export { type PickPlaceAction, PickPlaceSpace, poseOf } from "./action.ts";
 export { type Goal, GoalTracker, isMatch } from "./goals.ts";
+export * from "./kitting.ts";
 export * from "./palette.ts";
 export {
   type ObjectState,
@@ -19,6 +21,7 @@ export {
   type TabletopObs,
   type TabletopOptions,
 } from "./tabletop-env.ts";
+export { packingShapes } from "./tasks/packing-shapes.ts";
 export { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
 export { separatingPiles } from "./tasks/separating-piles.ts";
 export { stackBlockPyramid } from "./tasks/stack-block-pyramid.ts";
@@ -32,6 +35,10 @@ export function tabletopId(task: string): string {
 }
 
 const TASKS: { task: () => TabletopTask; description: string }[] = [
+  {
+    task: packingShapes,
+    description: "CLIPort packing-shapes: pack the named kitting shape (e.g. the letter M) in the brown box",
+  },
   {
     task: () => putBlockInBowl("seen"),
     description: "CLIPort put-block-in-bowl (seen colours): put the blocks of one colour in bowls of another",
