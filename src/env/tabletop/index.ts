@@ -4,6 +4,7 @@
  */
 import { register } from "../registry.ts";
 import { TabletopEnv, type TabletopOptions } from "./tabletop-env.ts";
+import { packingBoxesPairs } from "./tasks/packing-boxes-pairs.ts";
 import { packingShapes } from "./tasks/packing-shapes.ts";
 import { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
 import { separatingPiles } from "./tasks/separating-piles.ts";
@@ -21,6 +22,7 @@ export {
   type TabletopObs,
   type TabletopOptions,
 } from "./tabletop-env.ts";
+export { boxPoints, kdLeaves, packingBoxesPairs } from "./tasks/packing-boxes-pairs.ts";
 export { packingShapes } from "./tasks/packing-shapes.ts";
 export { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
 export { separatingPiles } from "./tasks/separating-piles.ts";
@@ -38,6 +40,19 @@ const TASKS: { task: () => TabletopTask; description: string }[] = [
   {
     task: packingShapes,
     description: "CLIPort packing-shapes: pack the named kitting shape (e.g. the letter M) in the brown box",
+  },
+  {
+    task: () => packingBoxesPairs("seen"),
+    description:
+      "CLIPort packing-boxes-pairs (seen colours): pack the boxes of two colours into the brown box",
+  },
+  {
+    task: () => packingBoxesPairs("unseen"),
+    description: "CLIPort packing-boxes-pairs (unseen colours in val/test mode)",
+  },
+  {
+    task: () => packingBoxesPairs("full"),
+    description: "CLIPort packing-boxes-pairs (all 11 colours)",
   },
   {
     task: () => putBlockInBowl("seen"),
