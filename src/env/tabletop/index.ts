@@ -4,6 +4,7 @@
  */
 import { register } from "../registry.ts";
 import { TabletopEnv, type TabletopOptions } from "./tabletop-env.ts";
+import { assemblingKits } from "./tasks/assembling-kits.ts";
 import { packingBoxesPairs } from "./tasks/packing-boxes-pairs.ts";
 import { packingShapes } from "./tasks/packing-shapes.ts";
 import { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
@@ -22,6 +23,7 @@ export {
   type TabletopObs,
   type TabletopOptions,
 } from "./tabletop-env.ts";
+export { assemblingKits } from "./tasks/assembling-kits.ts";
 export { boxPoints, kdLeaves, packingBoxesPairs } from "./tasks/packing-boxes-pairs.ts";
 export { packingShapes } from "./tasks/packing-shapes.ts";
 export { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
@@ -77,6 +79,11 @@ const TASKS: { task: () => TabletopTask; description: string }[] = [
   {
     task: () => separatingPiles("full"),
     description: "CLIPort separating-piles (all 11 colours)",
+  },
+  {
+    task: assemblingKits,
+    description:
+      "Ravens assembling-kits: put the five kitting shapes into the holes of their shapes on the board",
   },
   {
     task: stackBlockPyramid,
