@@ -2,9 +2,11 @@
  * CLIPort's 20 kitting shapes (ROBOTICS.md B.8), re-created by our code from their outlines: no mesh files.
  * Each is a flat outline in CLIPort's mesh units (about ±10; × 0.003 m in x and y), extruded to 2 cm, origin
  * at the centre of the bottom face, as the original meshes span z 0-20 units × 0.001 m. Extents, names,
- * symmetries and the train / test split are the table's; the outlines are drawn to those extents (block
- * letters without their counters, a pentagon, a star, a heart...), so they are close, not identical, to
- * CLIPort's meshes.
+ * symmetries and the train / test split are the table's; the outlines are drawn to those extents within 1 mm
+ * (block letters without their counters, a pentagon, a star, a heart...), so they are close, not identical, to
+ * CLIPort's meshes. Regular shapes are centred on their centre of symmetry, so a turn by their symmetry maps
+ * them onto themselves about the body origin (the pose metric's assumption); the triangle (6 x 5.2 cm) and the
+ * star (5.7 x 5.4 cm) then span up to 8 mm less than CLIPort's bounding boxes.
  *
  * Physics collides with each outline's convex hull (MuJoCo hulls a mesh geom, as PyBullet does with these
  * meshes): letters, the ring and the star are solid hulls there, exactly as in Ravens.
@@ -106,7 +108,7 @@ const OUTLINES: readonly { name: string; symmetry: number; outline: () => Pts }[
         9.49,
       ),
   },
-  { name: "triangle", symmetry: (2 * Math.PI) / 3, outline: () => radial(3, () => 10) },
+  { name: "triangle", symmetry: (2 * Math.PI) / 3, outline: () => radial(3, () => 11.55) },
   {
     name: "square",
     symmetry: Math.PI / 2,
@@ -179,7 +181,7 @@ const OUTLINES: readonly { name: string; symmetry: number; outline: () => Pts }[
         10,
       ),
   },
-  { name: "pentagon", symmetry: (2 * Math.PI) / 5, outline: () => radial(5, () => 9.8) },
+  { name: "pentagon", symmetry: (2 * Math.PI) / 5, outline: () => radial(5, () => 10) },
   {
     name: "rectangle",
     symmetry: Math.PI,
