@@ -142,6 +142,32 @@ test("packing-boxes-pairs: boxes in two seen colours plus four distractors in ot
   }
 });
 
+test("packing-boxes-pairs: unseen colours in test mode, seen in train mode, all 11 for full", () => {
+  const colorsOf = (id: string, mode: "train" | "test") => {
+    const env = blind(id, { mode });
+    const seen = new Set<string>();
+    for (const seed of [0, 1, 2, 3]) {
+      env.reset({ seed });
+      for (const s of env.objectStates()) if (s.kind === "box") seen.add(s.color);
+    }
+    env.close();
+    return seen;
+  };
+  for (const c of colorsOf("Tabletop-packing-boxes-pairs-unseen-colors-v0", "test"))
+    assert.ok(EVAL_COLORS.includes(c as never), c);
+  for (const c of colorsOf("Tabletop-packing-boxes-pairs-unseen-colors-v0", "train"))
+    assert.ok(TRAIN_COLORS.includes(c as never), c);
+  const full = [...colorsOf("Tabletop-packing-boxes-pairs-full-v0", "test")];
+  assert.ok(
+    full.some((c) => !EVAL_COLORS.includes(c as never)),
+    `full reaches beyond the unseen list: ${full}`,
+  );
+  assert.ok(
+    full.some((c) => !TRAIN_COLORS.includes(c as never)),
+    `and beyond the seen list: ${full}`,
+  );
+});
+
 test("packing-boxes-pairs: the oracle packs every relevant box (2 seeds)", () => {
   const env = blind("Tabletop-packing-boxes-pairs-seen-colors-v0");
   try {
