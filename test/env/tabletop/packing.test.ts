@@ -89,6 +89,17 @@ test("packing-shapes: the shapes collide (rest on the table, stay put) and the o
       assert.ok(Math.hypot(goal.x - box.x, goal.y - box.y) < 0.02, "the shape sits in the box");
       assert.ok(goal.z > -0.002 && goal.z < 0.01, `on the box's floor, z ${goal.z}`);
     }
+    // info.events: the packed shape is reported in the box (every sample point inside the zone).
+    const oracle = new TabletopOracle();
+    const { obs } = env.reset({ seed: 4 });
+    oracle.reset(env as never, 4);
+    const r = env.step(oracle.act(obs, env as never));
+    const types = (r.info.events ?? []).map((e) => e.type);
+    for (const t of ["pick", "place", "at_target", "goal_done", "success"]) assert.ok(types.includes(t), t);
+    assert.match(
+      String(r.info.events?.find((e) => e.type === "at_target")?.text),
+      /^the \w+ shape is in the brown box$/,
+    );
   } finally {
     env.close();
   }
