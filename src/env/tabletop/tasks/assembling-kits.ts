@@ -12,7 +12,7 @@ import type { ColorName, TaskMode } from "../palette.ts";
 import { type Footprint, randomPose } from "../sampler.ts";
 import { KIT_HALF, type SlotSpec } from "../scene.ts";
 import { PLANE_TOP } from "../workspace.ts";
-import type { EpisodeLayout, PlacedObject, TabletopTask } from "./task.ts";
+import { type EpisodeLayout, type PlacedObject, sampleUntilFits, type TabletopTask } from "./task.ts";
 
 const COLORS: readonly ColorName[] = ["purple", "blue", "green", "yellow", "red"];
 /** Hole centres in the kit's frame (Ravens' assembling_kits.py). */
@@ -35,11 +35,7 @@ export function assemblingKits(): TabletopTask {
     slots,
     tool: "suction",
     sample(rng: NumpyGenerator, mode: TaskMode): EpisodeLayout {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const layout = sampleOnce(rng, mode);
-        if (layout) return layout;
-      }
-      throw new Error("assembling-kits: no layout fits after 100 attempts");
+      return sampleUntilFits("assembling-kits", 100, () => sampleOnce(rng, mode));
     },
   };
 }
