@@ -61,6 +61,13 @@ function arc(r: number, from: number, to: number, n: number): Pts {
 
 const deg = Math.PI / 180;
 
+const UNIT_SQUARE: Pts = [
+  [-1, -1],
+  [1, -1],
+  [1, 1],
+  [-1, 1],
+];
+
 /**
  * The outlines in mesh units. The ring is an annulus cut open by a slit 0.01 rad wide, so it is one simple
  * polygon (invisible at 3 mm per unit).
@@ -112,17 +119,7 @@ const OUTLINES: readonly { name: string; symmetry: number; outline: () => Pts }[
   {
     name: "square",
     symmetry: Math.PI / 2,
-    outline: () =>
-      box(
-        [
-          [-1, -1],
-          [1, -1],
-          [1, 1],
-          [-1, 1],
-        ],
-        10,
-        10,
-      ),
+    outline: () => box(UNIT_SQUARE, 10, 10),
   },
   {
     name: "plus",
@@ -185,17 +182,7 @@ const OUTLINES: readonly { name: string; symmetry: number; outline: () => Pts }[
   {
     name: "rectangle",
     symmetry: Math.PI,
-    outline: () =>
-      box(
-        [
-          [-1, -1],
-          [1, -1],
-          [1, 1],
-          [-1, 1],
-        ],
-        12.5,
-        7.5,
-      ),
+    outline: () => box(UNIT_SQUARE, 12.5, 7.5),
   },
   { name: "flower", symmetry: Math.PI / 2, outline: () => radial(48, (t) => 7.5 + 2.5 * Math.cos(4 * t), 0) },
   { name: "star", symmetry: (2 * Math.PI) / 5, outline: () => radial(10, (t) => starRadius(t)) },
