@@ -12,6 +12,7 @@ import type { ColorName, TaskMode } from "../palette.ts";
 import { type Footprint, randomPose } from "../sampler.ts";
 import { KIT_HALF, type SlotSpec } from "../scene.ts";
 import { PLANE_TOP } from "../workspace.ts";
+import { SHAPE_FOOTPRINT, SHAPE_MASS } from "./packing-shapes.ts";
 import { type EpisodeLayout, type PlacedObject, sampleUntilFits, type TabletopTask } from "./task.ts";
 
 const COLORS: readonly ColorName[] = ["purple", "blue", "green", "yellow", "red"];
@@ -23,12 +24,12 @@ const HOLES: readonly [number, number][] = [
   [-0.045, -0.045],
   [0.045, -0.045],
 ];
-const SHAPE_FOOTPRINT = 0.08;
 
 export function assemblingKits(): TabletopTask {
   const slots: SlotSpec[] = [{ kind: "kit", fixed: true, size: 0, mass: 0.1 }];
   for (let i = 0; i < HOLES.length; i++) slots.push({ kind: "hole", fixed: true, size: 0, mass: 0.01 });
-  for (let i = 0; i < HOLES.length; i++) slots.push({ kind: "shape", fixed: false, size: 0, mass: 0.1 });
+  for (let i = 0; i < HOLES.length; i++)
+    slots.push({ kind: "shape", fixed: false, size: 0, mass: SHAPE_MASS });
   return {
     name: "assembling-kits",
     split: "seen",

@@ -16,8 +16,8 @@ import { type EpisodeLayout, type PlacedObject, sampleUntilFits, type TabletopTa
 
 export const PACKING_SHAPES = 5;
 export const SHAPE_MASS = 0.1;
-/** Ravens samples the shapes' poses with a 0.08 x 0.08 footprint. */
-const SHAPE_FOOTPRINT = 0.08;
+/** Ravens samples the kitting shapes' poses with a 0.08 x 0.08 footprint. */
+export const SHAPE_FOOTPRINT = 0.08;
 
 export function packingShapes(): TabletopTask {
   const slots: SlotSpec[] = [{ kind: "container", fixed: true, size: 0, mass: 0.1 }];
