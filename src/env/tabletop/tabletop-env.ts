@@ -629,9 +629,6 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     });
     const contype = m.geom_contype as Int32Array;
     const conaffinity = m.geom_conaffinity as Int32Array;
-    const gravcomp = m.body_gravcomp as Float64Array;
-    const bodyPos = m.body_pos as Float64Array;
-    const bodyQuat = m.body_quat as Float64Array;
     const group = m.geom_group as Int32Array;
     let resized = false;
     this.slots.forEach((slot, i) => {
@@ -656,7 +653,14 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       }
     });
     // Body masses and sizes changed: recompute the model's derived constants (invweight, subtree masses).
-    if (resized) this.sim.mj.mj_setConst(m, this.sim.data);
+    if (resized) {
+      this.sim.mj.mj_setConst(m, this.sim.data);
+      this.sim.refresh();
+    }
+    // Views taken after mj_setConst, which may have grown the wasm memory.
+    const gravcomp = m.body_gravcomp as Float64Array;
+    const bodyPos = m.body_pos as Float64Array;
+    const bodyQuat = m.body_quat as Float64Array;
     this.slots.forEach((slot, i) => {
       const id = this.slotOf.indexOf(i);
       const active = id >= 0;
