@@ -21,7 +21,6 @@ import {
   INDEX_FILE,
   isPolicyKind,
   isSceneEnv,
-  PANDA_DEFAULT_RENDER,
   POLICY_KINDS,
   policyFor,
   type RenderSpec,
@@ -60,7 +59,10 @@ export function registerCollect(program: Command): void {
     .option("--tile <n>", "pixels per grid cell of the render", "32")
     .option("--agent-view", "record the agent's egocentric view instead of the full grid")
     .option("--no-highlight", "do not lighten the cells the agent sees (full render only)")
-    .option("--size <WxH>", "frame size of a 3D scene (Panda ids), e.g. 720x480 (default 160x120)")
+    .option(
+      "--size <WxH>",
+      "frame size of a 3D scene, e.g. 720x480 (default: Panda 160x120, Tabletop 640x480)",
+    )
     .option(
       "--render-of <program.json>",
       'record the frames a reward program reads (a file, or "reference"): its render spec, else the env\'s default',
@@ -169,12 +171,11 @@ function collectRender(opts: CollectCliOptions): RenderSpec {
   }
   if (isSceneEnv(opts.env)) {
     if (opts.agentView) throw new UserError(`--agent-view is for grid worlds; ${opts.env} is a 3D scene`);
-    return opts.size === undefined
-      ? PANDA_DEFAULT_RENDER
-      : { ...PANDA_DEFAULT_RENDER, ...parseSize(opts.size) };
+    const render = defaultRenderFor(opts.env);
+    return opts.size === undefined ? render : { ...render, ...parseSize(opts.size) };
   }
   if (opts.size !== undefined)
-    throw new UserError(`--size is for 3D scenes (Panda ids); use --tile for ${opts.env}`);
+    throw new UserError(`--size is for 3D scenes (Panda and Tabletop ids); use --tile for ${opts.env}`);
   const tileSize = parseCount(opts.tile, "--tile");
   return opts.agentView
     ? { mode: "agent-view", tileSize }
