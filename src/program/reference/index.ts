@@ -1,6 +1,7 @@
 /**
- * The hand-written reference programs, by MiniGrid family: the oracle baseline for generated programs and
- * fixtures for tests. Each reads only pixels of the full render at 32 pixels per cell (highlighted or not).
+ * The hand-written reference programs, by family: the oracle baseline for generated programs and fixtures for
+ * tests. The MiniGrid ones read only pixels of the full render at 32 pixels per cell (highlighted or not); the
+ * tabletop ones (tabletop/) the front camera's 640x480 frame.
  *
  *   referenceFor("MiniGrid-KeyCorridorS4R3-v0")  // the KeyCorridor program
  */
@@ -8,6 +9,8 @@ import type { RewardProgram } from "../program.ts";
 import { BLOCKED_UNLOCK_PICKUP_PROGRAM } from "./blocked-unlock-pickup.ts";
 import { DOORKEY_REFERENCE } from "./doorkey.ts";
 import { KEY_CORRIDOR_PROGRAM } from "./key-corridor.ts";
+import { PUT_BLOCK_IN_BOWL_PROGRAM } from "./tabletop/put-block-in-bowl.ts";
+import { SEPARATING_PILES_PROGRAM } from "./tabletop/separating-piles.ts";
 import { UNLOCK_PROGRAM } from "./unlock.ts";
 import { UNLOCK_PICKUP_PROGRAM } from "./unlock-pickup.ts";
 
@@ -15,6 +18,8 @@ export {
   BLOCKED_UNLOCK_PICKUP_PROGRAM,
   DOORKEY_REFERENCE,
   KEY_CORRIDOR_PROGRAM,
+  PUT_BLOCK_IN_BOWL_PROGRAM,
+  SEPARATING_PILES_PROGRAM,
   UNLOCK_PICKUP_PROGRAM,
   UNLOCK_PROGRAM,
 };
@@ -54,6 +59,19 @@ export const REFERENCE_PROGRAMS: readonly ReferenceEntry[] = [
     ids: /^MiniGrid-KeyCorridorS\d+R\d+-/,
     exampleId: "MiniGrid-KeyCorridorS3R3-v0",
     program: KEY_CORRIDOR_PROGRAM,
+  },
+  // CLIPort tabletop tasks: the front camera's 640x480 frame (the env's render()), any colour split.
+  {
+    family: "put-block-in-bowl",
+    ids: /^Tabletop-put-block-in-bowl-/,
+    exampleId: "Tabletop-put-block-in-bowl-seen-colors-v0",
+    program: PUT_BLOCK_IN_BOWL_PROGRAM,
+  },
+  {
+    family: "separating-piles",
+    ids: /^Tabletop-separating-piles-/,
+    exampleId: "Tabletop-separating-piles-seen-colors-v0",
+    program: SEPARATING_PILES_PROGRAM,
   },
 ];
 
