@@ -148,6 +148,9 @@ function envOptions(envId: string, render: RenderSpec): Record<string, unknown> 
 /** Runs the experiment. Throws RankError on bad input; a check that fails on a frame is counted, not fatal. */
 export function runRanking(options: RankOptions): RankResult {
   const started = performance.now();
+  // Taken before playing: the code that ran, even if the checkout changes while it plays.
+  const version = codeVersion();
+  const createdAt = new Date().toISOString();
   const { envId, program } = options;
   const episodes = options.episodes ?? 20;
   if (!(Number.isInteger(episodes) && episodes >= 1)) {
@@ -214,8 +217,8 @@ export function runRanking(options: RankOptions): RankResult {
       goalBonus: wrapper.goalBonus,
       render,
     },
-    codeVersion: codeVersion(),
-    createdAt: new Date().toISOString(),
+    codeVersion: version,
+    createdAt,
     seconds: (performance.now() - started) / 1000,
     policies: summaries,
     order: {
