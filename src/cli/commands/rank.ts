@@ -16,7 +16,7 @@ import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
 import "../../env/tabletop/index.ts";
 import { checkReward, RewardSettingError } from "../../experiments/reward-modes.ts";
-import { programHash } from "../../program/program.ts";
+import { loadRewardProgram, programHash } from "../../program/program.ts";
 import { REWARD_MODES, type RewardMode } from "../../program/reward-wrapper.ts";
 import {
   formatRanking,
@@ -88,6 +88,13 @@ export function registerRank(program: Command): void {
       const gamma = parseNumber(opts.gamma, "--gamma", 0, 1);
       const progressScale = parseNumber(opts.progressScale, "--progress-scale", 0, Number.POSITIVE_INFINITY);
 
+      // A program for another env is refused before it is tried (trying it would fail less clearly).
+      const writtenFor = writtenForOf(opts.program);
+      if (writtenFor && writtenFor !== opts.env && !opts.anyEnv) {
+        throw new UserError(
+          `${opts.program} was written for ${writtenFor}, not ${opts.env}; rank it on ${writtenFor}, or pass --any-env to rank it here anyway`,
+        );
+      }
       let checked: Awaited<ReturnType<typeof checkReward>>;
       try {
         checked = await checkReward(
@@ -100,12 +107,6 @@ export function registerRank(program: Command): void {
       }
       const program = checked.program;
       if (program === null) throw new UserError("rank needs a reward program");
-      const writtenFor = program.task.envId;
-      if (writtenFor && writtenFor !== opts.env && !opts.anyEnv) {
-        throw new UserError(
-          `${opts.program} was written for ${writtenFor}, not ${opts.env}; rank it on ${writtenFor}, or pass --any-env to rank it here anyway`,
-        );
-      }
       for (const w of checked.warnings) out.say(`warning: ${w}`);
 
       const dir = resolve(
@@ -164,6 +165,19 @@ export function registerRank(program: Command): void {
       });
       if (!result.order.program.strict) process.exitCode = EXIT.failed;
     });
+}
+
+/**
+ * The env id a program file says it was written for; null for the reference program (written for a family of
+ * ids) and for an unreadable file (checkReward then says why).
+ */
+function writtenForOf(file: string): string | null {
+  if (file === "reference") return null;
+  try {
+    return loadRewardProgram(file).task.envId ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function parsePolicies(text: string): RankPolicy[] {
