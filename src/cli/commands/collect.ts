@@ -13,12 +13,12 @@ import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
 import {
   collectTrajectories,
+  defaultRenderFor,
   FRAMES_FOLDER,
   FrameStoreWriter,
   INDEX_FILE,
   isPolicyKind,
   isSceneEnv,
-  PANDA_DEFAULT_RENDER,
   POLICY_KINDS,
   policyFor,
   type RenderSpec,
@@ -56,7 +56,10 @@ export function registerCollect(program: Command): void {
     .option("--tile <n>", "pixels per grid cell of the render", "32")
     .option("--agent-view", "record the agent's egocentric view instead of the full grid")
     .option("--no-highlight", "do not lighten the cells the agent sees (full render only)")
-    .option("--size <WxH>", "frame size of a 3D scene (Panda ids), e.g. 720x480 (default 160x120)")
+    .option(
+      "--size <WxH>",
+      "frame size of a 3D scene, e.g. 720x480 (default: Panda 160x120, Tabletop 640x480)",
+    )
     .option("--no-frames", "store no PNGs: frames are regenerated (and checked) by replay when loaded")
     .option("--force", "replace a trajectory set already in --out (its index and frames are deleted first)")
     .option("--json", "end with one JSON line")
@@ -138,12 +141,11 @@ export function parseCount(text: string, option: string): number {
 function collectRender(opts: CollectCliOptions): RenderSpec {
   if (isSceneEnv(opts.env)) {
     if (opts.agentView) throw new UserError(`--agent-view is for grid worlds; ${opts.env} is a 3D scene`);
-    return opts.size === undefined
-      ? PANDA_DEFAULT_RENDER
-      : { ...PANDA_DEFAULT_RENDER, ...parseSize(opts.size) };
+    const render = defaultRenderFor(opts.env);
+    return opts.size === undefined ? render : { ...render, ...parseSize(opts.size) };
   }
   if (opts.size !== undefined)
-    throw new UserError(`--size is for 3D scenes (Panda ids); use --tile for ${opts.env}`);
+    throw new UserError(`--size is for 3D scenes (Panda and Tabletop ids); use --tile for ${opts.env}`);
   const tileSize = parseCount(opts.tile, "--tile");
   return opts.agentView
     ? { mode: "agent-view", tileSize }

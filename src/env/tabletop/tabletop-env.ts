@@ -27,7 +27,7 @@ import { ravensCamera } from "../render3d/camera.ts";
 import { Rasterizer } from "../render3d/rasterizer.ts";
 import type { PinholeCamera, SceneGeom } from "../render3d/scene.ts";
 import { Box, type Space } from "../spaces.ts";
-import { actionProblem, type PickPlaceAction, PickPlaceSpace } from "./action.ts";
+import { actionProblem, asPickPlace, type PickPlaceAction, PickPlaceSpace } from "./action.ts";
 import { bowlMesh } from "./bowl.ts";
 import { type Goal, GoalTracker, type TargetPose } from "./goals.ts";
 import { type ColorName, rgba, type TaskMode, WORKSPACE_RGBA } from "./palette.ts";
@@ -76,7 +76,23 @@ export interface TabletopOptions {
   renderObservations?: boolean;
   /** Substep cap of one primitive (default 20,000, ~42 s simulated): past it the primitive stops. */
   primitiveSubstepCap?: number;
+  /**
+   * Size of render() and of the observation (default 640x480, the RealSense's). Another size keeps the camera's
+   * pose and vertical field of view (56.14°) with square pixels, as PyBullet's FOV projection does: 320x240 is
+   * the same picture at half the resolution.
+   */
+  renderWidth?: number;
+  renderHeight?: number;
 }
+
+/** Render options of other scene families (panda-gym's orbit camera, target colour) that do not apply here. */
+const FOREIGN_RENDER_OPTIONS = [
+  "renderTargetPosition",
+  "renderDistance",
+  "renderYaw",
+  "renderPitch",
+  "targetColor",
+] as const;
 
 /** Ground truth about one object of the episode, for oracles, tests and info. */
 export interface ObjectState {
@@ -132,7 +148,9 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
   readonly mode: TaskMode;
   readonly observationSpace: Space<TabletopObs>;
   readonly actionSpace = new PickPlaceSpace();
-  readonly camera: PinholeCamera = frontCamera();
+  readonly camera: PinholeCamera;
+  readonly renderWidth: number;
+  readonly renderHeight: number;
   readonly renderShadows: boolean;
   readonly primitiveSubstepCap: number;
   readonly renderObservations: boolean;
@@ -183,7 +201,31 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     this.renderShadows = options.renderShadows ?? true;
     this.primitiveSubstepCap = options.primitiveSubstepCap ?? 20_000;
     this.renderObservations = options.renderObservations ?? true;
-    this.observationSpace = new Box(0, 255, [IMAGE_HEIGHT, IMAGE_WIDTH, 3], "uint8") as Space<TabletopObs>;
+    const foreign = FOREIGN_RENDER_OPTIONS.filter(
+      (k) => (options as unknown as Record<string, unknown>)[k] !== undefined,
+    );
+    if (foreign.length) {
+      throw new EnvError(
+        `${this.id}: ${foreign.join(", ")} ${foreign.length > 1 ? "are" : "is"} not a tabletop option; the tabletop ` +
+          "renders Ravens' front camera (choose its size with renderWidth/renderHeight)",
+      );
+    }
+    this.renderWidth = options.renderWidth ?? IMAGE_WIDTH;
+    this.renderHeight = options.renderHeight ?? IMAGE_HEIGHT;
+    for (const [name, v] of [
+      ["renderWidth", this.renderWidth],
+      ["renderHeight", this.renderHeight],
+    ] as const) {
+      if (!(Number.isInteger(v) && v >= 1 && v <= 8192))
+        throw new EnvError(`${this.id}: ${name} must be an integer in 1..8192, got ${String(v)}`);
+    }
+    this.camera = scaledCamera(frontCamera(), this.renderWidth, this.renderHeight);
+    this.observationSpace = new Box(
+      0,
+      255,
+      [this.renderHeight, this.renderWidth, 3],
+      "uint8",
+    ) as Space<TabletopObs>;
     this.metadata = { renderFps: 2, renderModes: ["rgb_array"] };
 
     this.sim = MujocoSim.fromXml(tabletopMjcf(this.id, this.task.slots, this.task.tool), this.id);
@@ -245,7 +287,8 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
   }
 
   /** Validates before the lifecycle check so a bad pose gets a message naming the field. */
-  override step(action: PickPlaceAction): StepResult<TabletopObs> {
+  override step(given: PickPlaceAction | ArrayLike<number>): StepResult<TabletopObs> {
+    const action = asPickPlace(given) as PickPlaceAction;
     if (this.running) {
       const problem = actionProblem(action);
       if (problem) {
@@ -284,7 +327,9 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     if (clipped.length) info.clipped = clipped;
     if (this.physicsProblem) info.physics_error = this.physicsProblem;
     if (events.length) info.events = events;
-    const obs = this.physicsProblem ? new Uint8Array(IMAGE_HEIGHT * IMAGE_WIDTH * 3) : this.observe();
+    const obs = this.physicsProblem
+      ? new Uint8Array(this.renderHeight * this.renderWidth * 3)
+      : this.observe();
     return { obs, reward, terminated, truncated, info };
   }
 
@@ -816,8 +861,8 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     if (this.sim.isClosed) throw new EnvError(`${this.id}: render() after close(); make a new env`);
     if (!this.renderer) {
       this.renderer = new Rasterizer({
-        width: IMAGE_WIDTH,
-        height: IMAGE_HEIGHT,
+        width: this.renderWidth,
+        height: this.renderHeight,
         shadows: this.renderShadows,
       });
     }
@@ -830,14 +875,17 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     return this.renderer.render(this.sceneGeoms(), this.camera);
   }
 
-  /** One of Ravens' three agent cameras (front, left, right), 640x480, same look as render(). */
+  /** One of Ravens' three agent cameras (front, left, right), at render()'s size and look. */
   renderView(name: "front" | "left" | "right"): Frame {
     if (name === "front") return this.render();
     if (name !== "left" && name !== "right") {
       throw new EnvError(`${this.id}: camera must be "front", "left" or "right", got ${String(name)}`);
     }
     this.render();
-    return (this.renderer as Rasterizer).render(this.sceneGeoms(), ravensCamera(name));
+    return (this.renderer as Rasterizer).render(
+      this.sceneGeoms(),
+      scaledCamera(ravensCamera(name), this.renderWidth, this.renderHeight),
+    );
   }
 
   /**
@@ -897,6 +945,13 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     this.tool.dispose();
     this.sim.close();
   }
+}
+
+/** A 640x480 RealSense camera at another image size: same pose and vertical FOV, square pixels, centred. */
+function scaledCamera(camera: PinholeCamera, width: number, height: number): PinholeCamera {
+  if (width === IMAGE_WIDTH && height === IMAGE_HEIGHT) return camera;
+  const f = (camera.fy * height) / IMAGE_HEIGHT;
+  return { ...camera, fx: f, fy: f, cx: width / 2, cy: height / 2 };
 }
 
 function cylinder(x: number, y: number, z0: number, z1: number, radius: number, color: number[]): SceneGeom {
