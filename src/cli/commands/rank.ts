@@ -14,7 +14,6 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
-import "../../env/tabletop/index.ts";
 import { checkReward, RewardSettingError } from "../../experiments/reward-modes.ts";
 import { loadRewardProgram, programHash } from "../../program/program.ts";
 import { REWARD_MODES, type RewardMode } from "../../program/reward-wrapper.ts";
