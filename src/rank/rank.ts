@@ -294,18 +294,19 @@ export function formatRanking(result: RankResult): string {
   const lines = [
     `${result.envId}, program ${result.program.hash.slice(0, 12)} (${result.program.source}), ` +
       `${result.config.episodes} episodes per policy, seeds ${result.config.seed}-${result.config.seed + result.config.episodes - 1}`,
-    "policy       program reward (mean ± SE)   env reward (mean ± SE)   env successes",
+    `${"policy".padEnd(12)}${"program reward".padStart(18)}${"env reward".padStart(18)}${"env successes".padStart(16)}`,
   ];
   for (const p of result.policies) {
     lines.push(
-      `${p.policy.padEnd(12)} ${fmt(p.program.mean)} ± ${fmt(p.program.se)}${" ".repeat(14)}` +
-        `${fmt(p.env.mean)} ± ${fmt(p.env.se)}${" ".repeat(10)}${p.successes}/${p.episodes}`,
+      `${p.policy.padEnd(12)}${`${fmt(p.program.mean)} ± ${fmt(p.program.se)}`.padStart(18)}` +
+        `${`${fmt(p.env.mean)} ± ${fmt(p.env.se)}`.padStart(18)}${`${p.successes}/${p.episodes}`.padStart(16)}`,
     );
   }
+  lines.push("(mean ± standard error over episodes)");
   const verdict = (o: OrderCheck) =>
     o.strict ? "yes" : `no (${o.violations.join("; ")})${o.weak ? ", ties only" : ""}`;
   lines.push(`order ${result.order.expected.join(" < ")} by the program: ${verdict(result.order.program)}`);
-  lines.push(`                                   by the env:     ${verdict(result.order.env)}`);
+  lines.push(`order ${result.order.expected.join(" < ")} by the env:     ${verdict(result.order.env)}`);
   const k = result.kendall;
   lines.push(
     `Kendall's tau-b (program vs env episode rewards, ${k.n} episodes): ${k.tau === null ? "undefined (a constant list)" : k.tau.toFixed(3)}`,
@@ -315,7 +316,7 @@ export function formatRanking(result: RankResult): string {
       `warning: ${result.checkErrors.steps} steps had failing checks (counted as not fired), e.g. ${result.checkErrors.examples[0]}`,
     );
   }
-  lines.push(`${result.seconds.toFixed(1)} s`);
+  lines.push(`wall time ${result.seconds.toFixed(1)} s`);
   return `${lines.join("\n")}\n`;
 }
 
