@@ -12,8 +12,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { EnvError } from "../../env/core.ts";
-import { envSpec } from "../../env/registry.ts";
 import { checkReward, RewardSettingError } from "../../experiments/reward-modes.ts";
 import { loadRewardProgram, programHash } from "../../program/program.ts";
 import { REWARD_MODES, type RewardMode } from "../../program/reward-wrapper.ts";
@@ -28,6 +26,7 @@ import {
 } from "../../rank/index.ts";
 import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
 import { parseCount } from "./collect.ts";
+import { checkEnv } from "./verify.ts";
 
 interface RankCliOptions {
   env: string;
@@ -73,12 +72,7 @@ export function registerRank(program: Command): void {
     .option("--json", "end with one JSON line: per-policy means, order verdicts and tau")
     .action(async (opts: RankCliOptions) => {
       const out = new CommandOutput(opts);
-      try {
-        envSpec(opts.env);
-      } catch (error) {
-        if (error instanceof EnvError) throw new UserError(error.message);
-        throw error;
-      }
+      checkEnv(opts.env);
       const policies = parsePolicies(opts.policies);
       const episodes = parseCount(opts.episodes, "--episodes");
       if (episodes < 1) throw new UserError("--episodes must be at least 1");

@@ -82,7 +82,8 @@ export function registerVerify(program: Command): void {
     });
 }
 
-function checkEnv(id: string): void {
+/** A UserError naming the id (and what exists) when no env is registered under it. */
+export function checkEnv(id: string): void {
   try {
     envSpec(id);
   } catch (error) {
