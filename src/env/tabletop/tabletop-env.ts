@@ -30,9 +30,13 @@ import { Box, type Space } from "../spaces.ts";
 import { actionProblem, asPickPlace, type PickPlaceAction, PickPlaceSpace } from "./action.ts";
 import { bowlMesh } from "./bowl.ts";
 import { type Goal, GoalTracker, type TargetPose } from "./goals.ts";
+import { kittingMesh, kittingShapes } from "./kitting.ts";
 import { type ColorName, rgba, type TaskMode, WORKSPACE_RGBA } from "./palette.ts";
 import { quatToR, yawOf } from "./pose.ts";
 import {
+  containerPlates,
+  HIDDEN_GROUP,
+  KIT_HALF,
   type ObjectKind,
   objectName,
   parkedPosition,
@@ -107,6 +111,12 @@ export interface ObjectState {
   readonly yaw: number;
   /** Row-major rotation of the body. */
   readonly rotation: number[];
+  /** Kitting shape id (kind "shape", "hole"). */
+  readonly shape?: number;
+  /** Full extents (kinds "box", "container"). */
+  readonly size?: readonly [number, number, number];
+  /** Block edge (kind "block"). */
+  readonly edge?: number;
 }
 
 export interface PrimitiveReport {
@@ -134,6 +144,8 @@ interface Slot {
   readonly dof: number;
   readonly weld: number;
   readonly geoms: number[];
+  /** Per geom: the kitting shape it is (a shape slot's geoms), or -1 (always on while the slot is used). */
+  readonly variants: number[];
   readonly size: number;
 }
 
@@ -237,6 +249,11 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       const body = sim.id("body", objectName(i));
       const geoms: number[] = [];
       for (let g = 0; g < sim.ngeom; g++) if (sim.geomBodyId[g] === body) geoms.push(g);
+      const variants = geoms.map(() => -1);
+      if (spec.kind === "shape") {
+        for (const k of kittingShapes())
+          variants[geoms.indexOf(sim.id("geom", `${objectName(i)}_shape${k.id}`))] = k.id;
+      }
       let weld = -1;
       for (let e = 0; e < this.eqCount; e++) if (eqObj2[e] === body) weld = e;
       const joint = spec.fixed ? -1 : sim.id("joint", `${objectName(i)}_joint`);
@@ -248,6 +265,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
         dof: joint < 0 ? -1 : sim.jointDofAddress(joint),
         weld,
         geoms,
+        variants,
         size: spec.size,
       };
     });
@@ -450,8 +468,24 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     const slot = this.slots[this.slotOf[held]];
     const s = this.objectState(held);
     const r = s.rotation;
-    const half = slot.kind === "block" ? slot.size / 2 : 0.05;
-    const bottom = slot.kind === "block" ? -slot.size / 2 : 0;
+    const o = this.objects[held];
+    // Rays start on the bottom face, under the object: a block's or box's corners (0.9 of the way out), a
+    // kitting shape's (origin on its bottom) inner box, a bowl's 5 cm round its centre.
+    let halfX = 0.05;
+    let halfY = 0.05;
+    let bottom = 0;
+    if (slot.kind === "block") {
+      halfX = halfY = slot.size / 2;
+      bottom = -slot.size / 2;
+    } else if (slot.kind === "box" && o.size) {
+      halfX = o.size[0] / 2;
+      halfY = o.size[1] / 2;
+      bottom = -o.size[2] / 2;
+    } else if (slot.kind === "shape" && o.shape !== undefined) {
+      const k = kittingShapes()[o.shape];
+      halfX = 0.6 * k.halfX;
+      halfY = 0.6 * k.halfY;
+    }
     let gap = Number.POSITIVE_INFINITY;
     for (const [u, v] of [
       [0, 0],
@@ -460,8 +494,8 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       [-0.9, 0.9],
       [-0.9, -0.9],
     ]) {
-      const lx = u * half;
-      const ly = v * half;
+      const lx = u * halfX;
+      const ly = v * halfY;
       // Start the ray just inside the bottom face so the held body itself is skipped by exclusion.
       const wx = s.x + r[0] * lx + r[1] * ly + r[2] * bottom;
       const wy = s.y + r[3] * lx + r[4] * ly + r[5] * bottom;
@@ -598,13 +632,34 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     const gravcomp = m.body_gravcomp as Float64Array;
     const bodyPos = m.body_pos as Float64Array;
     const bodyQuat = m.body_quat as Float64Array;
+    const group = m.geom_group as Int32Array;
+    let resized = false;
+    this.slots.forEach((slot, i) => {
+      const id = this.slotOf.indexOf(i);
+      const o = id >= 0 ? this.objects[id] : null;
+      slot.geoms.forEach((g, k) => {
+        const variant = slot.variants[k];
+        const on = o !== null && (variant < 0 || variant === o.shape);
+        if (slot.kind === "zone" || slot.kind === "hole") return;
+        contype[g] = on ? 1 : 0;
+        conaffinity[g] = on ? 1 : 0;
+        if (variant >= 0) group[g] = on ? 0 : HIDDEN_GROUP;
+      });
+      // MuJoCo's broad phase filters bodies by the OR of their geoms' flags, computed at compile time.
+      if (slot.variants.some((v) => v >= 0)) {
+        (m.body_contype as Int32Array)[slot.body] = o ? 1 : 0;
+        (m.body_conaffinity as Int32Array)[slot.body] = o ? 1 : 0;
+      }
+      if (o?.size && (slot.kind === "box" || slot.kind === "container")) {
+        this.resize(slot, o.size);
+        resized = true;
+      }
+    });
+    // Body masses and sizes changed: recompute the model's derived constants (invweight, subtree masses).
+    if (resized) this.sim.mj.mj_setConst(m, this.sim.data);
     this.slots.forEach((slot, i) => {
       const id = this.slotOf.indexOf(i);
       const active = id >= 0;
-      for (const g of slot.geoms) {
-        contype[g] = active ? 1 : 0;
-        conaffinity[g] = active ? 1 : 0;
-      }
       gravcomp[slot.body] = active ? 0 : 1;
       const o = active ? this.objects[id] : null;
       const parked = parkedPosition(i);
@@ -621,6 +676,41 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
         sim.qvel.fill(0, slot.dof, slot.dof + 6);
       }
     });
+  }
+
+  /**
+   * Writes an episode's box or container size into the model: the geoms' sizes (and the container plates'
+   * positions), their bounding radius and box for the broad phase, and a box's inertia for its mass.
+   */
+  private resize(slot: Slot, size: readonly [number, number, number]): void {
+    const m = this.sim.model;
+    const geomSize = m.geom_size as Float64Array;
+    const geomPos = m.geom_pos as Float64Array;
+    const rbound = m.geom_rbound as Float64Array;
+    const aabb = m.geom_aabb as Float64Array;
+    const set = (g: number, half: readonly number[], pos?: readonly number[]) => {
+      geomSize.set(half, 3 * g);
+      if (pos) geomPos.set(pos, 3 * g);
+      rbound[g] = Math.hypot(half[0], half[1], half[2]);
+      aabb.set([0, 0, 0, half[0], half[1], half[2]], 6 * g);
+    };
+    const [sx, sy, sz] = size;
+    if (slot.kind === "container") {
+      containerPlates(sx, sy, sz).forEach((p, k) => {
+        set(slot.geoms[k], p.half, p.pos);
+      });
+      return;
+    }
+    set(slot.geoms[0], [sx / 2, sy / 2, sz / 2]);
+    const mass = (m.body_mass as Float64Array)[slot.body];
+    (m.body_inertia as Float64Array).set(
+      [
+        (mass * (sy * sy + sz * sz)) / 12,
+        (mass * (sx * sx + sz * sz)) / 12,
+        (mass * (sx * sx + sy * sy)) / 12,
+      ],
+      3 * slot.body,
+    );
   }
 
   // ---- ground truth ---------------------------------------------------------------------------------------
@@ -648,6 +738,9 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       z: sim.xpos[3 * b + 2],
       yaw: yawOf(rotation),
       rotation,
+      ...(o.shape === undefined ? {} : { shape: o.shape }),
+      ...(o.size === undefined ? {} : { size: o.size }),
+      ...(o.kind === "block" ? { edge: slot.size } : {}),
     };
   }
 
@@ -796,6 +889,38 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
           castShadow: false,
         },
       ];
+    }
+    if (o.kind === "shape" && o.shape !== undefined) {
+      return [{ kind: "mesh", size: [1, 1, 1], pos, mat, rgba: color, mesh: kittingMesh(o.shape) }];
+    }
+    if (o.kind === "hole" && o.shape !== undefined) {
+      // Ravens' holes: the shape's mesh at 0.0001 z scale, dark grey, just above the kit's top.
+      return [
+        {
+          kind: "mesh",
+          size: [1, 1, 1],
+          pos,
+          mat,
+          rgba: WORKSPACE_RGBA,
+          mesh: kittingMesh(o.shape, 0, 0.0006),
+          castShadow: false,
+        },
+      ];
+    }
+    if (o.kind === "box" && o.size) {
+      return [{ kind: "box", size: o.size.map((v) => v / 2), pos, mat, rgba: color }];
+    }
+    if (o.kind === "kit") {
+      return [{ kind: "box", size: KIT_HALF, pos: local(pos, mat, [0, 0, KIT_HALF[2]]), mat, rgba: color }];
+    }
+    if (o.kind === "container" && o.size) {
+      return containerPlates(o.size[0], o.size[1], o.size[2]).map((p) => ({
+        kind: "box" as const,
+        size: p.half,
+        pos: local(pos, mat, p.pos),
+        mat,
+        rgba: color,
+      }));
     }
     if (o.kind === "stand") {
       return STAND_TILES.map((t) => {
@@ -952,6 +1077,15 @@ function scaledCamera(camera: PinholeCamera, width: number, height: number): Pin
   if (width === IMAGE_WIDTH && height === IMAGE_HEIGHT) return camera;
   const f = (camera.fy * height) / IMAGE_HEIGHT;
   return { ...camera, fx: f, fy: f, cx: width / 2, cy: height / 2 };
+}
+
+/** A point given in a body's frame, in world coordinates. */
+function local(pos: ArrayLike<number>, r: ArrayLike<number>, p: readonly number[]): number[] {
+  return [
+    pos[0] + r[0] * p[0] + r[1] * p[1] + r[2] * p[2],
+    pos[1] + r[3] * p[0] + r[4] * p[1] + r[5] * p[2],
+    pos[2] + r[6] * p[0] + r[7] * p[1] + r[8] * p[2],
+  ];
 }
 
 function cylinder(x: number, y: number, z0: number, z1: number, radius: number, color: number[]): SceneGeom {

@@ -17,6 +17,10 @@ export interface PlacedObject {
   readonly z: number;
   /** What the object is in the goal's words, e.g. "block", "bowl". */
   readonly role: "goal" | "distractor";
+  /** Kind "shape": the kitting shape's id (kitting.ts). */
+  readonly shape?: number;
+  /** Kinds "box" and "container": full extents x, y, z (m). */
+  readonly size?: readonly [number, number, number];
 }
 
 export interface EpisodeLayout {
