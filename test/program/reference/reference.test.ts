@@ -29,6 +29,7 @@ describe("reference programs", () => {
         "KeyCorridor",
         "put-block-in-bowl",
         "separating-piles",
+        "packing-shapes",
       ],
     );
     for (const r of REFERENCE_PROGRAMS) {

@@ -6,12 +6,14 @@
  * single factor (0.48-0.95 of the base colour: lit tops, sides, shadows), so a face's pixels lie on the line
  * from black to the palette colour, not near the colour itself. A pixel is given the palette colour whose line
  * it lies on (best scale in [0.4, 1.05], every channel within 8 of scale x colour); CLIPort's colours are far
- * enough apart that a tight fit separates red from pink and orange. White is left out (the UR5's grey links
- * lie on its line too) and gray must be slightly warm, as CLIPort's gray (186, 176, 172) is and the arm's
- * neutral greys are not. Only rows from TABLE_TOP down are read: the table's far edge is at row 240, and the
+ * enough apart that a tight fit separates red from pink and orange. White is left out of TABLETOP_VISION (the
+ * UR5's grey links lie on its line too; tasks drawing from the seen colours never use it) and gray must be
+ * slightly warm, as CLIPort's gray (186, 176, 172) is and the arm's neutral greys are not.
+ * TABLETOP_VISION_WITH_WHITE also takes neutral pixels of 210 or more as white (a white object's lit top
+ * face, 0.9-0.95 x 255; the arm's greys stay below 205), for tasks that draw from the unseen colours. Only rows from TABLE_TOP down are read: the table's far edge is at row 240, and the
  * arm stands above it at the start of every episode.
  */
-export const TABLETOP_VISION = `
+const VISION = `
 const TABLE_TOP = 236;
 const COLOR_NAMES = ["blue", "red", "green", "orange", "yellow", "purple", "pink", "cyan", "brown", "gray"];
 const COLORS = [
@@ -23,7 +25,7 @@ const FIT_TOL = 8;
 
 // Palette index of one pixel, or -1 (table, shadow, arm, edges blended with the table).
 function classify(r, g, b) {
-  if (r === g && g === b) return -1;
+  if (r === g && g === b) return NEUTRAL;
   let best = -1;
   let bestErr = FIT_TOL + 1;
   for (let k = 0; k < COLORS.length; k++) {
@@ -98,3 +100,14 @@ function nearness(y) {
   return 1 + (0.34 * Math.max(0, Math.min(225, y - 240))) / 225;
 }
 `;
+
+/** The shared helpers for tasks whose colours come from CLIPort's seen colours (no white). */
+export const TABLETOP_VISION = VISION.replace("return NEUTRAL;", "return -1;");
+
+/** The same helpers with a tenth colour, white (index 10), for neutral pixels of 210 or more. */
+export const TABLETOP_VISION_WITH_WHITE = VISION.replace(
+  "return NEUTRAL;",
+  "return r >= 210 && r < 255 ? WHITE : -1;",
+)
+  .replace('"brown", "gray"];', '"brown", "gray", "white"];\nconst WHITE = 10;')
+  .replace("[156, 117, 95], [186, 176, 172],", "[156, 117, 95], [186, 176, 172], [255, 255, 255],");
