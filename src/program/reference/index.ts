@@ -9,6 +9,7 @@ import type { RewardProgram } from "../program.ts";
 import { BLOCKED_UNLOCK_PICKUP_PROGRAM } from "./blocked-unlock-pickup.ts";
 import { DOORKEY_REFERENCE } from "./doorkey.ts";
 import { KEY_CORRIDOR_PROGRAM } from "./key-corridor.ts";
+import { PACKING_BOXES_PAIRS_PROGRAM } from "./tabletop/packing-boxes-pairs.ts";
 import { PACKING_SHAPES_PROGRAM } from "./tabletop/packing-shapes.ts";
 import { PUT_BLOCK_IN_BOWL_PROGRAM } from "./tabletop/put-block-in-bowl.ts";
 import { SEPARATING_PILES_PROGRAM } from "./tabletop/separating-piles.ts";
@@ -19,6 +20,7 @@ export {
   BLOCKED_UNLOCK_PICKUP_PROGRAM,
   DOORKEY_REFERENCE,
   KEY_CORRIDOR_PROGRAM,
+  PACKING_BOXES_PAIRS_PROGRAM,
   PACKING_SHAPES_PROGRAM,
   PUT_BLOCK_IN_BOWL_PROGRAM,
   SEPARATING_PILES_PROGRAM,
@@ -80,6 +82,12 @@ export const REFERENCE_PROGRAMS: readonly ReferenceEntry[] = [
     ids: /^Tabletop-packing-shapes-/,
     exampleId: "Tabletop-packing-shapes-v0",
     program: PACKING_SHAPES_PROGRAM,
+  },
+  {
+    family: "packing-boxes-pairs",
+    ids: /^Tabletop-packing-boxes-pairs-/,
+    exampleId: "Tabletop-packing-boxes-pairs-seen-colors-v0",
+    program: PACKING_BOXES_PAIRS_PROGRAM,
   },
 ];
 

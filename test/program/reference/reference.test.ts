@@ -30,6 +30,7 @@ describe("reference programs", () => {
         "put-block-in-bowl",
         "separating-piles",
         "packing-shapes",
+        "packing-boxes-pairs",
       ],
     );
     for (const r of REFERENCE_PROGRAMS) {
