@@ -11,6 +11,8 @@ import type { Frame } from "../../../src/image/frame.ts";
 import { tabletopPolicy } from "../../../src/policies/tabletop/index.ts";
 import type { RewardProgram } from "../../../src/program/program.ts";
 import {
+  PACKING_BOXES_PAIRS_PROGRAM,
+  PACKING_SHAPES_PROGRAM,
   PUT_BLOCK_IN_BOWL_PROGRAM,
   referenceFor,
   SEPARATING_PILES_PROGRAM,
@@ -98,6 +100,27 @@ describe("tabletop reference programs", () => {
       String(oracle.latched),
     );
     const random = episode(SEPARATING_PILES_PROGRAM, PILES, "random", 1, 3);
+    assert.equal(random.latched[2], null);
+  });
+
+  const SHAPES = "Tabletop-packing-shapes-v0";
+  it("packing-shapes: the oracle's one step packs a shape; random steps do not", () => {
+    for (const seed of [1, 2]) {
+      assert.deepEqual(
+        episode(PACKING_SHAPES_PROGRAM, SHAPES, "oracle", seed).latched,
+        [1, 1],
+        `seed ${seed}`,
+      );
+      assert.deepEqual(episode(PACKING_SHAPES_PROGRAM, SHAPES, "random", seed + 2).latched, [null, null]);
+    }
+  });
+
+  const BOXES = "Tabletop-packing-boxes-pairs-seen-colors-v0";
+  it("packing-boxes-pairs: the box fills as the oracle packs (seed 2: two boxes, even with a brown distractor)", () => {
+    const r = episode(PACKING_BOXES_PAIRS_PROGRAM, BOXES, "oracle", 2);
+    assert.equal(r.successAt, 2);
+    assert.deepEqual(r.latched, [1, 2, 2]);
+    const random = episode(PACKING_BOXES_PAIRS_PROGRAM, BOXES, "random", 2, 3);
     assert.equal(random.latched[2], null);
   });
 });
