@@ -17,7 +17,7 @@ import {
   programHash,
   type RewardProgram,
 } from "../../program/program.ts";
-import { referenceFor } from "../../program/reference/index.ts";
+import { REFERENCE_PROGRAMS, referenceFor } from "../../program/reference/index.ts";
 import { loadTrajectories, TrajectoryError } from "../../trajectories/index.ts";
 import { formatSummary, verdictJson, verifyProgram, writeVerification } from "../../verify/index.ts";
 import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
@@ -97,8 +97,8 @@ function readProgram(file: string, envId: string): RewardProgram {
     const program = referenceFor(envId);
     if (program === null) {
       throw new UserError(
-        `no hand-written reference program for ${envId}; they exist for DoorKey, Unlock, UnlockPickup, ` +
-          "BlockedUnlockPickup and KeyCorridor. Pass a program file instead",
+        `no hand-written reference program for ${envId}; they exist for ` +
+          `${REFERENCE_PROGRAMS.map((r) => r.family).join(", ")}. Pass a program file instead`,
       );
     }
     return program;
