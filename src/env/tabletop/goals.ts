@@ -118,27 +118,12 @@ export class GoalTracker {
  */
 export function matchedShare(goal: Goal, poseOf: (id: number) => TargetPose): number {
   if (goal.metric === "zone") {
-    const zone = goal.zone ?? goal.targets[0];
-    const size = goal.zoneSize ?? 0.15;
-    const halfX = (typeof size === "number" ? size : size[0]) / 2;
-    const halfY = (typeof size === "number" ? size : size[1]) / 2;
-    const maxZ = goal.zoneMaxZ ?? 0.3;
-    const c = Math.cos(zone.yaw);
-    const s = Math.sin(zone.yaw);
     let inside = 0;
     let total = 0;
     goal.objects.forEach((id, i) => {
-      const p = poseOf(id);
-      const co = Math.cos(p.yaw);
-      const so = Math.sin(p.yaw);
-      for (const [ox, oy, oz] of goal.points?.[i] ?? [[0, 0, 0]]) {
-        const dx = p.x + co * ox - so * oy - zone.x;
-        const dy = p.y + so * ox + co * oy - zone.y;
-        const lx = c * dx + s * dy;
-        const ly = -s * dx + c * dy;
-        total++;
-        if (Math.abs(lx) < halfX && Math.abs(ly) < halfY && p.z + oz - zone.z < maxZ) inside++;
-      }
+      const [a, b] = pointsInZone(goal, i, poseOf(id));
+      inside += a;
+      total += b;
     });
     return total === 0 ? 0 : (goal.maxReward * inside) / total;
   }
@@ -153,4 +138,28 @@ export function matchedShare(goal: Goal, poseOf: (id: number) => TargetPose): nu
     }
   });
   return share;
+}
+
+/** Zone metric: how many of goal object i's sample points lie inside the zone at this pose, and of how many. */
+export function pointsInZone(goal: Goal, i: number, p: TargetPose): [number, number] {
+  const zone = goal.zone ?? goal.targets[0];
+  const size = goal.zoneSize ?? 0.15;
+  const halfX = (typeof size === "number" ? size : size[0]) / 2;
+  const halfY = (typeof size === "number" ? size : size[1]) / 2;
+  const maxZ = goal.zoneMaxZ ?? 0.3;
+  const c = Math.cos(zone.yaw);
+  const s = Math.sin(zone.yaw);
+  const co = Math.cos(p.yaw);
+  const so = Math.sin(p.yaw);
+  let inside = 0;
+  let total = 0;
+  for (const [ox, oy, oz] of goal.points?.[i] ?? [[0, 0, 0]]) {
+    const dx = p.x + co * ox - so * oy - zone.x;
+    const dy = p.y + so * ox + co * oy - zone.y;
+    const lx = c * dx + s * dy;
+    const ly = -s * dx + c * dy;
+    total++;
+    if (Math.abs(lx) < halfX && Math.abs(ly) < halfY && p.z + oz - zone.z < maxZ) inside++;
+  }
+  return [inside, total];
 }

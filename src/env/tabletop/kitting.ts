@@ -2,9 +2,11 @@
  * CLIPort's 20 kitting shapes (ROBOTICS.md B.8), re-created by our code from their outlines: no mesh files.
  * Each is a flat outline in CLIPort's mesh units (about ±10; × 0.003 m in x and y), extruded to 2 cm, origin
  * at the centre of the bottom face, as the original meshes span z 0-20 units × 0.001 m. Extents, names,
- * symmetries and the train / test split are the table's; the outlines are drawn to those extents (block
- * letters without their counters, a pentagon, a star, a heart...), so they are close, not identical, to
- * CLIPort's meshes.
+ * symmetries and the train / test split are the table's; the outlines are drawn to those extents within 1 mm
+ * (block letters without their counters, a pentagon, a star, a heart...), so they are close, not identical, to
+ * CLIPort's meshes. Regular shapes are centred on their centre of symmetry, so a turn by their symmetry maps
+ * them onto themselves about the body origin (the pose metric's assumption); the triangle (6 x 5.2 cm) and the
+ * star (5.7 x 5.4 cm) then span up to 8 mm less than CLIPort's bounding boxes.
  *
  * Physics collides with each outline's convex hull (MuJoCo hulls a mesh geom, as PyBullet does with these
  * meshes): letters, the ring and the star are solid hulls there, exactly as in Ravens.
@@ -59,6 +61,13 @@ function arc(r: number, from: number, to: number, n: number): Pts {
 
 const deg = Math.PI / 180;
 
+const UNIT_SQUARE: Pts = [
+  [-1, -1],
+  [1, -1],
+  [1, 1],
+  [-1, 1],
+];
+
 /**
  * The outlines in mesh units. The ring is an annulus cut open by a slit 0.01 rad wide, so it is one simple
  * polygon (invisible at 3 mm per unit).
@@ -106,21 +115,11 @@ const OUTLINES: readonly { name: string; symmetry: number; outline: () => Pts }[
         9.49,
       ),
   },
-  { name: "triangle", symmetry: (2 * Math.PI) / 3, outline: () => radial(3, () => 10) },
+  { name: "triangle", symmetry: (2 * Math.PI) / 3, outline: () => radial(3, () => 11.55) },
   {
     name: "square",
     symmetry: Math.PI / 2,
-    outline: () =>
-      box(
-        [
-          [-1, -1],
-          [1, -1],
-          [1, 1],
-          [-1, 1],
-        ],
-        10,
-        10,
-      ),
+    outline: () => box(UNIT_SQUARE, 10, 10),
   },
   {
     name: "plus",
@@ -179,21 +178,11 @@ const OUTLINES: readonly { name: string; symmetry: number; outline: () => Pts }[
         10,
       ),
   },
-  { name: "pentagon", symmetry: (2 * Math.PI) / 5, outline: () => radial(5, () => 9.8) },
+  { name: "pentagon", symmetry: (2 * Math.PI) / 5, outline: () => radial(5, () => 10) },
   {
     name: "rectangle",
     symmetry: Math.PI,
-    outline: () =>
-      box(
-        [
-          [-1, -1],
-          [1, -1],
-          [1, 1],
-          [-1, 1],
-        ],
-        12.5,
-        7.5,
-      ),
+    outline: () => box(UNIT_SQUARE, 12.5, 7.5),
   },
   { name: "flower", symmetry: Math.PI / 2, outline: () => radial(48, (t) => 7.5 + 2.5 * Math.cos(4 * t), 0) },
   { name: "star", symmetry: (2 * Math.PI) / 5, outline: () => radial(10, (t) => starRadius(t)) },

@@ -29,7 +29,7 @@ import type { PinholeCamera, SceneGeom } from "../render3d/scene.ts";
 import { Box, type Space } from "../spaces.ts";
 import { actionProblem, asPickPlace, type PickPlaceAction, PickPlaceSpace } from "./action.ts";
 import { bowlMesh } from "./bowl.ts";
-import { type Goal, GoalTracker, type TargetPose } from "./goals.ts";
+import { type Goal, GoalTracker, pointsInZone, type TargetPose } from "./goals.ts";
 import { kittingMesh, kittingShapes } from "./kitting.ts";
 import { type ColorName, rgba, type TaskMode, WORKSPACE_RGBA } from "./palette.ts";
 import { quatToR, yawOf } from "./pose.ts";
@@ -629,9 +629,6 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     });
     const contype = m.geom_contype as Int32Array;
     const conaffinity = m.geom_conaffinity as Int32Array;
-    const gravcomp = m.body_gravcomp as Float64Array;
-    const bodyPos = m.body_pos as Float64Array;
-    const bodyQuat = m.body_quat as Float64Array;
     const group = m.geom_group as Int32Array;
     let resized = false;
     this.slots.forEach((slot, i) => {
@@ -656,7 +653,14 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       }
     });
     // Body masses and sizes changed: recompute the model's derived constants (invweight, subtree masses).
-    if (resized) this.sim.mj.mj_setConst(m, this.sim.data);
+    if (resized) {
+      this.sim.mj.mj_setConst(m, this.sim.data);
+      this.sim.refresh();
+    }
+    // Views taken after mj_setConst, which may have grown the wasm memory.
+    const gravcomp = m.body_gravcomp as Float64Array;
+    const bodyPos = m.body_pos as Float64Array;
+    const bodyQuat = m.body_quat as Float64Array;
     this.slots.forEach((slot, i) => {
       const id = this.slotOf.indexOf(i);
       const active = id >= 0;
@@ -824,21 +828,25 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
         });
       }
     });
-    // Goal objects that sit at an allowed target now (the pose metric's matches).
+    // Goal objects that sit at an allowed target now (the pose metric's matches); for packing into a zone with
+    // the suction, every sample point of the object inside the zone (piles keep the target rule).
     const goal = this.tracker.current ?? completed;
     if (goal) {
+      const packing = goal.metric === "zone" && this.task.tool === "suction";
       goal.objects.forEach((id, i) => {
         const s = this.targetPoseOf(id);
-        const at = goal.targets.some(
-          (t, j) => goal.matches[i][j] && Math.hypot(s.x - t.x, s.y - t.y) < goal.posEps,
-        );
+        const at = packing
+          ? (([a, b]) => a === b)(pointsInZone(goal, i, s))
+          : goal.targets.some((t, j) => goal.matches[i][j] && Math.hypot(s.x - t.x, s.y - t.y) < goal.posEps);
         const o = this.objects[id];
         if (at)
           once(`at_target${id}`, {
             type: "at_target",
             object: o.kind,
             color: o.color,
-            text: `put a ${o.color} ${o.kind} at its target`,
+            text: packing
+              ? `the ${o.color} ${o.kind} is in the brown box`
+              : `put a ${o.color} ${o.kind} at its target`,
           });
       });
     }

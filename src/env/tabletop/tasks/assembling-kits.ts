@@ -12,7 +12,8 @@ import type { ColorName, TaskMode } from "../palette.ts";
 import { type Footprint, randomPose } from "../sampler.ts";
 import { KIT_HALF, type SlotSpec } from "../scene.ts";
 import { PLANE_TOP } from "../workspace.ts";
-import type { EpisodeLayout, PlacedObject, TabletopTask } from "./task.ts";
+import { SHAPE_FOOTPRINT, SHAPE_MASS } from "./packing-shapes.ts";
+import { type EpisodeLayout, type PlacedObject, sampleUntilFits, type TabletopTask } from "./task.ts";
 
 const COLORS: readonly ColorName[] = ["purple", "blue", "green", "yellow", "red"];
 /** Hole centres in the kit's frame (Ravens' assembling_kits.py). */
@@ -23,23 +24,19 @@ const HOLES: readonly [number, number][] = [
   [-0.045, -0.045],
   [0.045, -0.045],
 ];
-const SHAPE_FOOTPRINT = 0.08;
 
 export function assemblingKits(): TabletopTask {
   const slots: SlotSpec[] = [{ kind: "kit", fixed: true, size: 0, mass: 0.1 }];
   for (let i = 0; i < HOLES.length; i++) slots.push({ kind: "hole", fixed: true, size: 0, mass: 0.01 });
-  for (let i = 0; i < HOLES.length; i++) slots.push({ kind: "shape", fixed: false, size: 0, mass: 0.1 });
+  for (let i = 0; i < HOLES.length; i++)
+    slots.push({ kind: "shape", fixed: false, size: 0, mass: SHAPE_MASS });
   return {
     name: "assembling-kits",
     split: "seen",
     slots,
     tool: "suction",
     sample(rng: NumpyGenerator, mode: TaskMode): EpisodeLayout {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const layout = sampleOnce(rng, mode);
-        if (layout) return layout;
-      }
-      throw new Error("assembling-kits: no layout fits after 100 attempts");
+      return sampleUntilFits("assembling-kits", 100, () => sampleOnce(rng, mode));
     },
   };
 }

@@ -13,8 +13,9 @@ import { type ColorName, type ColorSplit, colorsFor, type TaskMode } from "../pa
 import { type Footprint, randomPose } from "../sampler.ts";
 import { CONTAINER_HEIGHT, CONTAINER_WALL, type SlotSpec } from "../scene.ts";
 import { PLANE_TOP } from "../workspace.ts";
+import { brownBox } from "./packing-shapes.ts";
 import { sampleDistinct } from "./put-block-in-bowl.ts";
-import type { EpisodeLayout, PlacedObject, TabletopTask } from "./task.ts";
+import { type EpisodeLayout, type PlacedObject, sampleUntilFits, type TabletopTask } from "./task.ts";
 
 const BOX_MASS = 0.1;
 const MARGIN = 0.01;
@@ -76,22 +77,17 @@ export function packingBoxesPairs(split: ColorSplit): TabletopTask {
     slots,
     tool: "suction",
     sample(rng: NumpyGenerator, mode: TaskMode): EpisodeLayout {
-      for (let attempt = 0; attempt < 200; attempt++) {
-        const layout = sampleOnce(rng, split, mode);
-        if (layout) return layout;
-      }
-      throw new Error("packing-boxes-pairs: no layout fits after 200 attempts");
+      return sampleUntilFits("packing-boxes-pairs", 200, () => sampleOnce(rng, split, mode));
     },
   };
 }
 
 function sampleOnce(rng: NumpyGenerator, split: ColorSplit, mode: TaskMode): EpisodeLayout | null {
-  const sx = rng.uniform(0.05, 0.3);
-  const sy = rng.uniform(0.05, 0.3);
   const placed: Footprint[] = [];
-  const box = randomPose(rng, sx, sy, placed);
-  if (!box) return null;
-  placed.push({ ...box, halfX: sx / 2, halfY: sy / 2 });
+  const container = brownBox(rng, 0.05, 0.3, placed);
+  if (!container) return null;
+  const [sx, sy] = container.size;
+  const box = container.object.pose;
   const leaves = kdLeaves(rng, {
     min: [MARGIN, MARGIN, 0],
     max: [sx - MARGIN, sy - MARGIN, CONTAINER_HEIGHT],
@@ -102,17 +98,7 @@ function sampleOnce(rng: NumpyGenerator, split: ColorSplit, mode: TaskMode): Epi
   const others: ColorName[] = list.filter((c) => !relevant.includes(c));
   const c = Math.cos(box.yaw);
   const s = Math.sin(box.yaw);
-  const objects: PlacedObject[] = [
-    {
-      kind: "container",
-      fixed: true,
-      color: "brown",
-      pose: box,
-      z: PLANE_TOP + CONTAINER_HEIGHT / 2,
-      role: "goal",
-      size: [sx, sy, CONTAINER_HEIGHT],
-    },
-  ];
+  const objects: PlacedObject[] = [container.object];
   const targets: TargetPose[] = [];
   const sizes: [number, number, number][] = [];
   for (const leaf of leaves) {
@@ -158,8 +144,8 @@ function sampleOnce(rng: NumpyGenerator, split: ColorSplit, mode: TaskMode): Epi
     replace: false,
     rotations: true,
     metric: "zone",
-    zone: { x: box.x, y: box.y, z: PLANE_TOP + CONTAINER_HEIGHT / 2, yaw: box.yaw },
-    zoneSize: [sx, sy],
+    zone: container.zone,
+    zoneSize: container.size,
     zoneMaxZ: ZONE_MAX_Z,
     points: sizes.map(boxPoints),
     maxReward: 1,

@@ -40,3 +40,19 @@ export interface TabletopTask {
   readonly tool: ToolKind;
   sample(rng: NumpyGenerator, mode: TaskMode): EpisodeLayout;
 }
+
+/**
+ * Draws layouts until one fits (Ravens would skip the episode; we draw again from the same stream, so a seed
+ * still fixes the episode), or fails after `attempts` with an error naming the task.
+ */
+export function sampleUntilFits(
+  task: string,
+  attempts: number,
+  once: () => EpisodeLayout | null,
+): EpisodeLayout {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const layout = once();
+    if (layout) return layout;
+  }
+  throw new Error(`${task}: no layout fits after ${attempts} attempts`);
+}
