@@ -45,6 +45,23 @@ export function defaultRenderFor(envId: string): RenderSpec {
   return isSceneEnv(envId) ? PANDA_DEFAULT_RENDER : DEFAULT_RENDER;
 }
 
+/**
+ * Whether two render specs make the same frames as written: key order and fields left undefined do not
+ * matter; a field spelled out at its default value does (compare specs as programs and trajectory sets
+ * record them).
+ */
+export function sameRender(a: RenderSpec, b: RenderSpec): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
+}
+
 /** True for ids rendered as a 3D scene (panda-gym) rather than a grid. */
 export function isSceneEnv(envId: string): boolean {
   return /^Panda[A-Z]/.test(envId);

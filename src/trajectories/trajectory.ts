@@ -35,6 +35,11 @@ export interface Trajectory {
   readonly truncated: boolean;
   /** Ground-truth `info.events` of each step that had any, keyed by step index (0-based, like `actions`). */
   readonly events: Readonly<Record<number, readonly EnvEvent[]>>;
+  /**
+   * True when the env reported the task solved in the reset state (`info.is_success` of reset, as panda-gym
+   * reports it: a Push cube that starts within 5 cm of its target); absent otherwise.
+   */
+  readonly solvedAtReset?: boolean;
   /** frameHash of frames 0..steps (frame 0 is the reset frame); absent when frames were not hashed. */
   readonly frames?: readonly string[];
 }

@@ -4,7 +4,16 @@
  *
  * Contacts come only from explicit friction pairs with Bullet's product rule (see mujoco/mjcf.ts): object with
  * table, floor, other objects and every robot geom; robot with table. `multiccd` gives a cylinder resting on a
- * box several contact points (with one, the Slide puck sinks and tumbles).
+ * box several contact points (with one, the Slide puck sinks and tumbles). Convex pairs (cylinder with box) go
+ * through libccd, not MuJoCo's native CCD: with multiccd the native one reports the box's face normal when a box
+ * edge touches the cylinder's side (a fingertip corner pushing the puck at 30° sent it along the face normal,
+ * at 2°, and some contacts had the normal reversed), where Bullet, like any rigid-body engine, pushes along the
+ * line from the contact point through the puck's axis. Box-box and capsule-box pairs are analytic either way.
+ *
+ * Friction cones are elliptic, not MuJoCo's default pyramid: Bullet's friction opposes the sliding velocity,
+ * while a pyramid bounds the friction force by |f1| + |f2| ≤ μN in the contact's tangent axes, so a puck sliding
+ * mostly along x was braked along x only and kept its y speed (launched at 10° it ended at 19°, at 30° it never
+ * stopped and left the table).
  */
 import { attrs, type FrictionGeom, frictionPair } from "../mujoco/mjcf.ts";
 import { robotMjcf } from "./robot.ts";
@@ -67,7 +76,7 @@ export function sceneMjcf(task: TaskDef): string {
     // The arena holds contacts and solver rows; 1 MB is ample for a few objects and keeps many envs in memory.
     '<size memory="1M"/>',
     // Tasks with a working gripper add MuJoCo's no-slip pass: without it soft friction lets a held cube creep.
-    `<option ${attrs({ timestep: TIMESTEP, gravity: [0, 0, -9.81], integrator: "Euler", noslip_iterations: task.blockGripper ? undefined : 4 })}><flag multiccd="enable"/></option>`,
+    `<option ${attrs({ timestep: TIMESTEP, gravity: [0, 0, -9.81], integrator: "Euler", cone: "elliptic", noslip_iterations: task.blockGripper ? undefined : 4 })}><flag multiccd="enable" nativeccd="disable"/></option>`,
     // Bullet's joint limits are hard constraints; MuJoCo's soft default lets a 170 N finger motor push 3 cm
     // past them, so limits are made as stiff as the 0.002 s step allows.
     '<default><joint solreflimit="0.004 1" solimplimit="0.99 0.999 0.001"/></default>',

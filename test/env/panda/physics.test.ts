@@ -51,6 +51,64 @@ test("a Slide puck launched at speed v stops after about v² / (2 · 0.02 · g)"
   }
 });
 
+test("a puck launched at an angle slides straight and stops after about v² / (2 · 0.02 · g)", () => {
+  // Bullet's friction opposes the sliding velocity; MuJoCo's default pyramidal cone braked only the larger
+  // velocity component, so a puck launched at 10° ended at 19° and one at 30° never stopped.
+  const env = panda("PandaSlide-v3", { maxEpisodeSteps: 200 });
+  try {
+    for (const degrees of [10, 30]) {
+      env.reset({ seed: 0 });
+      env.placeObject(0, [-0.3, -0.1, 0.015]);
+      for (let i = 0; i < 5; i++) env.step([0, 0, 0]);
+      const v = 0.45;
+      const angle = (degrees * Math.PI) / 180;
+      const [x0, y0, z0] = env.objectPosition();
+      env.placeObject(0, [x0, y0, z0], [v * Math.cos(angle), v * Math.sin(angle), 0]);
+      for (let i = 0; i < 150 && Math.hypot(...env.objectVelocity()) > 1e-3; i++) env.step([0, 0, 0]);
+      const [x, y] = env.objectPosition();
+      const travelled = Math.hypot(x - x0, y - y0);
+      const predicted = (v * v) / (2 * 0.02 * 9.81);
+      const heading = (Math.atan2(y - y0, x - x0) * 180) / Math.PI;
+      assert.ok(
+        Math.abs(heading - degrees) < 1,
+        `launched at ${degrees}°, the puck slid at ${heading.toFixed(1)}°`,
+      );
+      assert.ok(Math.abs(travelled - predicted) <= 0.1 * predicted, `slid ${travelled.toFixed(3)} m`);
+    }
+  } finally {
+    env.close();
+  }
+});
+
+test("a fingertip edge striking the puck sends it along the line from the edge through the puck's centre", () => {
+  // With MuJoCo's native convex collision and multiccd, a box edge touching a cylinder's side got the box face's
+  // normal: struck at 30°, the puck left at 2°. Bullet (and libccd here) push along the geometric normal.
+  const env = panda("PandaSlide-v3");
+  try {
+    env.reset({ seed: 0 });
+    env.placeObject(0, [0.3, 0.3, 0.015]);
+    const angle = Math.PI / 6;
+    const u = [Math.cos(angle), Math.sin(angle)];
+    // The closed fingertips span ±0.9 cm in x and ±1.8 cm in y around the end-effector; their (+x, +y) edge
+    // goes 3.2 cm behind the puck's centre along u (radius 3 cm plus a 2 mm gap).
+    const ee = [-0.032 * u[0] - 0.009, -0.032 * u[1] - 0.018, 0.015];
+    for (let t = 0; t < 16; t++) {
+      const p = env.eePosition();
+      const target = [ee[0], ee[1], t < 6 ? 0.1 : ee[2]];
+      env.step([0, 1, 2].map((k) => Math.max(-1, Math.min(1, (target[k] - p[k]) / 0.05))));
+    }
+    env.placeObject(0, [0, 0, 0.015]);
+    env.step([0.15 * u[0], 0.15 * u[1], 0]);
+    env.step([0, 0, 0.5]);
+    const [vx, vy] = env.objectVelocity();
+    const heading = (Math.atan2(vy, vx) * 180) / Math.PI;
+    assert.ok(Math.hypot(vx, vy) > 0.15, "the strike set the puck sliding");
+    assert.ok(Math.abs(heading - 30) < 4, `struck along 30°, the puck slides at ${heading.toFixed(1)}°`);
+  } finally {
+    env.close();
+  }
+});
+
 test("a constant ee action moves the end-effector about 5 cm a step in free space", () => {
   const env = panda("PandaReach-v3");
   try {

@@ -1,5 +1,5 @@
 /**
- * The scripted Panda experts solve Reach, Push and PickAndPlace under both control types on most seeds, and
+ * The scripted Panda experts solve Reach, Push, PickAndPlace and Slide under both control types on most seeds, and
  * play every task through wrappers-free envs without errors. Full rates on 100 seeds: npm run bench:panda-experts.
  */
 import assert from "node:assert/strict";
@@ -37,6 +37,8 @@ for (const id of [
   "PandaPushJoints-v3",
   "PandaPickAndPlace-v3",
   "PandaPickAndPlaceJoints-v3",
+  "PandaSlide-v3",
+  "PandaSlideJoints-v3",
 ]) {
   test(`the expert solves ${id} on at least 9 of 10 seeds`, () => {
     const rate = successRate(id, 10);
