@@ -9,9 +9,12 @@
  *
  *   Reach         go to the goal.
  *   Push          hover behind the cube (opposite the goal), descend, push it along the cube→goal line.
- *   Slide         as Push, then launch the puck at v = sqrt(2·μg·d) for the distance d left and stop.
+ *   Slide         put the closed fingertips' edge on the goal line behind the resting puck and strike it once,
+ *                 hard enough to stop just past the goal or to get there in time (joint control: every joint
+ *                 at its 0.05 rad limit, joint-strike.ts); strike again if it left too slowly.
  *   PickAndPlace  hover over the cube, open, descend, close, carry to the goal.
- *   Stack         pick-and-place the blue cube on its target, then the green one on top of it.
+ *   Stack         pick-and-place the blue cube on its target, then the green one on top of it; first push a
+ *                 cube clear when the other one blocks the open fingers.
  *   Flip          no scripted solution (as in panda-gym); the expert holds still, so its rate is the base rate.
  */
 import { type Env, EnvError, unwrap } from "../../env/core.ts";

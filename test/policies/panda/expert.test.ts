@@ -46,6 +46,14 @@ for (const id of [
   });
 }
 
+// Stack is below the issue's 95% (about 80% on 100 seeds, docs/BENCHMARKS.md); this guards what it reaches.
+for (const id of ["PandaStack-v3", "PandaStackJoints-v3"]) {
+  test(`the expert solves ${id} on at least 7 of 10 seeds`, () => {
+    const rate = successRate(id, 10);
+    assert.ok(rate >= 0.7, `${id}: ${rate}`);
+  });
+}
+
 test("a noisy expert (20% random actions) still recovers on Push", () => {
   assert.ok(successRate("PandaPush-v3", 6, true) >= 0.5);
 });
