@@ -9,7 +9,9 @@
  * Frames are real 256x256 renders (MiniGrid-DoorKey-8x8-v0, tile 32, view highlight) from expert and random
  * episodes. Throughput evaluates whole episodes per call (as verification does: a new `first` per episode,
  * so each episode pays for finding its objects once). The per-step cost is the RewardWrapper's pattern: one
- * frame per call with the episode's `first` kept in the sandbox. Everything runs on one thread.
+ * frame per call, right after the env rendered it, with the episode's `first` kept in the sandbox; it is what
+ * the reward adds to a step (the same episodes with and without it), the median of several repetitions.
+ * Everything runs on one thread.
  *
  * Times are CPU time of this process (process.cpuUsage), which is what "on one core" means on a shared
  * machine; wall-clock throughput is printed too, and equals CPU throughput only on an idle machine. The
@@ -39,6 +41,9 @@ import { measureCases } from "./cases.ts";
 
 const ENV_ID = "MiniGrid-DoorKey-8x8-v0";
 const EPISODES = 12;
+/** The per-step case: repetitions over the planned episodes (the ratio is their median) and env steps in them. */
+const PER_STEP_REPETITIONS = 7;
+const PER_STEP_STEPS = 2000;
 
 function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
@@ -94,41 +99,130 @@ function throughput(sandbox: Sandbox, episodes: Episode[], seconds: number): { c
   };
 }
 
+/** One episode of the per-step measurement: its seed and the random actions drawn for it. */
+interface PlannedEpisode {
+  seed: number;
+  actions: number[];
+}
+
 /**
- * Per env step, in CPU ms: env.step + env.render, and evaluating the program on that frame (one frame per
- * call, as the RewardWrapper does) plus the tracker. Each episode is first played and rendered, then its
- * frames are evaluated, so both sides are timed in bulk rather than per call.
+ * Episodes of random actions adding up to `steps` env steps (at most 200 per episode). Random actions do not
+ * depend on the state, so drawing them first keeps the policy out of the timing and lets an episode be played
+ * with and without the reward on exactly the same steps.
  */
-function perStep(sandbox: ProgramSandbox, steps: number): { envMs: number; rewardMs: number } {
+function planEpisodes(steps: number): PlannedEpisode[] {
   const env: Env<unknown, number> = make(ENV_ID);
   const policy = new RandomPolicy(7);
-  const tracker = new SubtaskTracker(sandbox.checkNames.slice(0, -1));
-  let envMs = 0;
-  let rewardMs = 0;
-  let done = 0;
-  for (let seed = 0; done < steps; seed++) {
-    let { obs } = env.reset({ seed });
+  const plan: PlannedEpisode[] = [];
+  let planned = 0;
+  for (let seed = 0; planned < steps; seed++) {
+    const { obs } = env.reset({ seed });
     policy.reset(env, seed);
-    const first = env.render();
-    // Random actions do not depend on the state, so drawing them first keeps the policy out of the timing.
-    const actions = Array.from({ length: Math.min(200, steps - done) }, () => policy.act(obs, env));
-    const frames: Frame[] = [];
-    const envStart = cpu();
+    const actions = Array.from({ length: Math.min(200, steps - planned) }, () => policy.act(obs, env));
+    // Replay once to know where the episode ends, so both passes count the same steps.
+    let length = 0;
     for (const action of actions) {
       const r = env.step(action);
-      frames.push(env.render());
-      obs = r.obs;
+      length++;
       if (r.terminated || r.truncated) break;
     }
-    envMs += cpu() - envStart;
-    const rewardStart = cpu();
-    tracker.reset();
-    for (let t = 0; t < frames.length; t++)
-      tracker.update(sandbox.evaluate([frames[t]], first).row(0), t + 1);
-    rewardMs += cpu() - rewardStart;
-    done += frames.length;
+    plan.push({ seed, actions: actions.slice(0, length) });
+    planned += length;
   }
-  return { envMs: envMs / done, rewardMs: rewardMs / done };
+  return plan;
+}
+
+/**
+ * CPU ms of playing one planned episode: env.step + env.render, and with `sandbox` the reward too, evaluated
+ * on each frame right after it is rendered (one frame per call, as the RewardWrapper does) and fed to the
+ * tracker. Timed in bulk over the episode (two process.cpuUsage calls, none per step).
+ */
+function playEpisode(
+  env: Env<unknown, number>,
+  episode: PlannedEpisode,
+  sandbox: ProgramSandbox | null,
+  tracker: SubtaskTracker,
+): number {
+  env.reset({ seed: episode.seed });
+  const first = env.render();
+  tracker.reset();
+  const { actions } = episode;
+  const start = cpu();
+  for (let t = 0; t < actions.length; t++) {
+    env.step(actions[t]);
+    const frame = env.render();
+    if (sandbox) tracker.update(sandbox.evaluate([frame], first).row(0), t + 1);
+  }
+  return cpu() - start;
+}
+
+/**
+ * One repetition over the plan: each episode played without and with the reward, one right after the other
+ * (in alternating order), so a burst of load from other processes falls on both. CPU µs per step of each.
+ */
+function stepRepetition(
+  plan: readonly PlannedEpisode[],
+  sandbox: ProgramSandbox,
+  flip: number,
+): { envUs: number; withRewardUs: number } {
+  const env: Env<unknown, number> = make(ENV_ID);
+  const tracker = new SubtaskTracker(sandbox.checkNames.slice(0, -1));
+  let steps = 0;
+  let envMs = 0;
+  let withRewardMs = 0;
+  plan.forEach((episode, i) => {
+    if ((i + flip) % 2 === 0) {
+      envMs += playEpisode(env, episode, null, tracker);
+      withRewardMs += playEpisode(env, episode, sandbox, tracker);
+    } else {
+      withRewardMs += playEpisode(env, episode, sandbox, tracker);
+      envMs += playEpisode(env, episode, null, tracker);
+    }
+    steps += episode.actions.length;
+  });
+  return { envUs: (envMs * 1000) / steps, withRewardUs: (withRewardMs * 1000) / steps };
+}
+
+/** The median of `values` (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * The reward's cost per env step against the env's own (case "per-step"), in CPU µs of this process (user +
+ * system, all threads: V8's GC and isolated-vm's timer threads included).
+ *
+ * The reward's cost is what it adds to a training step: every episode is played twice, once with env.step +
+ * env.render alone and once with the reward evaluated on each frame right after its render, and the cost is
+ * the difference. Whatever the reward makes the process do (its GC, the caches it evicts, the copy of a frame
+ * that was just drawn) is counted, and the env's own work (and the garbage collection of its frames) is not.
+ * The figures are medians over the repetitions, so one burst of load on a shared machine does not decide them.
+ */
+function measurePerStep(repetitions: number, steps: number) {
+  const sandbox = new ProgramSandbox(DOORKEY_REFERENCE);
+  const plan = planEpisodes(steps);
+  stepRepetition(planEpisodes(400), sandbox, 0); // warm-up: the env's and the sandbox's hot paths compiled
+  const env: number[] = [];
+  const withReward: number[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    const { envUs, withRewardUs } = stepRepetition(plan, sandbox, r);
+    env.push(envUs);
+    withReward.push(withRewardUs);
+  }
+  sandbox.dispose();
+  const reward = withReward.map((w, r) => w - env[r]);
+  const ratios = reward.map((x, r) => x / env[r]);
+  return {
+    envUs: median(env),
+    rewardUs: median(reward),
+    ratio: median(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+    repetitions,
+    steps: plan.reduce((n, e) => n + e.actions.length, 0),
+  };
 }
 
 if (process.argv.includes("--fuzz")) {
@@ -233,15 +327,6 @@ function measureThroughput() {
   };
 }
 
-/** Env vs reward cost per step (case "per-step"). */
-function measurePerStep() {
-  const sandbox = new ProgramSandbox(DOORKEY_REFERENCE);
-  perStep(sandbox, 300);
-  const result = perStep(sandbox, 2000);
-  sandbox.dispose();
-  return result;
-}
-
 /** The same batches through the second wall: the sandbox in the supervised child process (case "supervised"). */
 function measureSupervised() {
   const episodes = collect();
@@ -304,20 +389,20 @@ const results = measureCases(
   (name) => {
     if (name === "throughput") return measureThroughput();
     if (name === "supervised") return measureSupervised();
-    if (name === "per-step") return measurePerStep();
+    if (name === "per-step") return measurePerStep(PER_STEP_REPETITIONS, PER_STEP_STEPS);
     const envId = name.slice("training:".length);
     return trainingReward(envId, loadRewardProgram(`zoo/${envId}/program.json`), 3000);
   },
 );
 const framesPerS = results.get("throughput") as ReturnType<typeof measureThroughput>;
 const supervisedPerS = results.get("supervised") as ReturnType<typeof measureSupervised>;
-const { envMs, rewardMs } = results.get("per-step") as ReturnType<typeof measurePerStep>;
+const perStepCost = results.get("per-step") as ReturnType<typeof measurePerStep>;
 const training = TRAINING_ENVS.map((envId) => ({
   envId,
   ...(results.get(`training:${envId}`) as ReturnType<typeof trainingReward>),
 }));
 
-const ratio = rewardMs / envMs;
+const { envUs, rewardUs, ratio } = perStepCost;
 console.log(`reward program bench: ${ENV_ID}, ${framesPerS.size} frames`);
 console.log(`  frames collected            ${framesPerS.frameCount} in ${framesPerS.episodes} episodes`);
 console.log(`  batched throughput          ${Math.round(framesPerS.cpu)} frames/CPU-s  (target >= 20000)`);
@@ -327,9 +412,14 @@ console.log(
 console.log(
   `  supervised (child process)  ${Math.round(supervisedPerS.cpu)} frames/CPU-s of both processes, ${Math.round(supervisedPerS.wall)} frames/s wall`,
 );
-console.log(`  env step + render           ${(envMs * 1000).toFixed(1)} us CPU/step`);
-console.log(`  reward (1 frame per call)   ${(rewardMs * 1000).toFixed(1)} us CPU/step`);
-console.log(`  reward / env cost           ${ratio.toFixed(3)}  (target <= 1)`);
+console.log(
+  `  per env step (process CPU time, median of ${perStepCost.repetitions} repetitions of ${perStepCost.steps} steps):`,
+);
+console.log(`    env step + render         ${envUs.toFixed(1)} us CPU/step`);
+console.log(`    reward (1 frame per call) ${rewardUs.toFixed(1)} us CPU/step (what it adds to the step)`);
+console.log(
+  `    reward / env cost         ${ratio.toFixed(3)}  (target <= 1; repetitions ${perStepCost.ratioMin.toFixed(3)}-${perStepCost.ratioMax.toFixed(3)})`,
+);
 console.log("  training reward per step (zoo programs, novice policy; CPU us incl. env step + render):");
 for (const t of training) {
   console.log(
@@ -345,8 +435,10 @@ console.log(
       supervised_frames_per_s: Math.round(supervisedPerS.cpu),
       supervised_wall_frames_per_s: Math.round(supervisedPerS.wall),
       reward_to_env_cost_ratio: Number(ratio.toFixed(4)),
-      "reward_us_per_step/us": Number((rewardMs * 1000).toFixed(2)),
-      "env_step_render_us_per_step/us": Number((envMs * 1000).toFixed(2)),
+      reward_to_env_cost_ratio_min: Number(perStepCost.ratioMin.toFixed(4)),
+      reward_to_env_cost_ratio_max: Number(perStepCost.ratioMax.toFixed(4)),
+      "reward_us_per_step/us": Number(rewardUs.toFixed(2)),
+      "env_step_render_us_per_step/us": Number(envUs.toFixed(2)),
       ...Object.fromEntries(
         training.map((t) => [`training_reward_us_per_step_${t.envId}/us`, Number(t.wrapper.toFixed(1))]),
       ),

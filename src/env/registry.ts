@@ -13,6 +13,11 @@ export interface EnvSpec {
   /** Default constructor options, merged under the caller's. */
   kwargs?: Record<string, unknown>;
   description?: string;
+  /**
+   * The task in words for envs whose observations carry no mission (panda-gym's): what generation shows the VLM
+   * as the task when `--task` is not given.
+   */
+  task?: string;
 }
 
 // Process-wide rather than module-wide: see process-wide.ts.

@@ -113,7 +113,8 @@ export function buildScene(options: SceneOptions): Scene {
     }
     const task =
       options.task?.trim() ||
-      (options.taskText === "family" ? familyTask(options.envId, examples) : examples[0].mission);
+      (options.taskText === "family" ? familyTask(options.envId, examples) : examples[0].mission) ||
+      envSpec(options.envId).task;
     if (!task) {
       throw new SceneError(`${options.envId} has no mission text; describe the task with --task "..."`);
     }
@@ -139,7 +140,7 @@ export function buildScene(options: SceneOptions): Scene {
  */
 export function familyTask(envId: string, examples: readonly SceneExample[]): string | undefined {
   const missions = examples.map((e) => e.mission).filter((m): m is string => m !== undefined);
-  if (missions.length === 0) return undefined;
+  if (missions.length === 0) return envSpec(envId).task;
   const distinct = [...new Set(missions)];
   if (distinct.length === 1 && missions.length === examples.length) return distinct[0];
   const description = envSpec(envId).description;

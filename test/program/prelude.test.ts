@@ -115,6 +115,24 @@ describe("vision prelude", () => {
       assert.deepEqual(P.findCells(grid, GREEN, 0, tile, 0.03), [{ cx: 3, cy: 2, count: 2 }]);
       assert.equal(P.findCells(grid, [100, 100, 100], 0, tile, 0.1).length, 4);
     });
+
+    it("answers a repeated findCells question with fresh copies, and a changed one anew", () => {
+      const colour: Rgb = [...GREEN];
+      const greenCell = [{ cx: 3, cy: 2, count: 2 }];
+      const first = P.findCells(grid, colour, 0, tile, 0.03);
+      first[0].cx = 99;
+      first.push({ cx: 0, cy: 0, count: 0 });
+      const again = P.findCells(grid, colour, 0, tile, 0.03);
+      assert.deepEqual(again, greenCell);
+      again[0].count = -1;
+      assert.deepEqual(P.findCells(grid, colour, 0, tile, 0.03), greenCell);
+      // The same array, now red: the question changed, so must the answer.
+      colour.splice(0, 3, ...RED);
+      assert.deepEqual(P.findCells(grid, colour, 0, tile), [{ cx: 1, cy: 0, count: 20 }]);
+      // More questions about one frame than are kept: every answer still right.
+      for (let tol = 0; tol < 40; tol++)
+        assert.deepEqual(P.findCells(grid, RED, tol, tile), [{ cx: 1, cy: 0, count: 20 }]);
+    });
   });
 
   it("explains bad arguments, naming the function", () => {

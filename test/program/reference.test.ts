@@ -7,6 +7,7 @@ import type { Frame } from "../../src/image/frame.ts";
 import { expertFor } from "../../src/policies/minigrid/expert.ts";
 import type { Policy } from "../../src/policies/policy.ts";
 import { RandomPolicy } from "../../src/policies/random.ts";
+import { parseRewardProgram } from "../../src/program/program.ts";
 import { DOORKEY_REFERENCE } from "../../src/program/reference/doorkey.ts";
 import { ProgramSandbox } from "../../src/program/sandbox.ts";
 import { SubtaskTracker } from "../../src/program/tracker.ts";
@@ -67,6 +68,67 @@ describe("DoorKey reference program", () => {
     for (const seed of [0, 1, 2]) {
       const { latched, truth } = episode("MiniGrid-DoorKey-5x5-v0", new RandomPolicy(seed), seed, 120);
       assert.deepEqual(latched, truth, `seed ${seed}`);
+    }
+  });
+
+  it("answers on every frame as cellCount compared with each threshold would (its counts stop early)", () => {
+    // The same program with each check counting its whole cell through the prelude.
+    const plain = new ProgramSandbox(
+      parseRewardProgram({
+        ...DOORKEY_REFERENCE,
+        subtasks: [
+          {
+            ...DOORKEY_REFERENCE.subtasks[0],
+            code: `(frame, first) => { const key = keyCell(first);
+  return key !== null && cellCount(frame, key.cx, key.cy, TILE, YELLOW, TOL) < 0.02 * CELL_PIXELS; }`,
+          },
+          {
+            ...DOORKEY_REFERENCE.subtasks[1],
+            code: `(frame, first) => { const door = doorCell(first);
+  return door !== null && cellCount(frame, door.cx, door.cy, TILE, LOCKED_FILL, TOL) < 0.3 * CELL_PIXELS; }`,
+          },
+        ],
+        goal: {
+          ...DOORKEY_REFERENCE.goal,
+          code: `(frame, first) => { const goal = goalCell(first);
+  return goal !== null && cellCount(frame, goal.cx, goal.cy, TILE, AGENT_RED, TOL) > 0.1 * CELL_PIXELS; }`,
+        },
+      }),
+    );
+    try {
+      let fired = 0;
+      let frameCount = 0;
+      for (const [id, options] of [
+        ["MiniGrid-DoorKey-5x5-v0", {}],
+        ["MiniGrid-DoorKey-6x6-v0", { highlight: false }],
+        ["MiniGrid-DoorKey-8x8-v0", {}],
+        ["MiniGrid-DoorKey-16x16-v0", {}],
+      ] as const) {
+        for (const seed of [0, 1, 2, 3]) {
+          const env: Env<unknown, number> = make(id, options);
+          const policy: Policy<unknown, number> = seed % 2 === 0 ? expertFor(id) : new RandomPolicy(seed);
+          let { obs } = env.reset({ seed });
+          policy.reset(env, seed);
+          const first = env.render();
+          const frames: Frame[] = [];
+          for (let t = 0; t < 150; t++) {
+            const r = env.step(policy.act(obs, env));
+            obs = r.obs;
+            frames.push(env.render());
+            if (r.terminated || r.truncated) break;
+          }
+          const early = sandbox.evaluate(frames, first);
+          const full = plain.evaluate(frames, first);
+          assert.ok(early.ok && full.ok, JSON.stringify([early.errors, full.errors]));
+          assert.deepEqual(early.values, full.values, `${id} seed ${seed}`);
+          fired += early.values.filter((v) => v === 1).length;
+          frameCount += frames.length;
+        }
+      }
+      // Both answers occur, so the comparison covers thresholds passed and not passed.
+      assert.ok(fired > 0 && fired < 3 * frameCount, `${fired} of ${3 * frameCount}`);
+    } finally {
+      plain.dispose();
     }
   });
 });

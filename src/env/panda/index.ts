@@ -38,6 +38,16 @@ const DESCRIPTIONS: Record<string, string> = {
   Flip: "turn the cube to the target orientation",
 };
 
+/** The task as a person would state it to a VLM (panda-gym's observations carry no mission text). */
+const TASK_TEXTS: Record<string, string> = {
+  Reach: "Move the gripper to the target position.",
+  Push: "Push the cube to the target position.",
+  Slide: "Slide the puck to the target position, which may lie beyond the arm's reach.",
+  PickAndPlace: "Pick up the cube and place it at the target position, which may be in the air.",
+  Stack: "Stack the two cubes at the target positions: the blue one below, the green one on top.",
+  Flip: "Turn the cube to the target orientation.",
+};
+
 for (const task of PANDA_TASKS) {
   for (const controlType of ["ee", "joints"] as PandaControl[]) {
     for (const rewardType of ["sparse", "dense"] as PandaReward[]) {
@@ -47,6 +57,7 @@ for (const task of PANDA_TASKS) {
         factory: (options) => new PandaEnv({ ...(options as PandaOptions), id }),
         kwargs: { task, controlType, rewardType, maxEpisodeSteps: TASKS[task].maxEpisodeSteps },
         description: `${DESCRIPTIONS[task]} (${controlType} control, ${rewardType} reward)`,
+        task: TASK_TEXTS[task],
       });
     }
   }

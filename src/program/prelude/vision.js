@@ -479,6 +479,15 @@
     });
   }
 
+  // findCells' answers per frame, by the values of the arguments: checks ask the same question of `first` on
+  // every frame, and comparing six numbers is cheaper than building and hashing a cache key. Copies go out.
+  const found = new WeakMap();
+  const MAX_FOUND = 16;
+
+  function copyCells(cells) {
+    return cells.map((c) => ({ cx: c.cx, cy: c.cy, count: c.count }));
+  }
+
   function findCells(frame, color, tol = 0, tile = 32, minFraction = 0.1) {
     checkFrame("findCells", frame);
     checkColor("findCells", color);
@@ -487,6 +496,25 @@
     if (typeof minFraction !== "number" || !(minFraction > 0 && minFraction <= 1)) {
       fail("findCells", `minFraction must be a number in (0, 1], got ${show(minFraction)}`);
     }
+    const r = color[0];
+    const g = color[1];
+    const b = color[2];
+    let entries = found.get(frame);
+    if (entries === undefined) {
+      entries = [];
+      found.set(frame, entries);
+    }
+    for (const e of entries) {
+      if (
+        e.r === r &&
+        e.g === g &&
+        e.b === b &&
+        e.tol === tol &&
+        e.tile === tile &&
+        e.minFraction === minFraction
+      )
+        return copyCells(e.cells);
+    }
     const counts = cellCounts(frame, color, tol, tile);
     const cols = Math.floor(frame.width / tile);
     const need = minFraction * tile * tile;
@@ -494,6 +522,7 @@
     for (let k = 0; k < counts.length; k++) {
       if (counts[k] >= need) out.push({ cx: k % cols, cy: Math.floor(k / cols), count: counts[k] });
     }
+    if (entries.length < MAX_FOUND) entries.push({ r, g, b, tol, tile, minFraction, cells: copyCells(out) });
     return out;
   }
 
