@@ -15,6 +15,11 @@
  * episodes and at the end over 100, and reports the returns (the learning check of issue 5: DoorKey-5x5
  * should reach a mean return of 0.9 within 100k frames).
  *
+ *   npm run bench:ppo -- --env PandaPushJoints-v3 [--program FILE]
+ *
+ * instead trains the continuous PPO with the vlmcar reward on that env and says where the time goes
+ * (physics, render, checks, policy, learning); see ppo-reward.ts.
+ *
  *   npm run bench:ppo -- --kernels 3 [--top 15]
  *
  * instead traces every Wasm kernel jax-js launches during 3 updates (after the warm-up) and prints the
@@ -22,12 +27,29 @@
  * how long an update would take if nothing but the kernels ran, each at its best.
  */
 import "../src/env/minigrid/index.ts";
+import "../src/env/panda/index.ts";
 import { profiler } from "@jax-js/jax";
 import type { Env } from "../src/env/core.ts";
 import { make } from "../src/env/registry.ts";
+import { algorithmFor } from "../src/experiments/algorithm.ts";
 import { Ppo, type UpdateStats } from "../src/rl/ppo.ts";
+import { benchRewardTraining } from "./ppo-reward.ts";
 
 const ENV_ID = "MiniGrid-DoorKey-5x5-v0";
+
+// `--env <Box-action id>`: the continuous PPO with the vlmcar reward and where its time goes (ppo-reward.ts).
+const envFlag = process.argv.indexOf("--env");
+if (envFlag >= 0) {
+  const envId = process.argv[envFlag + 1];
+  if (algorithmFor(envId) !== "ppo-continuous") {
+    console.error(
+      `--env takes an env with Box actions (e.g. PandaPushJoints-v3); ${envId} has discrete ones`,
+    );
+    process.exit(2);
+  }
+  await benchRewardTraining(envId);
+  process.exit(0);
+}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

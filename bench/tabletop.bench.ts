@@ -15,6 +15,9 @@ const TASKS: Record<string, number> = {
   "Tabletop-put-block-in-bowl-seen-colors-v0": 100,
   "Tabletop-stack-block-pyramid-v0": 100,
   "Tabletop-separating-piles-seen-colors-v0": 20,
+  "Tabletop-packing-shapes-v0": 100,
+  "Tabletop-packing-boxes-pairs-seen-colors-v0": 100,
+  "Tabletop-assembling-kits-v0": 100,
 };
 const IDS = process.env.BENCH_IDS ? process.env.BENCH_IDS.split(",") : Object.keys(TASKS);
 

@@ -2,6 +2,7 @@
  * `vlmcar/experiments`: single training runs, experiment specs (env × reward × seed grids) run on worker
  * processes, the SQLite results store, and the HTML report.
  */
+export { algorithmFor, type PpoAlgorithm } from "../experiments/algorithm.ts";
 export {
   type RewardKind,
   type RewardSetting,

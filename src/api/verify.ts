@@ -13,4 +13,9 @@ export {
   verdictJson,
   writeVerification,
 } from "../verify/report.ts";
-export { type VerifyOptions, verifyProgram } from "../verify/verify.ts";
+export {
+  RenderConflictError,
+  type VerifyOptions,
+  verificationRender,
+  verifyProgram,
+} from "../verify/verify.ts";

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import "../env/minigrid/index.ts";
 import "../env/panda/index.ts";
+import "../env/tabletop/index.ts";
 import { configuredPlugins, importPlugins, PluginError } from "../env/plugins.ts";
 import { versionLine } from "../experiments/version.ts";
 import { commandRegistrars } from "./commands/index.ts";

@@ -38,10 +38,11 @@ export function parsePpoSettings(entries: readonly string[]): PpoOverrides {
   return parsed.data as PpoOverrides;
 }
 
-/** "3e-4" → 0.0003, "true" → true, anything else stays text (the schema says what it accepts). */
+/** "3e-4" → 0.0003, "true" → true, "64,64" → [64, 64], anything else stays text (the schema says what it accepts). */
 function parseValue(text: string): unknown {
   if (text === "true") return true;
   if (text === "false") return false;
+  if (text.includes(",")) return text.split(",").map((part) => parseValue(part.trim()));
   const n = Number(text.replaceAll("_", ""));
   return text !== "" && Number.isFinite(n) ? n : text;
 }

@@ -1,4 +1,5 @@
 /** Experiments: reward modes for training, single runs, specs, the runner and the SQLite results store. */
+export * from "./algorithm.ts";
 export * from "./reward-modes.ts";
 export * from "./run.ts";
 export * from "./runner.ts";

@@ -66,11 +66,13 @@ function lineView(stream: NodeJS.WritableStream): ProgressView {
           );
           break;
         case "eval":
-          say(`eval   ${e.runId} @ ${e.frames}: ${e.returnMean.toFixed(3)} ± ${e.returnStd.toFixed(3)}`);
+          say(
+            `eval   ${e.runId} @ ${e.frames}: ${e.returnMean.toFixed(3)} ± ${e.returnStd.toFixed(3)}${successText(e.successRate)}`,
+          );
           break;
         case "done":
           say(
-            `done   ${e.runId}: return ${e.result.finalEval.returnMean.toFixed(3)} ± ${e.result.finalEval.returnStd.toFixed(3)}, ${e.result.wallSeconds.toFixed(0)} s`,
+            `done   ${e.runId}: return ${e.result.finalEval.returnMean.toFixed(3)} ± ${e.result.finalEval.returnStd.toFixed(3)}${successText(e.result.finalEval.successRate)}, ${e.result.wallSeconds.toFixed(0)} s`,
           );
           break;
         case "failed":
@@ -164,4 +166,9 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
       multi.stop();
     },
   };
+}
+
+/** ", success 0.45" for envs that report success, nothing otherwise. */
+export function successText(rate: number | null | undefined): string {
+  return rate === null || rate === undefined ? "" : `, success ${rate.toFixed(2)}`;
 }

@@ -19,7 +19,7 @@ export class RewardComponentsMeter {
   private finished: Episode[] = [];
 
   /** `env` with its episodes' components recorded here. */
-  wrap(env: Env<unknown, number>): Env<unknown, number> {
+  wrap<Act>(env: Env<unknown, Act>): Env<unknown, Act> {
     return new MeteredEnv(env, (episode) => this.finished.push(episode));
   }
 
@@ -33,11 +33,11 @@ export class RewardComponentsMeter {
   }
 }
 
-class MeteredEnv extends Wrapper<unknown, number> {
+class MeteredEnv<Act> extends Wrapper<unknown, Act> {
   private current: Episode | null = null;
 
   constructor(
-    env: Env<unknown, number>,
+    env: Env<unknown, Act>,
     private readonly onEpisode: (episode: Episode) => void,
   ) {
     super(env);
@@ -47,7 +47,7 @@ class MeteredEnv extends Wrapper<unknown, number> {
     return this.env.observationSpace;
   }
 
-  get actionSpace(): Space<number> {
+  get actionSpace(): Space<Act> {
     return this.env.actionSpace;
   }
 
@@ -56,7 +56,7 @@ class MeteredEnv extends Wrapper<unknown, number> {
     return this.env.reset(options);
   }
 
-  step(action: number): StepResult<unknown> {
+  step(action: Act): StepResult<unknown> {
     const result = this.env.step(action);
     const progress = result.info.subtasks as SubtaskInfo | undefined;
     if (this.current && progress) {

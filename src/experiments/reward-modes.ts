@@ -4,15 +4,20 @@
  *   sparse     the env's reward, unchanged (no program runs)
  *   vlmcar     a RewardProgram file (a VLM wrote it), through RewardWrapper; "code+env" by default
  *   reference  the hand-written program for the env's family (src/program/reference/), through RewardWrapper
+ *   dense-env  the env's own dense variant (panda-gym's `…Dense-v3`: −distance to the goal) on the same task;
+ *              an oracle shaping that reads the simulator's state, which the paper did not compare against
  *
- * The env factory handed to PPO builds the training envs (indices 0…numEnvs-1) wrapped, and the evaluation env
- * (index numEnvs, see Ppo.evaluate) WITHOUT the wrapper, so every evaluation reports the true env return,
- * whatever the agent was paid while it learned.
+ * The env factory handed to PPO builds the training envs (indices 0…numEnvs-1) wrapped (or, for dense-env, as
+ * the dense variant), and the evaluation env (index numEnvs, see Ppo.evaluate) as the bare env of the run's id,
+ * so every evaluation reports the true env return and success, whatever the agent was paid while it learned.
+ *
+ * A program's checks read the frames it was generated and verified with: the training envs render exactly its
+ * render spec (`program.render`, or the env's default, `defaultRenderFor`), through the env's render options.
  */
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../env/core.ts";
-import { closest, make } from "../env/registry.ts";
+import { closest, envSpec, make } from "../env/registry.ts";
 import {
   type BonusForm,
   loadRewardProgram,
@@ -25,9 +30,15 @@ import {
   RewardWrapper,
 } from "../program/index.ts";
 import { REFERENCE_PROGRAMS, referenceFor } from "../program/reference/index.ts";
-import { type EnvFactory, PPO_DEFAULTS } from "../rl/ppo.ts";
+import { PPO_DEFAULTS } from "../rl/ppo.ts";
+import {
+  defaultRenderFor,
+  describeRender,
+  type RenderSpec,
+  renderOptions,
+} from "../trajectories/render-spec.ts";
 
-export const REWARD_KINDS = ["sparse", "vlmcar", "reference"] as const;
+export const REWARD_KINDS = ["sparse", "vlmcar", "reference", "dense-env"] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];
 
 /** How a run is rewarded, as written in specs and run configs (JSON). */
@@ -59,7 +70,7 @@ export interface ResolvedReward {
   programHash: string | null;
 }
 
-/** Parses "sparse", "vlmcar" or "reference" (CLI flags); anything else is a clear error. */
+/** Parses "sparse", "vlmcar", "reference" or "dense-env" (CLI flags); anything else is a clear error. */
 export function parseRewardKind(text: string): RewardKind {
   if ((REWARD_KINDS as readonly string[]).includes(text)) return text as RewardKind;
   throw new RangeError(unknownRewardMessage(text));
@@ -89,6 +100,18 @@ export function rewardLabel(setting: RewardSetting): string {
 /** Loads the program a reward setting needs for `envId` (none for sparse). */
 export async function resolveReward(envId: string, setting: RewardSetting): Promise<ResolvedReward> {
   if (setting.kind === "sparse") return { setting, program: null, programHash: null };
+  if (setting.kind === "dense-env") {
+    denseVariantOf(envId);
+    const extras = (["program", "shaping", "subtaskBonus", "bonusForm"] as const).filter(
+      (key) => setting[key] !== undefined,
+    );
+    if (extras.length > 0) {
+      throw new RangeError(
+        `reward "dense-env" is the env's own dense reward and runs no program; drop ${extras.join(", ")} from it`,
+      );
+    }
+    return { setting, program: null, programHash: null };
+  }
   let program: RewardProgram;
   if (setting.program) {
     // A generation folder names its program.json.
@@ -102,6 +125,38 @@ export async function resolveReward(envId: string, setting: RewardSetting): Prom
     program = referenceProgramFor(envId);
   }
   return { setting, program, programHash: programHash(program) };
+}
+
+/**
+ * The id of `envId`'s dense-reward variant: the same id with "Dense" before the version (panda-gym's
+ * `PandaPushJoints-v3` → `PandaPushJointsDense-v3`), when that id is registered; otherwise a RangeError
+ * saying which rewards the env has.
+ */
+export function denseVariantOf(envId: string): string {
+  const match = /^(.*?)(Dense)?-v(\d+)$/.exec(envId);
+  if (match?.[2]) {
+    throw new RangeError(
+      `reward "dense-env" trains on the dense variant of a sparse env, and ${envId} is already the dense one: ` +
+        `give the sparse id (${match[1]}-v${match[3]}), so that evaluation measures its success`,
+    );
+  }
+  const dense = match ? `${match[1]}Dense-v${match[3]}` : null;
+  if (dense === null || !isRegistered(dense)) {
+    throw new RangeError(
+      `reward "dense-env" needs an env with a dense variant (panda-gym's ids, e.g. PandaPushJoints-v3 → ` +
+        `PandaPushJointsDense-v3); ${envId} has none: train it with sparse, vlmcar or reference`,
+    );
+  }
+  return dense;
+}
+
+function isRegistered(id: string): boolean {
+  try {
+    envSpec(id);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The hand-written program for `envId`'s family (src/program/reference/), or a clear error. */
@@ -170,7 +225,23 @@ function programProblems(program: RewardProgram, envId: string): string[] {
     if (error instanceof ProgramError) return error.errors.map((e) => e.message);
     throw error;
   }
-  const env = make(envId);
+  const render = programRender(program, envId);
+  if (render.mode === "custom") {
+    sandbox.dispose();
+    return [
+      `it reads ${describeRender(render)}, which only the code that made them can draw; training renders the ` +
+        "env, so give the program a render spec of the env's own frames",
+    ];
+  }
+  let env: Env<unknown, unknown>;
+  try {
+    env = make(envId, renderOptions(render));
+  } catch (error) {
+    sandbox.dispose();
+    return [
+      `its frames (${describeRender(render)}) cannot be rendered by ${envId}: ${(error as Error).message}`,
+    ];
+  }
   try {
     env.reset({ seed: 0 });
     const frame = env.render();
@@ -182,13 +253,19 @@ function programProblems(program: RewardProgram, envId: string): string[] {
   }
 }
 
+/** The frames a program's checks read: its own render spec, or the env's default for programs without one. */
+export function programRender(program: RewardProgram, envId: string): RenderSpec {
+  return program.render ?? defaultRenderFor(envId);
+}
+
 function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
 }
 
 /** The env factory for PPO and what must be freed after training. */
 export interface TrainingEnvs {
-  makeEnv: EnvFactory;
+  /** Env `index`: 0…numEnvs-1 train (wrapped or dense), numEnvs and above evaluate (the bare env). */
+  makeEnv: (index: number) => Env<unknown, unknown>;
   /** Frees the shared program sandbox (the envs themselves are closed by PPO). */
   close(): void;
 }
@@ -209,15 +286,25 @@ export function trainingEnvs(
   numEnvs: number,
   gamma: number = PPO_DEFAULTS.gamma,
 ): TrainingEnvs {
+  if (reward.setting.kind === "dense-env") {
+    const dense = denseVariantOf(envId);
+    return {
+      makeEnv: (index) => (index < numEnvs ? make(dense) : make(envId)),
+      close() {},
+    };
+  }
   if (reward.program === null) {
-    return { makeEnv: () => make(envId) as Env<unknown, number>, close() {} };
+    return { makeEnv: () => make(envId), close() {} };
   }
   let sandbox: ProgramSandbox | null = null;
   const setting = reward.setting;
-  const makeEnv: EnvFactory = (index) => {
-    const env = make(envId) as Env<unknown, number>;
-    if (index >= numEnvs) return env;
-    sandbox ??= new ProgramSandbox(reward.program as RewardProgram);
+  const program = reward.program;
+  // The frames the checks were verified on (checkReward refused custom frames, which no env can render).
+  const options = renderOptions(programRender(program, envId));
+  const makeEnv = (index: number): Env<unknown, unknown> => {
+    if (index >= numEnvs) return make(envId);
+    const env = make<unknown, unknown>(envId, options);
+    sandbox ??= new ProgramSandbox(program);
     return new RewardWrapper(env, sandbox, {
       mode: setting.shaping ?? "code+env",
       subtaskBonus: setting.subtaskBonus,

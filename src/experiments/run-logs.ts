@@ -54,6 +54,8 @@ const EVAL_COLUMNS: readonly (readonly [string, string, Column<EvalStats>[1]])[]
   ["return_mean", "eval/episodic_return", (s) => s.returnMean],
   ["return_std", "eval/episodic_return_std", (s) => s.returnStd],
   ["length_mean", "eval/episodic_length", (s) => mean(s.lengths)],
+  // Empty for envs that never report `info.is_success` (MiniGrid).
+  ["success_rate", "eval/success_rate", (s) => s.successRate],
 ];
 
 export class RunLogs {

@@ -11,12 +11,18 @@
  *
  * A run started again on the same folder continues: a finished run returns its final.json, an unfinished one
  * resumes from its checkpoint (PPO cuts the metrics log back to it, so nothing is logged twice).
+ *
+ * The env's action space picks the learner (algorithm.ts): the discrete PPO (`Ppo`) for Discrete actions, the
+ * continuous PPO (`ContinuousPpo`, CleanRL's defaults: 1 env × 2048 steps) for Box actions (panda-gym).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import "../env/minigrid/index.ts";
-import { type EvalStats, PPO_DEFAULTS, Ppo, type PpoConfig, type UpdateStats } from "../rl/ppo.ts";
+import "../env/panda/index.ts";
+import { type EnvFactory, type EvalStats, Ppo, type PpoConfig, type UpdateStats } from "../rl/ppo.ts";
+import { type ContinuousEnvFactory, ContinuousPpo, type ContinuousPpoConfig } from "../rl/ppo-continuous.ts";
+import { algorithmFor, inapplicablePpoSettings, ppoDefaultsFor } from "./algorithm.ts";
 import { RewardComponentsMeter } from "./reward-components.ts";
 import { checkReward, type RewardSetting, rewardLabel, trainingEnvs } from "./reward-modes.ts";
 import { lockRunFolder } from "./run-lock.ts";
@@ -51,20 +57,22 @@ export const EVAL_DEFAULTS: EvalSettings = { every: 10_240, episodes: 5, finalEp
  */
 export const DEFAULT_CHECKPOINT_EVERY = 20;
 
-/** PPO settings a run may override; the rest are fixed by the run (seed, budget, eval, files). */
-export type PpoOverrides = Partial<
-  Omit<
-    PpoConfig,
-    | "seed"
-    | "totalFrames"
-    | "evalEvery"
-    | "evalEpisodes"
-    | "evalGreedy"
-    | "checkpointPath"
-    | "checkpointEvery"
-    | "logPath"
-  >
->;
+/** PPO settings fixed by the run itself (seed, budget, evaluation, files). */
+type SetByRun =
+  | "seed"
+  | "totalFrames"
+  | "evalEvery"
+  | "evalEpisodes"
+  | "evalGreedy"
+  | "checkpointPath"
+  | "checkpointEvery"
+  | "logPath";
+
+/**
+ * PPO settings a run may override: those of the discrete PPO and of the continuous one (which one trains
+ * depends on the env's action space; a setting of the other is refused, see algorithm.ts).
+ */
+export type PpoOverrides = Partial<Omit<PpoConfig, SetByRun> & Omit<ContinuousPpoConfig, SetByRun>>;
 
 export interface RunConfig {
   envId: string;
@@ -97,6 +105,8 @@ export interface EvalSummary {
   returnMean: number;
   returnStd: number;
   returns: number[];
+  /** Share of the episodes that ended with `info.is_success` true; absent (or null) when the env never says. */
+  successRate?: number | null;
 }
 
 /** final.json: the result of a finished run. */
@@ -125,9 +135,11 @@ export const RUN_FILES = {
 } as const;
 
 /** PPO's full configuration as a run records it: everything but the file paths of this machine. */
-export type Hyperparameters = Omit<PpoConfig, "checkpointPath" | "logPath">;
+export type Hyperparameters =
+  | Omit<PpoConfig, "checkpointPath" | "logPath">
+  | Omit<ContinuousPpoConfig, "checkpointPath" | "logPath">;
 
-export function hyperparameters(config: PpoConfig): Hyperparameters {
+export function hyperparameters(config: PpoConfig | ContinuousPpoConfig): Hyperparameters {
   const { checkpointPath: _checkpoint, logPath: _log, ...rest } = config;
   return rest;
 }
@@ -136,13 +148,21 @@ export function hyperparameters(config: PpoConfig): Hyperparameters {
  * The frames a run trains: PPO stops at the first update boundary at or past `config.frames`, so the budget
  * is rounded up to whole updates of numEnvs × numSteps frames.
  */
-export function plannedFrames(config: Pick<RunConfig, "frames" | "ppo">): number {
+export function plannedFrames(config: Pick<RunConfig, "envId" | "frames" | "ppo">): number {
   const perUpdate = framesPerUpdate(config);
   return Math.ceil(config.frames / perUpdate) * perUpdate;
 }
 
-export function framesPerUpdate(config: Pick<RunConfig, "ppo">): number {
-  return (config.ppo.numEnvs ?? PPO_DEFAULTS.numEnvs) * (config.ppo.numSteps ?? PPO_DEFAULTS.numSteps);
+/** numEnvs × numSteps of the PPO that trains the env (16 × 128 discrete, 1 × 2048 continuous by default). */
+export function framesPerUpdate(config: Pick<RunConfig, "envId" | "ppo">): number {
+  const defaults = ppoDefaultsFor(config.envId);
+  return (config.ppo.numEnvs ?? defaults.numEnvs) * (config.ppo.numSteps ?? defaults.numSteps);
+}
+
+/** The run's PPO settings that its env's PPO does not have, as one RangeError (or nothing). */
+export function checkPpoSettings(config: Pick<RunConfig, "envId" | "ppo">): void {
+  const problems = inapplicablePpoSettings(config.envId, config.ppo);
+  if (problems.length > 0) throw new RangeError(problems.join("; "));
 }
 
 /** A readable, stable id: env, reward, seed, and a hash of everything else in the config. */
@@ -204,6 +224,7 @@ export async function executeRun(config: RunConfig, dir: string, hooks: RunHooks
   if (earlier && earlier.runId !== id) throw refuse("another config");
   const done = readRunResult(dir);
   if (done) return done;
+  checkPpoSettings(config);
   // Every problem of the program surfaces here, before the folder is made.
   const reward = await checkReward(config.envId, config.reward);
   for (const warning of reward.warnings) hooks.onWarning?.(warning);
@@ -261,8 +282,10 @@ async function trainLocked(
   const started = performance.now();
   const elapsed = () => earlierSeconds + (performance.now() - started) / 1000;
 
-  const numEnvs = config.ppo.numEnvs ?? 16;
-  const envs = trainingEnvs(config.envId, reward, numEnvs, config.ppo.gamma);
+  const continuous = algorithmFor(config.envId) === "ppo-continuous";
+  const defaults = ppoDefaultsFor(config.envId);
+  const numEnvs = config.ppo.numEnvs ?? defaults.numEnvs;
+  const envs = trainingEnvs(config.envId, reward, numEnvs, config.ppo.gamma ?? defaults.gamma);
   const meter = new RewardComponentsMeter();
   const makeEnv = (index: number) =>
     index < numEnvs ? meter.wrap(envs.makeEnv(index)) : envs.makeEnv(index);
@@ -286,21 +309,29 @@ async function trainLocked(
     checkpointEvery: config.checkpointEvery,
   };
   const resumed = existsSync(checkpointPath);
-  const ppo = resumed
-    ? await Ppo.resume(checkpointPath, { makeEnv, hooks: ppoHooks, config: files, name: id })
-    : await Ppo.create({
-        makeEnv,
-        hooks: ppoHooks,
-        name: id,
-        config: {
-          ...config.ppo,
-          ...files,
-          seed: config.seed,
-          evalEvery: config.evaluation.every,
-          evalEpisodes: config.evaluation.episodes,
-          evalGreedy: config.evaluation.greedy,
-        },
-      });
+  const created = {
+    ...config.ppo,
+    ...files,
+    seed: config.seed,
+    evalEvery: config.evaluation.every,
+    evalEpisodes: config.evaluation.episodes,
+    evalGreedy: config.evaluation.greedy,
+  };
+  const ppo: Ppo | ContinuousPpo = continuous
+    ? await startContinuous(makeEnv as ContinuousEnvFactory)
+    : await startDiscrete(makeEnv as EnvFactory);
+  async function startContinuous(factory: ContinuousEnvFactory) {
+    const options = { makeEnv: factory, hooks: ppoHooks, name: id };
+    return resumed
+      ? await ContinuousPpo.resume(checkpointPath, { ...options, config: files })
+      : await ContinuousPpo.create({ ...options, config: created as Partial<ContinuousPpoConfig> });
+  }
+  async function startDiscrete(factory: EnvFactory) {
+    const options = { makeEnv: factory, hooks: ppoHooks, name: id };
+    return resumed
+      ? await Ppo.resume(checkpointPath, { ...options, config: files })
+      : await Ppo.create({ ...options, config: created as Partial<PpoConfig> });
+  }
   try {
     // PPO has cut metrics.jsonl back to the checkpoint (or emptied it): the derived logs follow it.
     logs.rebuild(logPath);
@@ -323,6 +354,9 @@ async function trainLocked(
       returnMean: evaluation.returnMean,
       returnStd: evaluation.returnStd,
       returns: evaluation.returns,
+      ...(evaluation.successRate === undefined || evaluation.successRate === null
+        ? {}
+        : { successRate: evaluation.successRate }),
     };
     const result: RunResult = {
       runId: id,

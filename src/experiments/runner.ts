@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { type CheckedReward, checkReward, RewardSettingError } from "./reward-modes.ts";
 import {
   canonicalJson,
+  checkPpoSettings,
   plannedFrames,
   type RunConfig,
   type RunResult,
@@ -50,7 +51,15 @@ export type RunnerEvent =
       worker?: string;
     }
   | { type: "update"; runId: string; frames: number; totalFrames: number; fps: number }
-  | { type: "eval"; runId: string; frames: number; returnMean: number; returnStd: number }
+  | {
+      type: "eval";
+      runId: string;
+      frames: number;
+      returnMean: number;
+      returnStd: number;
+      /** Share of evaluation episodes that succeeded (`info.is_success`); absent when the env never says. */
+      successRate?: number | null;
+    }
   | { type: "done"; runId: string; result: RunResult }
   | { type: "failed"; runId: string; error: string };
 
@@ -154,6 +163,7 @@ export async function runExperiment(
           frames: message.eval.frames,
           returnMean: message.eval.returnMean,
           returnStd: message.eval.returnStd,
+          ...(message.eval.successRate === undefined ? {} : { successRate: message.eval.successRate }),
         });
       }
     });
@@ -199,6 +209,17 @@ function rewardKey(config: RunConfig): string {
 async function checkRewards(runs: readonly RunConfig[]): Promise<Map<string, CheckedReward>> {
   const checked = new Map<string, CheckedReward>();
   const problems: string[] = [];
+  const envsSeen = new Set<string>();
+  for (const config of runs) {
+    if (envsSeen.has(config.envId)) continue;
+    envsSeen.add(config.envId);
+    try {
+      checkPpoSettings(config);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      problems.push(error.message);
+    }
+  }
   for (const config of runs) {
     const key = rewardKey(config);
     if (checked.has(key)) continue;
@@ -212,7 +233,7 @@ async function checkRewards(runs: readonly RunConfig[]): Promise<Map<string, Che
   }
   if (problems.length > 0) {
     throw new ExperimentError(
-      `no run was started: ${problems.length === 1 ? "a reward cannot be used" : `${problems.length} rewards cannot be used`}:\n` +
+      `no run was started: ${problems.length === 1 ? "a setting cannot be used" : `${problems.length} settings cannot be used`}:\n` +
         problems.map((p) => `- ${p}`).join("\n"),
     );
   }

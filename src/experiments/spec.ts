@@ -63,7 +63,10 @@ const rewardSchema = z.unknown().transform((value, ctx) => {
   return z.NEVER;
 });
 
-/** PPO settings a spec (or `--set ppo.KEY=VALUE`) may override. */
+/**
+ * PPO settings a spec (or `--set ppo.KEY=VALUE`) may override: those of both PPOs. `batchSize` and `model` belong
+ * to the discrete PPO, `numMinibatches` to `initLogStd` to the continuous one; a run refuses the other's.
+ */
 export const ppoSchema = z
   .strictObject({
     numEnvs: z.int().positive(),
@@ -80,7 +83,17 @@ export const ppoSchema = z
     valueCoef: z.number().min(0),
     maxGradNorm: z.number().positive(),
     normalizeAdvantages: z.boolean(),
+    /** Discrete PPO only (Discrete actions: MiniGrid). */
     model: z.enum(["auto", "minigrid", "pixels"]),
+    // Continuous PPO only (Box actions: panda-gym); src/experiments/algorithm.ts refuses them on the other.
+    numMinibatches: z.int().positive(),
+    annealLr: z.boolean(),
+    normalizeObservations: z.boolean(),
+    clipObservations: z.number().positive(),
+    normalizeReturns: z.boolean(),
+    clipRewards: z.number().positive(),
+    hidden: z.array(z.int().positive()).min(1),
+    initLogStd: z.number(),
   })
   .partial();
 
@@ -90,7 +103,7 @@ export const experimentSpecSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' or '-'")
     .default("experiment"),
   envs: z.array(z.string().min(1)).min(1, "list at least one env id"),
-  rewards: z.array(rewardSchema).min(1, "list at least one reward (sparse, vlmcar, reference)"),
+  rewards: z.array(rewardSchema).min(1, "list at least one reward (sparse, vlmcar, reference, dense-env)"),
   seeds: z.union([z.int().positive(), z.array(z.int().min(0)).min(1)]),
   frames: z.int().positive(),
   ppo: ppoSchema.default({}),

@@ -5,7 +5,11 @@
  *   experiments(id, name, spec, created_at)
  *   runs(id, experiment_id, env_id, reward, seed, frames, config, program_hash, code_commit, code_dirty,
  *        status, dir, attempts, started_at, finished_at, wall_seconds, final_mean, final_std, final, error)
- *   evals(run_id, frames, updates, return_mean, return_std, returns)      one row per evaluation
+ *   evals(run_id, frames, updates, return_mean, return_std, returns, success_rate)   one row per evaluation
+ *
+ * `success_rate` (evals) and `final_success` (runs) are the share of episodes that ended with
+ * `info.is_success` true (panda-gym), NULL for envs that never say (MiniGrid). Stores made before these
+ * columns existed get them when opened for writing.
  *
  * `status` is pending → running → done | failed. Only the runner process writes (workers report to it), and
  * WAL mode lets a report read while an experiment is running.
@@ -39,6 +43,8 @@ export interface RunRecord {
   wallSeconds: number | null;
   finalMean: number | null;
   finalStd: number | null;
+  /** The final evaluation's success rate; null when the env does not report success. */
+  finalSuccess: number | null;
   final: RunResult | null;
   error: string | null;
 }
@@ -50,6 +56,8 @@ export interface EvalRecord {
   returnMean: number;
   returnStd: number;
   returns: number[];
+  /** Share of the episodes that succeeded; null when the env does not report success (or an older store). */
+  successRate: number | null;
 }
 
 export interface ExperimentRecord {
@@ -85,6 +93,7 @@ CREATE TABLE IF NOT EXISTS runs (
   wall_seconds REAL,
   final_mean REAL,
   final_std REAL,
+  final_success REAL,
   final TEXT,
   error TEXT
 );
@@ -95,9 +104,16 @@ CREATE TABLE IF NOT EXISTS evals (
   return_mean REAL NOT NULL,
   return_std REAL NOT NULL,
   returns TEXT NOT NULL,
+  success_rate REAL,
   PRIMARY KEY (run_id, frames)
 );
 `;
+
+/** Columns added after the first stores were written: [table, column, type]. */
+const ADDED_COLUMNS = [
+  ["runs", "final_success", "REAL"],
+  ["evals", "success_rate", "REAL"],
+] as const;
 
 interface RunRow {
   id: string;
@@ -118,6 +134,7 @@ interface RunRow {
   wall_seconds: number | null;
   final_mean: number | null;
   final_std: number | null;
+  final_success?: number | null;
   final: string | null;
   error: string | null;
 }
@@ -158,9 +175,19 @@ export class ResultsStore {
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("foreign_keys = ON");
       this.db.exec(SCHEMA);
+      this.addMissingColumns();
     } catch (error) {
       if (error instanceof Database.SqliteError) throw notAStore(error.message);
       throw error;
+    }
+  }
+
+  /** Brings a store written by an older version up to the current columns (NULL in its old rows). */
+  private addMissingColumns(): void {
+    for (const [table, column, type] of ADDED_COLUMNS) {
+      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === column))
+        this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
     }
   }
 
@@ -232,7 +259,7 @@ export class ResultsStore {
     this.db
       .prepare(
         `UPDATE runs SET status = 'done', finished_at = ?, wall_seconds = ?, final_mean = ?, final_std = ?,
-           final = ?, program_hash = ?, error = NULL
+           final_success = ?, final = ?, program_hash = ?, error = NULL
          WHERE id = ?`,
       )
       .run(
@@ -240,6 +267,7 @@ export class ResultsStore {
         result.wallSeconds,
         result.finalEval.returnMean,
         result.finalEval.returnStd,
+        result.finalEval.successRate ?? null,
         JSON.stringify(result),
         result.programHash,
         id,
@@ -253,14 +281,22 @@ export class ResultsStore {
   /** Records one evaluation; a redone evaluation (after a resume) replaces the earlier row. */
   putEval(
     runId: string,
-    e: Pick<EvalStats, "frames" | "update" | "returnMean" | "returnStd" | "returns">,
+    e: Pick<EvalStats, "frames" | "update" | "returnMean" | "returnStd" | "returns" | "successRate">,
   ): void {
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO evals (run_id, frames, updates, return_mean, return_std, returns)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO evals (run_id, frames, updates, return_mean, return_std, returns, success_rate)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(runId, e.frames, e.update, e.returnMean, e.returnStd, JSON.stringify(e.returns));
+      .run(
+        runId,
+        e.frames,
+        e.update,
+        e.returnMean,
+        e.returnStd,
+        JSON.stringify(e.returns),
+        e.successRate ?? null,
+      );
   }
 
   /** Replaces a run's evaluations with `evals` (e.g. from its metrics log, the source of truth). */
@@ -299,6 +335,7 @@ export class ResultsStore {
       return_mean: number;
       return_std: number;
       returns: string;
+      success_rate?: number | null;
     }[];
     return rows.map((r) => ({
       runId: r.run_id,
@@ -307,6 +344,7 @@ export class ResultsStore {
       returnMean: r.return_mean,
       returnStd: r.return_std,
       returns: JSON.parse(r.returns) as number[],
+      successRate: r.success_rate ?? null,
     }));
   }
 
@@ -334,6 +372,7 @@ function toRecord(r: RunRow): RunRecord {
     wallSeconds: r.wall_seconds,
     finalMean: r.final_mean,
     finalStd: r.final_std,
+    finalSuccess: r.final_success ?? null,
     final: r.final ? (JSON.parse(r.final) as RunResult) : null,
     error: r.error,
   };

@@ -19,7 +19,10 @@ export interface WorkerTask {
 export type WorkerMessage =
   | { type: "start"; resumed: boolean; frames: number; programHash: string | null }
   | { type: "update"; frames: number; returnMean: number | null; fps: number }
-  | { type: "eval"; eval: Pick<EvalStats, "frames" | "update" | "returnMean" | "returnStd" | "returns"> }
+  | {
+      type: "eval";
+      eval: Pick<EvalStats, "frames" | "update" | "returnMean" | "returnStd" | "returns" | "successRate">;
+    }
   | { type: "done"; result: RunResult }
   | { type: "failed"; error: string };
 
@@ -63,6 +66,7 @@ async function main(task: WorkerTask): Promise<void> {
             returnMean: e.returnMean,
             returnStd: e.returnStd,
             returns: e.returns,
+            ...(e.successRate === undefined ? {} : { successRate: e.successRate }),
           },
         });
       },

@@ -28,7 +28,14 @@ const FAMILIES: readonly Family[] = [
   {
     name: "panda-gym",
     matches: (id) => /^Panda[A-Z]/.test(id),
-    describe: (render) => (render.mode === "custom" ? "" : frameText("panda-gym")),
+    describe: (render) => {
+      if (render.mode === "custom") return "";
+      const text = frameText("panda-gym");
+      if (render.mode !== "scene" || render.targetColor === undefined) return text;
+      // A render spec may repaint the targets so that checks can tell them from the objects.
+      const rgb = render.targetColor.map((c) => Math.round(c * 255)).join(", ");
+      return `${text.trimEnd()}\n- In these frames every target is repainted: it is drawn in rgb(${rgb}) (before shading), not in its object's colour.\n`;
+    },
   },
   {
     name: "tabletop",

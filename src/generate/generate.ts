@@ -26,7 +26,7 @@ import {
   type RewardProgram,
   saveRewardProgram,
 } from "../program/program.ts";
-import type { RenderSpec } from "../trajectories/render-spec.ts";
+import { defaultRenderFor, type RenderSpec, sameRender } from "../trajectories/render-spec.ts";
 import { combineCandidates, type StageScore } from "../verify/combine.ts";
 import { resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
 import type { FeedbackItem, Verification, VerificationReport } from "../verify/report.ts";
@@ -829,6 +829,9 @@ function assemble(draft: Draft, scene: Scene, source: "vlm" | "fixture", dir: st
       ...(drafts[k].progress === undefined ? {} : { progress: drafts[k].progress }),
     })),
     goal: { description: shortGoal(draft.goal), code: drafts[drafts.length - 1].code },
+    // The frames the checks were written and verified for, recorded when they are not the env's default (so a
+    // program generated on the default frames serialises, and hashes, as before render specs existed).
+    ...(sameRender(scene.render, defaultRenderFor(scene.envId)) ? {} : { render: scene.render }),
     provenance: {
       source,
       provider: providers.join(", "),

@@ -10,7 +10,7 @@ import { envSpec, make } from "../env/registry.ts";
 import type { Frame } from "../image/frame.ts";
 import { collectTrajectories, envOptionsFor } from "../trajectories/collect.ts";
 import { policyFor } from "../trajectories/policies.ts";
-import { DEFAULT_RENDER, type RenderSpec } from "../trajectories/render-spec.ts";
+import { defaultRenderFor, type RenderSpec } from "../trajectories/render-spec.ts";
 
 export interface Scene {
   readonly envId: string;
@@ -61,7 +61,7 @@ export class SceneError extends Error {
 }
 
 export function buildScene(options: SceneOptions): Scene {
-  const render = options.render ?? DEFAULT_RENDER;
+  const render = options.render ?? defaultRenderFor(options.envId);
   const envOptions = envOptionsFor(render, options.envOptions);
   const seed = options.seed ?? 0;
   let first: Frame | undefined;

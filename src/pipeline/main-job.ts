@@ -173,8 +173,18 @@ export interface MainJobSummary {
   } | null;
   experiment: { id: string; dir: string; db: string; runs: number; trained: number; skipped: number };
   runs: RunSummary[];
-  /** Final env return per reward: mean ± standard error over seeds. */
-  finals: { reward: string; n: number; mean: number | null; se: number | null; frames: number | null }[];
+  /**
+   * Final env return per reward: mean ± standard error over seeds; for envs that report success (panda-gym)
+   * also the final success rate, mean ± standard deviation over seeds.
+   */
+  finals: {
+    reward: string;
+    n: number;
+    mean: number | null;
+    se: number | null;
+    frames: number | null;
+    success?: { mean: number; std: number };
+  }[];
   report: { html: string; json: string; curves: Record<string, string> };
   /** Wall time of this call and of each stage, in seconds. */
   wallSeconds: number;
@@ -273,6 +283,7 @@ export async function runMainJob(options: MainJobOptions = {}): Promise<MainJobS
       mean: row.mean,
       se: row.se,
       frames: row.frames,
+      ...(row.success ? { success: { mean: row.success.mean, std: row.success.std } } : {}),
     })),
     report: { html: report.html, json: report.json, curves: report.curves },
     wallSeconds: (performance.now() - started) / 1000,
@@ -413,6 +424,8 @@ async function generationStage(
     const recorded: Partial<GenerateOptions> = zoo
       ? {
           task: zoo.task.task,
+          // The frames the recording was shown: a Panda recording's differ from today's default frames.
+          render: zoo.task.render,
           seed: zoo.task.settings.seed ?? zoo.task.seed,
           maxRounds: zoo.task.settings.maxRounds,
           experts: zoo.task.settings.experts,

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadRewardProgram, programHash } from "../program/program.ts";
+import type { RenderSpec } from "../trajectories/render-spec.ts";
 
 /** The repository's zoo folder (found from this file, so the job works from any current directory). */
 export const ZOO_DIR = fileURLToPath(new URL("../../zoo", import.meta.url));
@@ -17,6 +18,8 @@ export interface ZooTask {
   task: string;
   seed: number;
   vlm: string;
+  /** The frames the generation showed and verified on (absent in recordings made before it was written). */
+  render?: RenderSpec;
   settings: {
     maxRounds?: number;
     experts?: number;

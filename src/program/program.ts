@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
-import type { RenderSpec } from "../trajectories/render-spec.ts";
+import { canonical, type RenderSpec } from "../trajectories/render-spec.ts";
 
 export const PROGRAM_FORMAT = "vlmcar.program/1";
 
@@ -195,23 +195,14 @@ export function checkNames(program: RewardProgram): string[] {
  * Returns 64 hex digits (SHA-256 of a canonical JSON serialisation).
  */
 export function programHash(program: RewardProgram): string {
-  const canonical = JSON.stringify([
+  const serialised = JSON.stringify([
     program.format,
     program.helpers,
     program.subtasks.map((s) => (s.progress === undefined ? [s.name, s.code] : [s.name, s.code, s.progress])),
     program.goal.code,
-    ...(program.render === undefined ? [] : [sortedKeys(program.render)]),
+    ...(program.render === undefined ? [] : [canonical(program.render)]),
   ]);
-  return createHash("sha256").update(canonical).digest("hex");
-}
-
-/** A copy with every object's keys sorted, so two spellings of the same render spec hash alike. */
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(entries.map(([k, v]) => [k, sortedKeys(v)]));
+  return createHash("sha256").update(serialised).digest("hex");
 }
 
 /** Whether any sub-task of `program` carries a progress term. */

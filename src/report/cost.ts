@@ -5,9 +5,11 @@
  */
 import type { Env } from "../env/core.ts";
 import { make } from "../env/registry.ts";
+import { programRender } from "../experiments/reward-modes.ts";
 import { cloneFrame, type Frame } from "../image/frame.ts";
 import { expertFor } from "../policies/index.ts";
 import { ProgramSandbox, type RewardProgram } from "../program/index.ts";
+import { renderOptions } from "../trajectories/render-spec.ts";
 import { DEFAULT_PRICES, imageTokens, lookupPrice, type Price } from "../vlm/cost.ts";
 import type { TranscriptEntry } from "../vlm/transcript.ts";
 
@@ -173,7 +175,8 @@ export interface RewardCallTiming {
  * every frame `repeats` times, median taken.
  */
 export function measureRewardCall(envId: string, program: RewardProgram, repeats = 3): RewardCallTiming {
-  const env = make(envId) as Env<unknown, unknown>;
+  // The frames training renders for this program (its render spec), at their cost.
+  const env = make(envId, renderOptions(programRender(program, envId))) as Env<unknown, unknown>;
   const episodes: { first: Frame; frames: Frame[] }[] = [];
   const envTimes: number[] = [];
   let act: (o: unknown) => unknown = () => 2; // "forward", where no expert exists

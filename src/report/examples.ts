@@ -5,9 +5,11 @@
  */
 import type { Env } from "../env/core.ts";
 import { make } from "../env/registry.ts";
+import { programRender } from "../experiments/reward-modes.ts";
 import { cloneFrame, type Frame } from "../image/frame.ts";
 import { expertFor } from "../policies/index.ts";
 import { type RewardProgram, RewardWrapper, type SubtaskInfo } from "../program/index.ts";
+import { renderOptions } from "../trajectories/render-spec.ts";
 
 export interface ExampleFrame {
   /** Env step that produced the frame (0 = the reset frame). */
@@ -38,7 +40,7 @@ export function exampleEpisode(
   seed = 0,
   maxSteps = 1000,
 ): ExampleEpisode {
-  const env = make(envId) as Env<unknown, unknown>;
+  const env = make(envId, renderOptions(programRender(program, envId))) as Env<unknown, unknown>;
   const wrapped = new RewardWrapper(env, program, { mode: "sparse" });
   const expert = expertFor(env);
   try {
@@ -65,7 +67,8 @@ export function exampleEpisode(
         frames.push({ step, latched, events, frame: cloneFrame(env.render()) });
       }
       if (ended) {
-        success = result.terminated && result.reward > 0;
+        // panda-gym says so (its sparse reward is 0 on success); MiniGrid pays a positive reward.
+        success = result.info.is_success === true || (result.terminated && result.reward > 0);
         break;
       }
     }

@@ -27,7 +27,15 @@ import {
   perStepVlmEstimate,
   type RewardCallTiming,
 } from "./cost.ts";
-import { type Curve, curvesSvg, type FinalRow, finalTable, learningCurves, runEvals } from "./curves.ts";
+import {
+  type Curve,
+  curvesSvg,
+  type FinalRow,
+  finalTable,
+  learningCurves,
+  runEvals,
+  successCell,
+} from "./curves.ts";
 import { type ExampleEpisode, exampleEpisode } from "./examples.ts";
 import { hyperparameterSets } from "./hyperparameters.ts";
 import { separateSettings } from "./settings.ts";
@@ -141,7 +149,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
 async function programSections(runs: readonly RunRecord[]): Promise<ProgramSection[]> {
   const groups = new Map<string, RunRecord[]>();
   for (const run of runs) {
-    if (run.config.reward.kind === "sparse") continue;
+    // Rewards that run no program: the env's own, sparse or dense.
+    if (run.config.reward.kind === "sparse" || run.config.reward.kind === "dense-env") continue;
     const key = `${run.envId}\u0000${run.reward}\u0000${run.programHash ?? ""}`;
     groups.set(key, [...(groups.get(key) ?? []), run]);
   }
@@ -309,6 +318,7 @@ figcaption { font-size: 0.82rem; } .latched { color: #0a6; font-weight: 600; }
 
 function renderHtml(input: HtmlInput): string {
   const parts: string[] = [];
+  const anySuccess = input.finals.some((f) => f.success !== null);
   const names = input.experiments.map((e) => e.name).join(", ") || "experiment";
   parts.push(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>vlmcar report: ${esc(names)}</title>`,
@@ -328,7 +338,7 @@ function renderHtml(input: HtmlInput): string {
     `<p class="muted">${input.runs.length} runs from <code>${esc(input.db)}</code>; code version: ${commits.map(esc).join(", ")}; written ${esc(new Date().toISOString())}.</p>`,
   );
   parts.push(
-    `<p class="muted">Every curve and table shows the environment's own return, measured by evaluation episodes on an env without the reward program, whatever reward the agent was trained on. Curves: mean over seeds, shaded ± one standard error.</p>`,
+    `<p class="muted">Every curve and table shows the environment's own return, measured by evaluation episodes on an env without the reward program, whatever reward the agent was trained on. Curves: mean over seeds, shaded ± one standard error.${anySuccess ? " Envs that report success (panda-gym's <code>is_success</code>) are plotted as the success rate instead, mean over seeds shaded ± one standard deviation, as the paper's Fig. 3." : ""}</p>`,
   );
 
   parts.push("<h2>Learning curves</h2>");
@@ -344,6 +354,7 @@ function renderHtml(input: HtmlInput): string {
         "env",
         "reward",
         "final env return (mean ± SE)",
+        ...(anySuccess ? ["final success rate (mean ± std)"] : []),
         "seeds",
         "per seed",
         "frames",
@@ -355,6 +366,7 @@ function renderHtml(input: HtmlInput): string {
         esc(f.envId),
         esc(f.reward),
         num(f.mean === null ? "–" : `${f.mean.toFixed(3)} ± ${(f.se ?? 0).toFixed(3)}`),
+        ...(anySuccess ? [num(successCell(f))] : []),
         num(String(f.n)),
         f.returns.map((r) => `${r.seed}: ${r.mean.toFixed(3)}`).join(", "),
         num(f.frames?.toLocaleString("en-US") ?? "–"),

@@ -34,7 +34,7 @@ import { Minibatches } from "./minibatches.ts";
 import { GaussianActorCritic, type GaussianMlpSpec } from "./mlp.ts";
 import { type VectorObservationEncoder, vectorObservationEncoder } from "./observations.ts";
 import { adamScalars, makeClippedAdamStep, StepStatsMean } from "./optimizer.ts";
-import type { EvalStats, UpdateStats } from "./ppo.ts";
+import { type EvalStats, type RewardComponents, SuccessCounter, type UpdateStats } from "./ppo.ts";
 import { Rng, type RngState } from "./rng.ts";
 import { EpisodeTracker, RolloutBuffer } from "./rollout.ts";
 import { RunningMeanStd, type RunningStatsState } from "./running-stats.ts";
@@ -137,6 +137,8 @@ export interface ContinuousEvalStats extends EvalStats {
 export interface ContinuousPpoHooks {
   onUpdate?: (stats: ContinuousUpdateStats) => void;
   onEval?: (stats: ContinuousEvalStats) => void;
+  /** Asked after each rollout; its answer is logged with the update (see RewardComponentsMeter). */
+  rewardComponents?: () => RewardComponents | undefined;
 }
 
 /** Counters, generator and normaliser states: with params and Adam's moments, all a checkpoint holds. */
@@ -493,6 +495,8 @@ export class ContinuousPpo {
       actionStd: Array.from(this.logStd, (s) => Math.exp(s)),
       time: { env: rollout.envMs, policy: rollout.policyMs, learn: finished - learnStart },
     };
+    const components = this.hooks.rewardComponents?.();
+    if (components) stats.rewardComponents = components;
     appendLogEntry(c.logPath, stats);
     this.hooks.onUpdate?.(stats);
 
@@ -768,8 +772,7 @@ export class ContinuousPpo {
     const normal = greedy ? null : () => rng.normal();
     const returns: number[] = [];
     const lengths: number[] = [];
-    let successes = 0;
-    let reported = 0;
+    const success = new SuccessCounter();
     for (let k = 0; k < episodes; k++) {
       let { obs } = env.reset({ seed: c.seed + 1_000_003 + this.state.evalCount * episodes + k });
       let episodeReturn = 0;
@@ -787,10 +790,7 @@ export class ContinuousPpo {
         info = result.info;
         if (result.terminated || result.truncated) break;
       }
-      if (typeof info.is_success === "boolean") {
-        reported += 1;
-        if (info.is_success) successes += 1;
-      }
+      success.episodeEnd(info);
       returns.push(episodeReturn);
       lengths.push(length);
     }
@@ -805,7 +805,7 @@ export class ContinuousPpo {
       lengths,
       returnMean,
       returnStd,
-      successRate: reported > 0 ? successes / reported : null,
+      successRate: success.rate(),
     };
   }
 

@@ -140,6 +140,29 @@ export interface EvalStats {
   lengths: number[];
   returnMean: number;
   returnStd: number;
+  /**
+   * Share of episodes whose last step said `info.is_success === true` (panda-gym's flag); null or absent when
+   * the env never says (MiniGrid). Only episodes whose last step carries the flag count.
+   */
+  successRate?: number | null;
+}
+
+/** Counts `info.is_success` at episode ends, for evaluations. */
+export class SuccessCounter {
+  private successes = 0;
+  private reported = 0;
+
+  /** Records the last step's info of an episode. */
+  episodeEnd(info: Readonly<Record<string, unknown>>): void {
+    if (typeof info.is_success !== "boolean") return;
+    this.reported += 1;
+    if (info.is_success) this.successes += 1;
+  }
+
+  /** The success rate, or null when no episode reported success either way. */
+  rate(): number | null {
+    return this.reported > 0 ? this.successes / this.reported : null;
+  }
 }
 
 export interface PpoHooks {
@@ -624,6 +647,7 @@ export class Ppo {
     const rng = new Rng(c.seed + this.state.evalCount, 2);
     const returns: number[] = [];
     const lengths: number[] = [];
+    const success = new SuccessCounter();
     for (let k = 0; k < episodes; k++) {
       let { obs } = env.reset({ seed: c.seed + 1_000_003 + this.state.evalCount * episodes + k });
       let episodeReturn = 0;
@@ -636,7 +660,10 @@ export class Ppo {
         episodeReturn += result.reward;
         length += 1;
         obs = result.obs;
-        if (result.terminated || result.truncated) break;
+        if (result.terminated || result.truncated) {
+          success.episodeEnd(result.info);
+          break;
+        }
       }
       returns.push(episodeReturn);
       lengths.push(length);
@@ -644,6 +671,7 @@ export class Ppo {
     this.state.evalCount += 1;
     const returnMean = mean(returns);
     const returnStd = Math.sqrt(mean(returns.map((r) => (r - returnMean) ** 2)));
+    const successRate = success.rate();
     return {
       type: "eval",
       update: this.state.update,
@@ -652,6 +680,8 @@ export class Ppo {
       lengths,
       returnMean,
       returnStd,
+      // MiniGrid never reports success: its log lines stay as they were.
+      ...(successRate === null ? {} : { successRate }),
     };
   }
 

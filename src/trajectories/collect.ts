@@ -50,8 +50,9 @@ export interface CollectOptions {
   /** Episode i is played on seed seedBase + i (default 0). */
   seedBase?: number;
   /**
-   * Keep only episodes that reach the task (terminated with a positive reward): a failed "expert" episode is
-   * no demonstration. A discarded seed is listed in `skipped` and the next seed is tried, up to
+   * Keep only episodes that reach the task (terminated with a positive reward, or panda-gym's success event)
+   * from a state where it was not already solved (`solvedAtReset`): a failed "expert" episode, or one that
+   * had nothing to do, is no demonstration. A discarded seed is listed in `skipped` and the next seed is tried, up to
    * `maxAttempts` seeds in all (default 3 × episodes), after which the set holds fewer episodes.
    */
   onlySuccesses?: boolean;
@@ -123,11 +124,17 @@ export function collectTrajectories(options: CollectOptions, visitor: EpisodeVis
         { frameOf: options.frameOf, hashFrames: options.hashFrames ?? true, maxSteps: options.maxSteps },
         sizeChecked,
       );
-      const kept = !options.onlySuccesses || succeeded(trajectory);
+      // A success that was there before the first action demonstrates none of the task.
+      const kept = !options.onlySuccesses || (succeeded(trajectory) && trajectory.solvedAtReset !== true);
       visitor.end?.(trajectory, kept);
       if (kept) {
         episodes.push(trajectory);
         bar.increment();
+      } else if (trajectory.solvedAtReset) {
+        skipped.push({
+          seed,
+          reason: "the task was already solved at reset, so the episode shows none of it",
+        });
       } else {
         const how = trajectory.truncated ? `truncated after ${trajectory.actions.length} steps` : "failed";
         skipped.push({ seed, reason: `${options.policy.name} did not reach the task (${how})` });

@@ -40,14 +40,50 @@ export const DEFAULT_RENDER: RenderSpec = { mode: "full", tileSize: 32, highligh
  */
 export const PANDA_DEFAULT_RENDER: RenderSpec = { mode: "scene", width: 160, height: 120, shadows: false };
 
-/** The render an env's trajectories get by default: the grid at tile 32 for MiniGrid, a small scene for Panda. */
+/**
+ * Tabletop (CLIPort) frames when nothing else is asked: Ravens' front RealSense camera at its own 640x480, with
+ * TinyRenderer's shadows, the image CLIPort records and the issue names as what the VLM and programs see. Not
+ * shrunk like Panda's: an episode has at most 21 frames (max_steps + 1), so size costs little, and smaller
+ * frames lose the tasks' small things (a 1 cm pile block is ~4 px wide here, ~2 px at 320x240; the kitting
+ * letters need their strokes). `--size 320x240` gives the same picture at half the resolution.
+ */
+export const TABLETOP_DEFAULT_RENDER: RenderSpec = { mode: "scene", width: 640, height: 480, shadows: true };
+
+/**
+ * The render an env's trajectories get by default: the grid at tile 32 for MiniGrid, a small scene for Panda,
+ * the front camera at 640x480 for the tabletop.
+ */
 export function defaultRenderFor(envId: string): RenderSpec {
+  if (isTabletopEnv(envId)) return TABLETOP_DEFAULT_RENDER;
   return isSceneEnv(envId) ? PANDA_DEFAULT_RENDER : DEFAULT_RENDER;
 }
 
-/** True for ids rendered as a 3D scene (panda-gym) rather than a grid. */
+/**
+ * Whether two render specs make the same frames as written: key order and fields left undefined do not
+ * matter; a field spelled out at its default value does (compare specs as programs and trajectory sets
+ * record them).
+ */
+export function sameRender(a: RenderSpec, b: RenderSpec): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** A copy with object keys sorted and undefined fields dropped, so two spellings of one spec serialise alike. */
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
+}
+
+/** True for ids rendered as a 3D scene (panda-gym, the CLIPort tabletop) rather than a grid. */
 export function isSceneEnv(envId: string): boolean {
-  return /^Panda[A-Z]/.test(envId);
+  return /^Panda[A-Z]/.test(envId) || isTabletopEnv(envId);
+}
+
+/** True for the CLIPort tabletop ids (`Tabletop-<cliport-task>-v0`). */
+export function isTabletopEnv(envId: string): boolean {
+  return /^Tabletop-[a-z]/.test(envId);
 }
 
 /** The env options that make `env.render()` produce the spec's frames (empty for custom frames). */

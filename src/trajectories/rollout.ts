@@ -51,7 +51,9 @@ export function rollout(
     visitor.frame?.(frame, t, hash);
   };
 
-  let { obs } = env.reset({ seed });
+  const reset = env.reset({ seed });
+  let obs = reset.obs;
+  const solvedAtReset = reset.info.is_success === true;
   policy.reset(env, seed);
   record(0);
   const actions: StoredAction[] = [];
@@ -71,5 +73,14 @@ export function rollout(
     truncated = result.truncated || (!terminated && actions.length >= limit);
     record(actions.length);
   }
-  return { seed, actions, rewards, terminated, truncated, events, ...(hashes ? { frames: hashes } : {}) };
+  return {
+    seed,
+    actions,
+    rewards,
+    terminated,
+    truncated,
+    events,
+    ...(solvedAtReset ? { solvedAtReset } : {}),
+    ...(hashes ? { frames: hashes } : {}),
+  };
 }

@@ -131,6 +131,7 @@ const episodeSchema = z
     terminated: z.boolean(),
     truncated: z.boolean(),
     events: z.record(z.string().regex(/^\d+$/), z.array(eventSchema)),
+    solvedAtReset: z.boolean().optional(),
     frames: z.array(hashSchema),
   })
   .refine((e) => e.rewards.length === e.actions.length, { message: "needs one reward per action" })

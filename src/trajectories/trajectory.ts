@@ -11,8 +11,9 @@ import type { EnvEvent } from "../env/core.ts";
 import type { Frame } from "../image/frame.ts";
 
 /**
- * One step's action as stored: a discrete action's index (MiniGrid), or a Box action's values (panda-gym),
- * kept as plain numbers (float32 values are exact doubles) so JSON round-trips and replays are bit-exact.
+ * One step's action as stored: a discrete action's index (MiniGrid), a Box action's values (panda-gym), or a
+ * tabletop pick-place's two poses one after the other (14 numbers, which the tabletop env also takes as an
+ * action), kept as plain numbers (float32 values are exact doubles) so JSON round-trips and replays are bit-exact.
  */
 export type StoredAction = number | readonly number[];
 
@@ -20,7 +21,17 @@ export type StoredAction = number | readonly number[];
 export function storedAction(action: unknown): StoredAction {
   if (typeof action === "number") return action;
   if (Array.isArray(action) || ArrayBuffer.isView(action)) return Array.from(action as ArrayLike<number>);
-  throw new TypeError(`cannot store action ${String(action)}: expected a number or an array of numbers`);
+  if (isPosePair(action)) return [...Array.from(action.pose0), ...Array.from(action.pose1)];
+  throw new TypeError(
+    `cannot store action ${String(action)}: expected a number, an array of numbers or { pose0, pose1 }`,
+  );
+}
+
+function isPosePair(action: unknown): action is { pose0: ArrayLike<number>; pose1: ArrayLike<number> } {
+  if (typeof action !== "object" || action === null) return false;
+  const { pose0, pose1 } = action as Record<string, unknown>;
+  const poseLike = (p: unknown) => Array.isArray(p) || ArrayBuffer.isView(p);
+  return poseLike(pose0) && poseLike(pose1);
 }
 
 /** One episode. Step k (0-based) took `actions[k]`, earned `rewards[k]` and led to frame k + 1. */
@@ -35,6 +46,11 @@ export interface Trajectory {
   readonly truncated: boolean;
   /** Ground-truth `info.events` of each step that had any, keyed by step index (0-based, like `actions`). */
   readonly events: Readonly<Record<number, readonly EnvEvent[]>>;
+  /**
+   * True when the env reported the task solved in the reset state (`info.is_success` of reset, as panda-gym
+   * reports it: a Push cube that starts within 5 cm of its target); absent otherwise.
+   */
+  readonly solvedAtReset?: boolean;
   /** frameHash of frames 0..steps (frame 0 is the reset frame); absent when frames were not hashed. */
   readonly frames?: readonly string[];
 }

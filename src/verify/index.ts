@@ -6,4 +6,9 @@ export * from "./evaluate.ts";
 export { buildFeedback, type FeedbackOptions } from "./feedback.ts";
 export type { NegativesReport, TruncatedCheck } from "./negatives.ts";
 export * from "./report.ts";
-export { type VerifyOptions, verifyProgram } from "./verify.ts";
+export {
+  RenderConflictError,
+  type VerifyOptions,
+  verificationRender,
+  verifyProgram,
+} from "./verify.ts";

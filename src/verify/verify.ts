@@ -26,7 +26,12 @@ import {
 } from "../trajectories/collect.ts";
 import { policyFor } from "../trajectories/policies.ts";
 import { progressBar } from "../trajectories/progress.ts";
-import { defaultRenderFor, type RenderSpec } from "../trajectories/render-spec.ts";
+import {
+  defaultRenderFor,
+  describeRender,
+  type RenderSpec,
+  sameRender,
+} from "../trajectories/render-spec.ts";
 import { framesAt, streamEpisode } from "../trajectories/store.ts";
 import { analyzeEpisode, type EpisodeAnalysis, eventAgreement, mean } from "./analyze.ts";
 import { resolveCriteria, type VerifyCriteria } from "./criteria.ts";
@@ -54,7 +59,10 @@ export interface VerifyOptions {
   envId: string;
   /** Extra options for `make(envId, ...)`. */
   envOptions?: Record<string, unknown>;
-  /** The frames the program reads (default: the env's defaultRenderFor). */
+  /**
+   * The frames the program reads. Default: the program's own render spec (`program.render`), else the env's
+   * defaultRenderFor. A spec that differs from the program's is refused (RenderConflictError).
+   */
   render?: RenderSpec;
   /** Frames computed by the caller instead of a render spec. */
   frameOf?: (env: Env<unknown, unknown>) => Frame;
@@ -85,16 +93,64 @@ export interface VerifyOptions {
   wording?: 1 | 2;
 }
 
-/** Verifies `program`; never throws for a fault of the program (compile errors are part of the report). */
+/** Raised when verification is asked to judge a program on frames other than those its render spec makes. */
+export class RenderConflictError extends Error {
+  override name = "RenderConflictError";
+}
+
+/**
+ * The frames `program` is verified on. A program that carries a render spec is judged on exactly those
+ * frames: a different `options.render`, a `frameOf`, or saved trajectories rendered otherwise is a
+ * RenderConflictError naming both. Without one: saved trajectories' own render, else `options.render`, else
+ * the env's default (as before programs carried render specs).
+ */
+export function verificationRender(
+  program: RewardProgram,
+  options: Pick<VerifyOptions, "envId" | "render" | "frameOf" | "experts" | "random">,
+): RenderSpec {
+  const own = program.render;
+  const saved = typeof options.experts === "object" ? options.experts : undefined;
+  if (own !== undefined) {
+    const wants = `the program reads frames rendered as ${describeRender(own)} (its render spec)`;
+    if (options.render !== undefined && !sameRender(options.render, own)) {
+      throw new RenderConflictError(
+        `${wants}, but verification was asked to render ${describeRender(options.render)}; leave the render ` +
+          "option out to verify on the program's own frames",
+      );
+    }
+    if (options.frameOf) {
+      throw new RenderConflictError(`${wants}, but verification was given frames computed by frameOf`);
+    }
+    for (const [group, set] of [
+      ["expert", options.experts],
+      ["random", options.random],
+    ] as const) {
+      if (typeof set === "object" && !sameRender(set.render, own)) {
+        throw new RenderConflictError(
+          `${wants}, but the saved ${group} trajectories were rendered as ${describeRender(set.render)}; ` +
+            "collect them again with the program's render spec (vlmcar collect --render-of <program.json>)",
+        );
+      }
+    }
+    return own;
+  }
+  // Saved trajectories bring their own render setting; the report must name the frames actually judged.
+  return (
+    saved?.render ??
+    options.render ??
+    (options.frameOf ? { mode: "custom" as const, name: "frameOf" } : defaultRenderFor(options.envId))
+  );
+}
+
+/**
+ * Verifies `program`; never throws for a fault of the program (compile errors are part of the report). Throws
+ * RenderConflictError when asked to judge it on frames other than its render spec's.
+ */
 export function verifyProgram(program: RewardProgram, options: VerifyOptions): Verification {
   const started = performance.now();
   const criteria = resolveCriteria(options.criteria);
-  // Saved trajectories bring their own render setting; the report must name the frames actually judged.
   const saved = typeof options.experts === "object" ? options.experts : undefined;
-  const render =
-    saved?.render ??
-    options.render ??
-    (options.frameOf ? { mode: "custom" as const, name: "frameOf" } : defaultRenderFor(options.envId));
+  const render = verificationRender(program, options);
   const seed = options.seed ?? 0;
   const names = checkNames(program);
   const subtaskNames = names.slice(0, -1);
@@ -230,10 +286,18 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   const frames = feedbackFrames(feedback.items, sets);
   const warnings: string[] = [];
   const skipped = sets.expert?.skipped ?? [];
-  if (skipped.length > 0) {
+  const solved = skipped.filter((s) => s.reason.startsWith("the task was already solved"));
+  const failed = skipped.filter((s) => !solved.includes(s));
+  if (failed.length > 0) {
     warnings.push(
-      `the expert failed on ${skipped.length} seed(s) (${skipped.map((s) => s.seed).join(", ")}); those episodes were ` +
+      `the expert failed on ${failed.length} seed(s) (${failed.map((s) => s.seed).join(", ")}); those episodes were ` +
         "replaced by the next seeds",
+    );
+  }
+  if (solved.length > 0) {
+    warnings.push(
+      `the task was already solved at reset on ${solved.length} seed(s) (${solved.map((s) => s.seed).join(", ")}); ` +
+        "those episodes show none of it and were replaced by the next seeds",
     );
   }
   const wanted =

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import "../../src/env/panda/index.ts";
+import { PUSH_RENDER } from "../../src/program/reference/panda.ts";
 import { loadTrajectories, streamEpisode } from "../../src/trajectories/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vlmcar-cli-panda-"));
@@ -115,5 +116,34 @@ describe("vlmcar on PandaPushJoints-v3", () => {
     );
     assert.equal(result.checks[0].expertFireRate, 1, "the cube is visible in the default 160x120 frames");
     assert.ok(result.failed.includes("expert-completion"));
+  });
+
+  it("collect --render-of records the frames a program reads; verify refuses saved sets rendered otherwise", () => {
+    const own = join(dir, "reference-frames");
+    const r = vlmcar(
+      "collect",
+      ...["--env", "PandaPushJoints-v3", "--policy", "random", "--episodes", "1", "--no-frames"],
+      ...["--render-of", "reference", "--out", own, "--json"],
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const index = JSON.parse(readFileSync(join(own, "index.json"), "utf8"));
+    assert.deepEqual(index.render, PUSH_RENDER);
+
+    const other = join(dir, "default-frames");
+    const c = vlmcar(
+      "collect",
+      ...["--env", "PandaPushJoints-v3", "--policy", "random", "--episodes", "1", "--no-frames"],
+      ...["--size", "24x16", "--out", other],
+    );
+    assert.equal(c.status, 0, c.stderr);
+    const v = vlmcar(
+      "verify",
+      ...["--env", "PandaPushJoints-v3", "--program", "reference", "--expert-set", other],
+      ...["--random", "0", "--out", join(dir, "verify-conflict")],
+    );
+    assert.equal(v.status, 2, v.stderr);
+    assert.match(v.stderr, /reads frames rendered as scene 160x120/);
+    assert.match(v.stderr, /saved expert trajectories were rendered as scene 24x16/);
+    assert.match(v.stderr, /--render-of/);
   });
 });

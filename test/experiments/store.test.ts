@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import Database from "better-sqlite3";
 import type { RunConfig, RunResult } from "../../src/experiments/run.ts";
 import { EVAL_DEFAULTS, runId } from "../../src/experiments/run.ts";
 import { ResultsStore } from "../../src/experiments/store.ts";
@@ -103,5 +104,76 @@ test("a failed run keeps its error until it is started again", () => {
   store.markRunning(id);
   assert.equal(store.run(id)?.error, null);
   assert.equal(store.run(id)?.attempts, 2);
+  store.close();
+});
+
+test("success rates are stored, and a store written before they existed gains their columns", () => {
+  const path = join(mkdtempSync(join(tmpdir(), "vlmcar-store-")), "results.sqlite");
+  // The tables as an earlier version wrote them: no success_rate, no final_success.
+  const old = new Database(path);
+  old.exec(`
+    CREATE TABLE experiments (id TEXT PRIMARY KEY, name TEXT NOT NULL, spec TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE TABLE runs (id TEXT PRIMARY KEY, experiment_id TEXT NOT NULL, env_id TEXT NOT NULL, reward TEXT NOT NULL,
+      seed INTEGER NOT NULL, frames INTEGER NOT NULL, config TEXT NOT NULL, program_hash TEXT, code_commit TEXT,
+      code_dirty INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, dir TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+      started_at TEXT, finished_at TEXT, wall_seconds REAL, final_mean REAL, final_std REAL, final TEXT, error TEXT);
+    CREATE TABLE evals (run_id TEXT NOT NULL, frames INTEGER NOT NULL, updates INTEGER NOT NULL,
+      return_mean REAL NOT NULL, return_std REAL NOT NULL, returns TEXT NOT NULL, PRIMARY KEY (run_id, frames));
+    INSERT INTO experiments VALUES ('exp-0', 'old', '{}', '2026-01-01');
+    INSERT INTO runs (id, experiment_id, env_id, reward, seed, frames, config, status, dir)
+      VALUES ('old-run', 'exp-0', 'MiniGrid-Empty-5x5-v0', 'sparse', 0, 10, '{}', 'done', '/runs/old');
+    INSERT INTO evals VALUES ('old-run', 5, 1, 0.5, 0, '[0.5]');
+  `);
+  old.close();
+
+  const store = new ResultsStore(path);
+  assert.deepEqual(
+    store.evals("old-run").map((e) => e.successRate),
+    [null],
+  );
+  const panda = { ...config, envId: "PandaPushJoints-v3", ppo: {} };
+  const id = runId(panda);
+  store.putExperiment("exp-1", "exp", {});
+  store.addRun("exp-1", {
+    id,
+    config: panda,
+    dir: "/runs/p",
+    programHash: null,
+    codeVersion: { commit: null, dirty: false },
+  });
+  store.putEval(id, {
+    frames: 2048,
+    update: 1,
+    returnMean: -40,
+    returnStd: 5,
+    returns: [-35, -45],
+    successRate: 0.5,
+  });
+  store.markDone(id, {
+    runId: id,
+    envId: panda.envId,
+    reward: "sparse",
+    seed: 3,
+    frames: 2048,
+    updates: 1,
+    wallSeconds: 1,
+    finalEval: {
+      frames: 2048,
+      episodes: 2,
+      returnMean: -20,
+      returnStd: 0,
+      returns: [-20, -20],
+      successRate: 0.25,
+    },
+    programHash: null,
+    codeVersion: { commit: null, dirty: false },
+    finishedAt: "2026-12-02T00:00:00Z",
+  });
+  assert.deepEqual(
+    store.evals(id).map((e) => e.successRate),
+    [0.5],
+  );
+  assert.equal(store.run(id)?.finalSuccess, 0.25);
+  assert.equal(store.run("old-run")?.finalSuccess, null);
   store.close();
 });

@@ -74,3 +74,23 @@ test("runMainJob with a live VLM: generates through the provider, trains, report
       e instanceof MainJobError && /holds a main job with other settings \(env:/.test(e.message),
   );
 });
+
+test("runMainJob trains a Panda id with the continuous PPO and reports its success rate", async (t) => {
+  const out = join(tempDir(t), "panda-job");
+  const summary = await runMainJob({
+    envId: "PandaPushJoints-v3",
+    rewards: ["sparse"], // the vlmcar path replays zoo/PandaPushJoints-v3 once it is recorded
+    seeds: [0],
+    frames: 2048, // one update of the continuous PPO (1 env × 2048 steps)
+    evalEvery: 0,
+    out,
+  });
+  assert.equal(summary.status, "done");
+  assert.equal(summary.generation, null);
+  assert.equal(summary.runs.length, 1);
+  assert.equal(summary.runs[0].frames, 2048);
+  assert.equal(typeof summary.runs[0].finalEval?.successRate, "number");
+  assert.equal(summary.finals[0].reward, "sparse");
+  assert.equal(typeof summary.finals[0].success?.mean, "number");
+  assert.ok(existsSync(summary.report.html));
+});

@@ -5,7 +5,7 @@ import { curvesSvg, learningCurves, meanAndSe, rewardColor, seriesColors } from 
 import { transcriptEntry } from "./transcript-entry.ts";
 
 test("mean and standard error over seeds", () => {
-  assert.deepEqual(meanAndSe([1]), { mean: 1, se: 0 });
+  assert.deepEqual(meanAndSe([1]), { mean: 1, se: 0, std: 0 });
   const { mean, se } = meanAndSe([0, 1, 2]);
   assert.equal(mean, 1);
   assert.ok(Math.abs(se - 1 / Math.sqrt(3)) < 1e-12); // sample std 1, n 3
@@ -43,13 +43,39 @@ test("curves aggregate seeds frame by frame, one per reward, per env", () => {
     "a run without evaluations has no curve",
   );
   assert.deepEqual(a[0].points, [
-    { frames: 100, mean: 0.5, se: 0.5, n: 2 },
-    { frames: 200, mean: 0.5, se: 0, n: 2 },
+    { frames: 100, mean: 0.5, se: 0.5, std: Math.SQRT1_2, n: 2 },
+    { frames: 200, mean: 0.5, se: 0, std: 0, n: 2 },
   ]);
+  assert.equal(a[0].metric, "return");
   const svg = curvesSvg("A", a);
   assert.match(svg, /data-series="sparse"/);
   assert.match(svg, /data-series="vlmcar"/);
   assert.match(svg, /sparse \(2 seeds\)/);
+});
+
+test("envs that report success are plotted as the success rate, mean ± standard deviation over seeds", () => {
+  const run = (seed: number, rates: number[]) => ({
+    envId: "PandaPushJoints-v3",
+    reward: "sparse",
+    seed,
+    evals: rates.map((successRate, i) => ({ frames: 100 * (i + 1), returnMean: -50, successRate })),
+  });
+  const curves = learningCurves([run(0, [0, 0.2]), run(1, [0, 0.6])]).get("PandaPushJoints-v3") ?? [];
+  assert.equal(curves[0].metric, "success");
+  assert.deepEqual(
+    curves[0].points.map((p) => [p.frames, p.mean, +p.std.toFixed(6)]),
+    [
+      [100, 0, 0],
+      [200, 0.4, +Math.sqrt(0.08).toFixed(6)],
+    ],
+  );
+  const svg = curvesSvg("PandaPushJoints-v3", curves);
+  assert.match(svg, /success rate \(evaluation, mean ± std\)/);
+  // The returns (all −50) are not what is drawn: a MiniGrid env keeps its return axis.
+  const grid = learningCurves([
+    { envId: "G", reward: "sparse", seed: 0, evals: [{ frames: 1, returnMean: 0.5 }] },
+  ]);
+  assert.match(curvesSvg("G", grid.get("G") ?? []), /env return \(evaluation\)/);
 });
 
 test("each curve of a figure gets its own colour; the first of each reward kind keeps the kind's colour", () => {

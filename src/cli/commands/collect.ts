@@ -11,14 +11,16 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
+import { loadRewardProgram, ProgramValidationError, type RewardProgram } from "../../program/program.ts";
+import { referenceFor } from "../../program/reference/index.ts";
 import {
   collectTrajectories,
+  defaultRenderFor,
   FRAMES_FOLDER,
   FrameStoreWriter,
   INDEX_FILE,
   isPolicyKind,
   isSceneEnv,
-  PANDA_DEFAULT_RENDER,
   POLICY_KINDS,
   policyFor,
   type RenderSpec,
@@ -39,6 +41,7 @@ interface CollectCliOptions {
   agentView?: boolean;
   highlight: boolean;
   size?: string;
+  renderOf?: string;
   frames: boolean;
   force?: boolean;
   json?: boolean;
@@ -56,7 +59,14 @@ export function registerCollect(program: Command): void {
     .option("--tile <n>", "pixels per grid cell of the render", "32")
     .option("--agent-view", "record the agent's egocentric view instead of the full grid")
     .option("--no-highlight", "do not lighten the cells the agent sees (full render only)")
-    .option("--size <WxH>", "frame size of a 3D scene (Panda ids), e.g. 720x480 (default 160x120)")
+    .option(
+      "--size <WxH>",
+      "frame size of a 3D scene, e.g. 720x480 (default: Panda 160x120, Tabletop 640x480)",
+    )
+    .option(
+      "--render-of <program.json>",
+      'record the frames a reward program reads (a file, or "reference"): its render spec, else the env\'s default',
+    )
     .option("--no-frames", "store no PNGs: frames are regenerated (and checked) by replay when loaded")
     .option("--force", "replace a trajectory set already in --out (its index and frames are deleted first)")
     .option("--json", "end with one JSON line")
@@ -134,16 +144,38 @@ export function parseCount(text: string, option: string): number {
   return n;
 }
 
+/**
+ * The render spec of a reward program file (or of the env's hand-written reference program, "reference"): the
+ * frames it reads, its own spec or else the env's default.
+ */
+export function renderOfProgram(file: string, envId: string): RenderSpec {
+  let program: RewardProgram | null;
+  try {
+    program = file === "reference" ? referenceFor(envId) : loadRewardProgram(file);
+  } catch (error) {
+    if (error instanceof ProgramValidationError)
+      throw new UserError(`--render-of ${file} is not a valid reward program: ${error.problems.join("; ")}`);
+    throw error;
+  }
+  if (program === null)
+    throw new UserError(`--render-of reference: there is no reference program for ${envId}`);
+  return program.render ?? defaultRenderFor(envId);
+}
+
 /** The frames to record: a grid render (MiniGrid: --tile, --agent-view, --no-highlight) or a scene (--size). */
 function collectRender(opts: CollectCliOptions): RenderSpec {
+  if (opts.renderOf !== undefined) {
+    if (opts.size !== undefined || opts.agentView)
+      throw new UserError("--render-of takes the program's render spec; leave out --size and --agent-view");
+    return renderOfProgram(opts.renderOf, opts.env);
+  }
   if (isSceneEnv(opts.env)) {
     if (opts.agentView) throw new UserError(`--agent-view is for grid worlds; ${opts.env} is a 3D scene`);
-    return opts.size === undefined
-      ? PANDA_DEFAULT_RENDER
-      : { ...PANDA_DEFAULT_RENDER, ...parseSize(opts.size) };
+    const render = defaultRenderFor(opts.env);
+    return opts.size === undefined ? render : { ...render, ...parseSize(opts.size) };
   }
   if (opts.size !== undefined)
-    throw new UserError(`--size is for 3D scenes (Panda ids); use --tile for ${opts.env}`);
+    throw new UserError(`--size is for 3D scenes (Panda and Tabletop ids); use --tile for ${opts.env}`);
   const tileSize = parseCount(opts.tile, "--tile");
   return opts.agentView
     ? { mode: "agent-view", tileSize }

@@ -37,7 +37,10 @@ export function registerDemo(program: Command): void {
     .option("--env <id>", "environment id", "MiniGrid-DoorKey-8x8-v0")
     .option("--seed <n>", "reset seed", "0")
     .option("--out <dir>", "output folder", "runs/demo")
-    .option("--size <WxH>", "frame size of a 3D scene (Panda), e.g. 720x480 (default 160x120)")
+    .option(
+      "--size <WxH>",
+      "frame size of a 3D scene, e.g. 720x480 (default: Panda 160x120, Tabletop 640x480)",
+    )
     .option("--json", "end with one JSON line")
     .action(async (opts: DemoOptions) => {
       const out = new CommandOutput(opts);
@@ -101,7 +104,9 @@ function demoRender(envId: string, size: string | undefined): RenderSpec {
   const render = defaultRenderFor(envId);
   if (size === undefined) return render;
   if (!isSceneEnv(envId) || render.mode !== "scene") {
-    throw new UserError(`--size applies to 3D scenes (Panda ids); ${envId} is rendered as a grid`);
+    throw new UserError(
+      `--size applies to 3D scenes (Panda and Tabletop ids); ${envId} is rendered as a grid`,
+    );
   }
   return { ...render, ...parseSize(size) };
 }

@@ -44,7 +44,7 @@ export function registerExperiment(program: Command): void {
     .option("--spec <file>", "experiment spec (JSON); or give --envs, --rewards, --seeds and --frames")
     .option("--name <name>", "experiment name (with flags)", "experiment")
     .option("--envs <ids>", "comma-separated env ids")
-    .option("--rewards <modes>", "comma-separated: sparse, vlmcar, reference", "sparse")
+    .option("--rewards <modes>", "comma-separated: sparse, vlmcar, reference, dense-env", "sparse")
     .option("--program <file...>", "vlmcar program: FILE for every env, or ENV_ID=FILE per env (repeatable)")
     .option("--seeds <n|list>", SEEDS_HELP, "3")
     .option("--frames <n>", "training frames per run")

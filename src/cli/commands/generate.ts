@@ -8,6 +8,7 @@ import { VlmError } from "../../vlm/errors.ts";
 import { TranscriptError } from "../../vlm/transcript.ts";
 import { onInterrupt } from "../interrupt.ts";
 import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
+import { renderOfProgram } from "./collect.ts";
 import { checkEnvId } from "./train.ts";
 
 interface GenerateCliOptions {
@@ -24,6 +25,7 @@ interface GenerateCliOptions {
   rejectTruncated?: boolean;
   rejectReversed?: boolean;
   out?: string;
+  renderOf?: string;
   json?: boolean;
 }
 
@@ -65,6 +67,10 @@ export function registerGenerate(program: Command): void {
     .option(
       "--reject-reversed",
       "reject a program that expert trajectories played backwards complete (always reported)",
+    )
+    .option(
+      "--render-of <program.json>",
+      'generate on the frames a reward program reads (a file, or "reference"); default: the env\'s default frames',
     )
     .option("--budget <usd>", "dollars this generation may spend on VLM calls (default VLMCAR_BUDGET_USD)")
     .option(
@@ -119,6 +125,7 @@ export function registerGenerate(program: Command): void {
           seed,
           candidates,
           initialFrames,
+          ...(opts.renderOf === undefined ? {} : { render: renderOfProgram(opts.renderOf, opts.env) }),
           ...(opts.rejectTruncated || opts.rejectReversed
             ? {
                 criteria: {

@@ -167,7 +167,10 @@ export function summaryLines(s: MainJobSummary): string[] {
   for (const f of s.finals) {
     const value = f.mean === null ? "no finished run" : `${f.mean.toFixed(3)} ± ${(f.se ?? 0).toFixed(3)}`;
     lines.push(
-      `final env return, ${f.reward.padEnd(9)} ${value} (mean ± SE over ${f.n} seed(s), ${f.frames?.toLocaleString("en-US") ?? "?"} frames)`,
+      `final env return, ${f.reward.padEnd(9)} ${value} (mean ± SE over ${f.n} seed(s), ${f.frames?.toLocaleString("en-US") ?? "?"} frames)` +
+        (f.success
+          ? `; success ${f.success.mean.toFixed(3)} ± ${f.success.std.toFixed(3)} (mean ± std)`
+          : ""),
     );
   }
   const stages = s.stageSeconds;

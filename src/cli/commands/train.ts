@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { EnvError } from "../../env/core.ts";
 import { envSpec } from "../../env/registry.ts";
+import { successText } from "../../experiments/progress.ts";
 import { parseRewardKind, type RewardSetting, RewardSettingError } from "../../experiments/reward-modes.ts";
 import {
   DEFAULT_CHECKPOINT_EVERY,
@@ -40,7 +41,11 @@ export function registerTrain(program: Command): void {
     .command("train")
     .description("train PPO on one env with a reward mode; evaluation always reports the env's own return")
     .requiredOption("--env <id>", "env id, e.g. MiniGrid-DoorKey-5x5-v0")
-    .option("--reward <mode>", "sparse | vlmcar | reference", "sparse")
+    .option(
+      "--reward <mode>",
+      "sparse | vlmcar | reference | dense-env (panda-gym's own dense reward, an oracle)",
+      "sparse",
+    )
     .option("--program <file>", "RewardProgram JSON (vlmcar; overrides the reference lookup)")
     .option(
       "--shaping <mode>",
@@ -56,7 +61,10 @@ export function registerTrain(program: Command): void {
     )
     .option("--eval-episodes <n>", "episodes per evaluation", String(EVAL_DEFAULTS.episodes))
     .option("--final-episodes <n>", "episodes of the final evaluation", String(EVAL_DEFAULTS.finalEpisodes))
-    .option("--num-envs <n>", "parallel training envs (PPO default 16); same as --set ppo.numEnvs=N")
+    .option(
+      "--num-envs <n>",
+      "parallel training envs (default 16 for discrete actions, 1 for Box actions); same as --set ppo.numEnvs=N",
+    )
     .option("--set <key=value...>", SETTINGS_HELP)
     .option(
       "--checkpoint-every <updates>",
@@ -91,7 +99,7 @@ export function registerTrain(program: Command): void {
             out.say(resumed ? `resuming ${dir} at ${frames} frames` : `training into ${dir}`),
           onEval: (e) =>
             out.say(
-              `frames ${e.frames}: env return ${e.returnMean.toFixed(3)} ± ${e.returnStd.toFixed(3)} (${e.returns.length} episodes)`,
+              `frames ${e.frames}: env return ${e.returnMean.toFixed(3)} ± ${e.returnStd.toFixed(3)}${successText(e.successRate)} (${e.returns.length} episodes)`,
             ),
           onWarning: (message) => out.say(`warning: ${message}`),
         });
@@ -107,7 +115,7 @@ export function registerTrain(program: Command): void {
       }
       const e = result.finalEval;
       out.say(
-        `final: env return ${e.returnMean.toFixed(3)} ± ${e.returnStd.toFixed(3)} over ${e.episodes} episodes, ` +
+        `final: env return ${e.returnMean.toFixed(3)} ± ${e.returnStd.toFixed(3)}${successText(e.successRate)} over ${e.episodes} episodes, ` +
           `${result.frames} frames, ${result.wallSeconds.toFixed(1)} s`,
       );
       out.result({
@@ -116,7 +124,12 @@ export function registerTrain(program: Command): void {
         reward: result.reward,
         seed: result.seed,
         frames: result.frames,
-        finalEval: { returnMean: e.returnMean, returnStd: e.returnStd, episodes: e.episodes },
+        finalEval: {
+          returnMean: e.returnMean,
+          returnStd: e.returnStd,
+          episodes: e.episodes,
+          ...(e.successRate === undefined ? {} : { successRate: e.successRate }),
+        },
         wallSeconds: result.wallSeconds,
         sessionSeconds: (performance.now() - started) / 1000,
         programHash: result.programHash,

@@ -19,7 +19,14 @@ import {
 } from "../../program/program.ts";
 import { referenceFor } from "../../program/reference/index.ts";
 import { loadTrajectories, TrajectoryError } from "../../trajectories/index.ts";
-import { formatSummary, verdictJson, verifyProgram, writeVerification } from "../../verify/index.ts";
+import {
+  formatSummary,
+  RenderConflictError,
+  verdictJson,
+  verificationRender,
+  verifyProgram,
+  writeVerification,
+} from "../../verify/index.ts";
 import { CommandOutput, checkWritableFolder, EXIT, UserError } from "../output.ts";
 import { parseCount } from "./collect.ts";
 
@@ -66,12 +73,20 @@ export function registerVerify(program: Command): void {
         out.say(
           `warning: ${opts.program} was written for ${writtenFor}, and is verified here on ${opts.env}`,
         );
-      const verification = verifyProgram(program, {
+      const options = {
         envId: opts.env,
         experts: opts.expertSet ? readSet(opts.expertSet) : parseCount(opts.experts, "--experts"),
         random: opts.randomSet ? readSet(opts.randomSet) : parseCount(opts.random, "--random"),
         seed: parseCount(opts.seed, "--seed"),
-      });
+      };
+      // A program with a render spec is judged on its own frames; saved sets rendered otherwise are refused.
+      try {
+        verificationRender(program, options);
+      } catch (error) {
+        if (error instanceof RenderConflictError) throw new UserError(`${opts.program}: ${error.message}`);
+        throw error;
+      }
+      const verification = verifyProgram(program, options);
       const paths = writeVerification(dir, verification);
       for (const line of formatSummary(verification.report).trimEnd().split("\n")) out.say(line);
       out.say(`wrote ${paths.report}, ${paths.summary} and ${paths.feedback.length} feedback frames`);
@@ -97,7 +112,7 @@ function readProgram(file: string, envId: string): RewardProgram {
     if (program === null) {
       throw new UserError(
         `no hand-written reference program for ${envId}; they exist for DoorKey, Unlock, UnlockPickup, ` +
-          "BlockedUnlockPickup and KeyCorridor. Pass a program file instead",
+          "BlockedUnlockPickup, KeyCorridor, PandaPush and PandaSlide. Pass a program file instead",
       );
     }
     return program;

@@ -20,10 +20,22 @@ export function poseOf(x: number, y: number, z: number, yaw = 0): Float64Array {
   return Float64Array.of(x, y, z, q[0], q[1], q[2], q[3]);
 }
 
+/**
+ * The action as { pose0, pose1 }: a flat array of 14 numbers (pose0 then pose1, the form trajectories store)
+ * is split; anything else is returned as it is, for actionProblem to judge.
+ */
+export function asPickPlace(action: unknown): unknown {
+  if ((Array.isArray(action) || ArrayBuffer.isView(action)) && (action as ArrayLike<number>).length === 14) {
+    const flat = Array.from(action as ArrayLike<number>);
+    return { pose0: flat.slice(0, 7), pose1: flat.slice(7) };
+  }
+  return action;
+}
+
 /** What is wrong with an action, or null. */
 export function actionProblem(action: unknown): string | null {
   if (typeof action !== "object" || action === null) {
-    return `the action must be { pose0, pose1 } with 7 numbers each (x, y, z, qx, qy, qz, qw), got ${typeof action}`;
+    return `the action must be { pose0, pose1 } with 7 numbers each (x, y, z, qx, qy, qz, qw), or those 14 numbers in one array, got ${typeof action}`;
   }
   for (const key of ["pose0", "pose1"] as const) {
     const pose = (action as Record<string, unknown>)[key] as ArrayLike<number> | undefined;

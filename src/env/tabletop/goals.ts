@@ -26,9 +26,19 @@ export interface Goal {
   readonly rotations: boolean;
   /** pose: objects at targets; zone: the share of the objects' sample points inside the zone. */
   readonly metric: "pose" | "zone";
-  /** Zone metric: the zone's size (m) and the height below which a point counts (Ravens' zone_bounds z). */
-  readonly zoneSize?: number;
+  /** Zone metric: the zone's size (m; a square, or x and y) and the height below which a point counts (Ravens' zone_bounds z). */
+  readonly zoneSize?: number | readonly [number, number];
   readonly zoneMaxZ?: number;
+  /**
+   * Zone metric: the zone's pose when `targets` are something else (packing-boxes-pairs: the targets are the
+   * boxes' packed poses, for the oracle); default targets[0].
+   */
+  readonly zone?: TargetPose;
+  /**
+   * Zone metric: each object's sample points in its own frame (Ravens' 2 cm grid over the box); default one
+   * point at the origin. Points turn with the object's yaw (roll and pitch are ignored).
+   */
+  readonly points?: readonly (readonly (readonly [number, number, number])[])[];
   readonly maxReward: number;
   /** Planar tolerance of is_match (m): 0.01 by default, 0.05 for bowls. */
   readonly posEps: number;
@@ -108,21 +118,14 @@ export class GoalTracker {
  */
 export function matchedShare(goal: Goal, poseOf: (id: number) => TargetPose): number {
   if (goal.metric === "zone") {
-    const zone = goal.targets[0];
-    const half = (goal.zoneSize ?? 0.15) / 2;
-    const maxZ = goal.zoneMaxZ ?? 0.3;
-    const c = Math.cos(zone.yaw);
-    const s = Math.sin(zone.yaw);
     let inside = 0;
-    for (const id of goal.objects) {
-      const p = poseOf(id);
-      const dx = p.x - zone.x;
-      const dy = p.y - zone.y;
-      const lx = c * dx + s * dy;
-      const ly = -s * dx + c * dy;
-      if (Math.abs(lx) < half && Math.abs(ly) < half && p.z - zone.z < maxZ) inside++;
-    }
-    return (goal.maxReward * inside) / goal.objects.length;
+    let total = 0;
+    goal.objects.forEach((id, i) => {
+      const [a, b] = pointsInZone(goal, i, poseOf(id));
+      inside += a;
+      total += b;
+    });
+    return total === 0 ? 0 : (goal.maxReward * inside) / total;
   }
   let share = 0;
   goal.objects.forEach((id, i) => {
@@ -135,4 +138,28 @@ export function matchedShare(goal: Goal, poseOf: (id: number) => TargetPose): nu
     }
   });
   return share;
+}
+
+/** Zone metric: how many of goal object i's sample points lie inside the zone at this pose, and of how many. */
+export function pointsInZone(goal: Goal, i: number, p: TargetPose): [number, number] {
+  const zone = goal.zone ?? goal.targets[0];
+  const size = goal.zoneSize ?? 0.15;
+  const halfX = (typeof size === "number" ? size : size[0]) / 2;
+  const halfY = (typeof size === "number" ? size : size[1]) / 2;
+  const maxZ = goal.zoneMaxZ ?? 0.3;
+  const c = Math.cos(zone.yaw);
+  const s = Math.sin(zone.yaw);
+  const co = Math.cos(p.yaw);
+  const so = Math.sin(p.yaw);
+  let inside = 0;
+  let total = 0;
+  for (const [ox, oy, oz] of goal.points?.[i] ?? [[0, 0, 0]]) {
+    const dx = p.x + co * ox - so * oy - zone.x;
+    const dy = p.y + so * ox + co * oy - zone.y;
+    const lx = c * dx + s * dy;
+    const ly = -s * dx + c * dy;
+    total++;
+    if (Math.abs(lx) < halfX && Math.abs(ly) < halfY && p.z + oz - zone.z < maxZ) inside++;
+  }
+  return [inside, total];
 }

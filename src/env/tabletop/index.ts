@@ -4,6 +4,9 @@
  */
 import { register } from "../registry.ts";
 import { TabletopEnv, type TabletopOptions } from "./tabletop-env.ts";
+import { assemblingKits } from "./tasks/assembling-kits.ts";
+import { packingBoxesPairs } from "./tasks/packing-boxes-pairs.ts";
+import { packingShapes } from "./tasks/packing-shapes.ts";
 import { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
 import { separatingPiles } from "./tasks/separating-piles.ts";
 import { stackBlockPyramid } from "./tasks/stack-block-pyramid.ts";
@@ -11,6 +14,7 @@ import type { TabletopTask } from "./tasks/task.ts";
 
 export { type PickPlaceAction, PickPlaceSpace, poseOf } from "./action.ts";
 export { type Goal, GoalTracker, isMatch } from "./goals.ts";
+export * from "./kitting.ts";
 export * from "./palette.ts";
 export {
   type ObjectState,
@@ -19,6 +23,9 @@ export {
   type TabletopObs,
   type TabletopOptions,
 } from "./tabletop-env.ts";
+export { assemblingKits } from "./tasks/assembling-kits.ts";
+export { boxPoints, kdLeaves, packingBoxesPairs } from "./tasks/packing-boxes-pairs.ts";
+export { packingShapes } from "./tasks/packing-shapes.ts";
 export { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
 export { separatingPiles } from "./tasks/separating-piles.ts";
 export { stackBlockPyramid } from "./tasks/stack-block-pyramid.ts";
@@ -32,6 +39,23 @@ export function tabletopId(task: string): string {
 }
 
 const TASKS: { task: () => TabletopTask; description: string }[] = [
+  {
+    task: packingShapes,
+    description: "CLIPort packing-shapes: pack the named kitting shape (e.g. the letter M) in the brown box",
+  },
+  {
+    task: () => packingBoxesPairs("seen"),
+    description:
+      "CLIPort packing-boxes-pairs (seen colours): pack the boxes of two colours into the brown box",
+  },
+  {
+    task: () => packingBoxesPairs("unseen"),
+    description: "CLIPort packing-boxes-pairs (unseen colours in val/test mode)",
+  },
+  {
+    task: () => packingBoxesPairs("full"),
+    description: "CLIPort packing-boxes-pairs (all 11 colours)",
+  },
   {
     task: () => putBlockInBowl("seen"),
     description: "CLIPort put-block-in-bowl (seen colours): put the blocks of one colour in bowls of another",
@@ -55,6 +79,11 @@ const TASKS: { task: () => TabletopTask; description: string }[] = [
   {
     task: () => separatingPiles("full"),
     description: "CLIPort separating-piles (all 11 colours)",
+  },
+  {
+    task: assemblingKits,
+    description:
+      "Ravens assembling-kits: put the five kitting shapes into the holes of their shapes on the board",
   },
   {
     task: stackBlockPyramid,

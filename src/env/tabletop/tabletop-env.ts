@@ -27,12 +27,16 @@ import { ravensCamera } from "../render3d/camera.ts";
 import { Rasterizer } from "../render3d/rasterizer.ts";
 import type { PinholeCamera, SceneGeom } from "../render3d/scene.ts";
 import { Box, type Space } from "../spaces.ts";
-import { actionProblem, type PickPlaceAction, PickPlaceSpace } from "./action.ts";
+import { actionProblem, asPickPlace, type PickPlaceAction, PickPlaceSpace } from "./action.ts";
 import { bowlMesh } from "./bowl.ts";
-import { type Goal, GoalTracker, type TargetPose } from "./goals.ts";
+import { type Goal, GoalTracker, pointsInZone, type TargetPose } from "./goals.ts";
+import { kittingMesh, kittingShapes } from "./kitting.ts";
 import { type ColorName, rgba, type TaskMode, WORKSPACE_RGBA } from "./palette.ts";
 import { quatToR, yawOf } from "./pose.ts";
 import {
+  containerPlates,
+  HIDDEN_GROUP,
+  KIT_HALF,
   type ObjectKind,
   objectName,
   parkedPosition,
@@ -76,7 +80,23 @@ export interface TabletopOptions {
   renderObservations?: boolean;
   /** Substep cap of one primitive (default 20,000, ~42 s simulated): past it the primitive stops. */
   primitiveSubstepCap?: number;
+  /**
+   * Size of render() and of the observation (default 640x480, the RealSense's). Another size keeps the camera's
+   * pose and vertical field of view (56.14°) with square pixels, as PyBullet's FOV projection does: 320x240 is
+   * the same picture at half the resolution.
+   */
+  renderWidth?: number;
+  renderHeight?: number;
 }
+
+/** Render options of other scene families (panda-gym's orbit camera, target colour) that do not apply here. */
+const FOREIGN_RENDER_OPTIONS = [
+  "renderTargetPosition",
+  "renderDistance",
+  "renderYaw",
+  "renderPitch",
+  "targetColor",
+] as const;
 
 /** Ground truth about one object of the episode, for oracles, tests and info. */
 export interface ObjectState {
@@ -91,6 +111,12 @@ export interface ObjectState {
   readonly yaw: number;
   /** Row-major rotation of the body. */
   readonly rotation: number[];
+  /** Kitting shape id (kind "shape", "hole"). */
+  readonly shape?: number;
+  /** Full extents (kinds "box", "container"). */
+  readonly size?: readonly [number, number, number];
+  /** Block edge (kind "block"). */
+  readonly edge?: number;
 }
 
 export interface PrimitiveReport {
@@ -118,6 +144,8 @@ interface Slot {
   readonly dof: number;
   readonly weld: number;
   readonly geoms: number[];
+  /** Per geom: the kitting shape it is (a shape slot's geoms), or -1 (always on while the slot is used). */
+  readonly variants: number[];
   readonly size: number;
 }
 
@@ -132,7 +160,9 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
   readonly mode: TaskMode;
   readonly observationSpace: Space<TabletopObs>;
   readonly actionSpace = new PickPlaceSpace();
-  readonly camera: PinholeCamera = frontCamera();
+  readonly camera: PinholeCamera;
+  readonly renderWidth: number;
+  readonly renderHeight: number;
   readonly renderShadows: boolean;
   readonly primitiveSubstepCap: number;
   readonly renderObservations: boolean;
@@ -183,7 +213,31 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     this.renderShadows = options.renderShadows ?? true;
     this.primitiveSubstepCap = options.primitiveSubstepCap ?? 20_000;
     this.renderObservations = options.renderObservations ?? true;
-    this.observationSpace = new Box(0, 255, [IMAGE_HEIGHT, IMAGE_WIDTH, 3], "uint8") as Space<TabletopObs>;
+    const foreign = FOREIGN_RENDER_OPTIONS.filter(
+      (k) => (options as unknown as Record<string, unknown>)[k] !== undefined,
+    );
+    if (foreign.length) {
+      throw new EnvError(
+        `${this.id}: ${foreign.join(", ")} ${foreign.length > 1 ? "are" : "is"} not a tabletop option; the tabletop ` +
+          "renders Ravens' front camera (choose its size with renderWidth/renderHeight)",
+      );
+    }
+    this.renderWidth = options.renderWidth ?? IMAGE_WIDTH;
+    this.renderHeight = options.renderHeight ?? IMAGE_HEIGHT;
+    for (const [name, v] of [
+      ["renderWidth", this.renderWidth],
+      ["renderHeight", this.renderHeight],
+    ] as const) {
+      if (!(Number.isInteger(v) && v >= 1 && v <= 8192))
+        throw new EnvError(`${this.id}: ${name} must be an integer in 1..8192, got ${String(v)}`);
+    }
+    this.camera = scaledCamera(frontCamera(), this.renderWidth, this.renderHeight);
+    this.observationSpace = new Box(
+      0,
+      255,
+      [this.renderHeight, this.renderWidth, 3],
+      "uint8",
+    ) as Space<TabletopObs>;
     this.metadata = { renderFps: 2, renderModes: ["rgb_array"] };
 
     this.sim = MujocoSim.fromXml(tabletopMjcf(this.id, this.task.slots, this.task.tool), this.id);
@@ -195,6 +249,11 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       const body = sim.id("body", objectName(i));
       const geoms: number[] = [];
       for (let g = 0; g < sim.ngeom; g++) if (sim.geomBodyId[g] === body) geoms.push(g);
+      const variants = geoms.map(() => -1);
+      if (spec.kind === "shape") {
+        for (const k of kittingShapes())
+          variants[geoms.indexOf(sim.id("geom", `${objectName(i)}_shape${k.id}`))] = k.id;
+      }
       let weld = -1;
       for (let e = 0; e < this.eqCount; e++) if (eqObj2[e] === body) weld = e;
       const joint = spec.fixed ? -1 : sim.id("joint", `${objectName(i)}_joint`);
@@ -206,6 +265,7 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
         dof: joint < 0 ? -1 : sim.jointDofAddress(joint),
         weld,
         geoms,
+        variants,
         size: spec.size,
       };
     });
@@ -245,7 +305,8 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
   }
 
   /** Validates before the lifecycle check so a bad pose gets a message naming the field. */
-  override step(action: PickPlaceAction): StepResult<TabletopObs> {
+  override step(given: PickPlaceAction | ArrayLike<number>): StepResult<TabletopObs> {
+    const action = asPickPlace(given) as PickPlaceAction;
     if (this.running) {
       const problem = actionProblem(action);
       if (problem) {
@@ -284,7 +345,9 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     if (clipped.length) info.clipped = clipped;
     if (this.physicsProblem) info.physics_error = this.physicsProblem;
     if (events.length) info.events = events;
-    const obs = this.physicsProblem ? new Uint8Array(IMAGE_HEIGHT * IMAGE_WIDTH * 3) : this.observe();
+    const obs = this.physicsProblem
+      ? new Uint8Array(this.renderHeight * this.renderWidth * 3)
+      : this.observe();
     return { obs, reward, terminated, truncated, info };
   }
 
@@ -405,8 +468,24 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     const slot = this.slots[this.slotOf[held]];
     const s = this.objectState(held);
     const r = s.rotation;
-    const half = slot.kind === "block" ? slot.size / 2 : 0.05;
-    const bottom = slot.kind === "block" ? -slot.size / 2 : 0;
+    const o = this.objects[held];
+    // Rays start on the bottom face, under the object: a block's or box's corners (0.9 of the way out), a
+    // kitting shape's (origin on its bottom) inner box, a bowl's 5 cm round its centre.
+    let halfX = 0.05;
+    let halfY = 0.05;
+    let bottom = 0;
+    if (slot.kind === "block") {
+      halfX = halfY = slot.size / 2;
+      bottom = -slot.size / 2;
+    } else if (slot.kind === "box" && o.size) {
+      halfX = o.size[0] / 2;
+      halfY = o.size[1] / 2;
+      bottom = -o.size[2] / 2;
+    } else if (slot.kind === "shape" && o.shape !== undefined) {
+      const k = kittingShapes()[o.shape];
+      halfX = 0.6 * k.halfX;
+      halfY = 0.6 * k.halfY;
+    }
     let gap = Number.POSITIVE_INFINITY;
     for (const [u, v] of [
       [0, 0],
@@ -415,8 +494,8 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       [-0.9, 0.9],
       [-0.9, -0.9],
     ]) {
-      const lx = u * half;
-      const ly = v * half;
+      const lx = u * halfX;
+      const ly = v * halfY;
       // Start the ray just inside the bottom face so the held body itself is skipped by exclusion.
       const wx = s.x + r[0] * lx + r[1] * ly + r[2] * bottom;
       const wy = s.y + r[3] * lx + r[4] * ly + r[5] * bottom;
@@ -550,16 +629,41 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     });
     const contype = m.geom_contype as Int32Array;
     const conaffinity = m.geom_conaffinity as Int32Array;
+    const group = m.geom_group as Int32Array;
+    let resized = false;
+    this.slots.forEach((slot, i) => {
+      const id = this.slotOf.indexOf(i);
+      const o = id >= 0 ? this.objects[id] : null;
+      slot.geoms.forEach((g, k) => {
+        const variant = slot.variants[k];
+        const on = o !== null && (variant < 0 || variant === o.shape);
+        if (slot.kind === "zone" || slot.kind === "hole") return;
+        contype[g] = on ? 1 : 0;
+        conaffinity[g] = on ? 1 : 0;
+        if (variant >= 0) group[g] = on ? 0 : HIDDEN_GROUP;
+      });
+      // MuJoCo's broad phase filters bodies by the OR of their geoms' flags, computed at compile time.
+      if (slot.variants.some((v) => v >= 0)) {
+        (m.body_contype as Int32Array)[slot.body] = o ? 1 : 0;
+        (m.body_conaffinity as Int32Array)[slot.body] = o ? 1 : 0;
+      }
+      if (o?.size && (slot.kind === "box" || slot.kind === "container")) {
+        this.resize(slot, o.size);
+        resized = true;
+      }
+    });
+    // Body masses and sizes changed: recompute the model's derived constants (invweight, subtree masses).
+    if (resized) {
+      this.sim.mj.mj_setConst(m, this.sim.data);
+      this.sim.refresh();
+    }
+    // Views taken after mj_setConst, which may have grown the wasm memory.
     const gravcomp = m.body_gravcomp as Float64Array;
     const bodyPos = m.body_pos as Float64Array;
     const bodyQuat = m.body_quat as Float64Array;
     this.slots.forEach((slot, i) => {
       const id = this.slotOf.indexOf(i);
       const active = id >= 0;
-      for (const g of slot.geoms) {
-        contype[g] = active ? 1 : 0;
-        conaffinity[g] = active ? 1 : 0;
-      }
       gravcomp[slot.body] = active ? 0 : 1;
       const o = active ? this.objects[id] : null;
       const parked = parkedPosition(i);
@@ -576,6 +680,41 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
         sim.qvel.fill(0, slot.dof, slot.dof + 6);
       }
     });
+  }
+
+  /**
+   * Writes an episode's box or container size into the model: the geoms' sizes (and the container plates'
+   * positions), their bounding radius and box for the broad phase, and a box's inertia for its mass.
+   */
+  private resize(slot: Slot, size: readonly [number, number, number]): void {
+    const m = this.sim.model;
+    const geomSize = m.geom_size as Float64Array;
+    const geomPos = m.geom_pos as Float64Array;
+    const rbound = m.geom_rbound as Float64Array;
+    const aabb = m.geom_aabb as Float64Array;
+    const set = (g: number, half: readonly number[], pos?: readonly number[]) => {
+      geomSize.set(half, 3 * g);
+      if (pos) geomPos.set(pos, 3 * g);
+      rbound[g] = Math.hypot(half[0], half[1], half[2]);
+      aabb.set([0, 0, 0, half[0], half[1], half[2]], 6 * g);
+    };
+    const [sx, sy, sz] = size;
+    if (slot.kind === "container") {
+      containerPlates(sx, sy, sz).forEach((p, k) => {
+        set(slot.geoms[k], p.half, p.pos);
+      });
+      return;
+    }
+    set(slot.geoms[0], [sx / 2, sy / 2, sz / 2]);
+    const mass = (m.body_mass as Float64Array)[slot.body];
+    (m.body_inertia as Float64Array).set(
+      [
+        (mass * (sy * sy + sz * sz)) / 12,
+        (mass * (sx * sx + sz * sz)) / 12,
+        (mass * (sx * sx + sy * sy)) / 12,
+      ],
+      3 * slot.body,
+    );
   }
 
   // ---- ground truth ---------------------------------------------------------------------------------------
@@ -603,6 +742,9 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
       z: sim.xpos[3 * b + 2],
       yaw: yawOf(rotation),
       rotation,
+      ...(o.shape === undefined ? {} : { shape: o.shape }),
+      ...(o.size === undefined ? {} : { size: o.size }),
+      ...(o.kind === "block" ? { edge: slot.size } : {}),
     };
   }
 
@@ -686,21 +828,25 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
         });
       }
     });
-    // Goal objects that sit at an allowed target now (the pose metric's matches).
+    // Goal objects that sit at an allowed target now (the pose metric's matches); for packing into a zone with
+    // the suction, every sample point of the object inside the zone (piles keep the target rule).
     const goal = this.tracker.current ?? completed;
     if (goal) {
+      const packing = goal.metric === "zone" && this.task.tool === "suction";
       goal.objects.forEach((id, i) => {
         const s = this.targetPoseOf(id);
-        const at = goal.targets.some(
-          (t, j) => goal.matches[i][j] && Math.hypot(s.x - t.x, s.y - t.y) < goal.posEps,
-        );
+        const at = packing
+          ? (([a, b]) => a === b)(pointsInZone(goal, i, s))
+          : goal.targets.some((t, j) => goal.matches[i][j] && Math.hypot(s.x - t.x, s.y - t.y) < goal.posEps);
         const o = this.objects[id];
         if (at)
           once(`at_target${id}`, {
             type: "at_target",
             object: o.kind,
             color: o.color,
-            text: `put a ${o.color} ${o.kind} at its target`,
+            text: packing
+              ? `the ${o.color} ${o.kind} is in the brown box`
+              : `put a ${o.color} ${o.kind} at its target`,
           });
       });
     }
@@ -751,6 +897,38 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
           castShadow: false,
         },
       ];
+    }
+    if (o.kind === "shape" && o.shape !== undefined) {
+      return [{ kind: "mesh", size: [1, 1, 1], pos, mat, rgba: color, mesh: kittingMesh(o.shape) }];
+    }
+    if (o.kind === "hole" && o.shape !== undefined) {
+      // Ravens' holes: the shape's mesh at 0.0001 z scale, dark grey, just above the kit's top.
+      return [
+        {
+          kind: "mesh",
+          size: [1, 1, 1],
+          pos,
+          mat,
+          rgba: WORKSPACE_RGBA,
+          mesh: kittingMesh(o.shape, 0, 0.0006),
+          castShadow: false,
+        },
+      ];
+    }
+    if (o.kind === "box" && o.size) {
+      return [{ kind: "box", size: o.size.map((v) => v / 2), pos, mat, rgba: color }];
+    }
+    if (o.kind === "kit") {
+      return [{ kind: "box", size: KIT_HALF, pos: local(pos, mat, [0, 0, KIT_HALF[2]]), mat, rgba: color }];
+    }
+    if (o.kind === "container" && o.size) {
+      return containerPlates(o.size[0], o.size[1], o.size[2]).map((p) => ({
+        kind: "box" as const,
+        size: p.half,
+        pos: local(pos, mat, p.pos),
+        mat,
+        rgba: color,
+      }));
     }
     if (o.kind === "stand") {
       return STAND_TILES.map((t) => {
@@ -816,8 +994,8 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     if (this.sim.isClosed) throw new EnvError(`${this.id}: render() after close(); make a new env`);
     if (!this.renderer) {
       this.renderer = new Rasterizer({
-        width: IMAGE_WIDTH,
-        height: IMAGE_HEIGHT,
+        width: this.renderWidth,
+        height: this.renderHeight,
         shadows: this.renderShadows,
       });
     }
@@ -830,14 +1008,17 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     return this.renderer.render(this.sceneGeoms(), this.camera);
   }
 
-  /** One of Ravens' three agent cameras (front, left, right), 640x480, same look as render(). */
+  /** One of Ravens' three agent cameras (front, left, right), at render()'s size and look. */
   renderView(name: "front" | "left" | "right"): Frame {
     if (name === "front") return this.render();
     if (name !== "left" && name !== "right") {
       throw new EnvError(`${this.id}: camera must be "front", "left" or "right", got ${String(name)}`);
     }
     this.render();
-    return (this.renderer as Rasterizer).render(this.sceneGeoms(), ravensCamera(name));
+    return (this.renderer as Rasterizer).render(
+      this.sceneGeoms(),
+      scaledCamera(ravensCamera(name), this.renderWidth, this.renderHeight),
+    );
   }
 
   /**
@@ -897,6 +1078,22 @@ export class TabletopEnv extends BaseEnv<TabletopObs, PickPlaceAction> {
     this.tool.dispose();
     this.sim.close();
   }
+}
+
+/** A 640x480 RealSense camera at another image size: same pose and vertical FOV, square pixels, centred. */
+function scaledCamera(camera: PinholeCamera, width: number, height: number): PinholeCamera {
+  if (width === IMAGE_WIDTH && height === IMAGE_HEIGHT) return camera;
+  const f = (camera.fy * height) / IMAGE_HEIGHT;
+  return { ...camera, fx: f, fy: f, cx: width / 2, cy: height / 2 };
+}
+
+/** A point given in a body's frame, in world coordinates. */
+function local(pos: ArrayLike<number>, r: ArrayLike<number>, p: readonly number[]): number[] {
+  return [
+    pos[0] + r[0] * p[0] + r[1] * p[1] + r[2] * p[2],
+    pos[1] + r[3] * p[0] + r[4] * p[1] + r[5] * p[2],
+    pos[2] + r[6] * p[0] + r[7] * p[1] + r[8] * p[2],
+  ];
 }
 
 function cylinder(x: number, y: number, z0: number, z1: number, radius: number, color: number[]): SceneGeom {

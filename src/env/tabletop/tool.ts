@@ -11,14 +11,14 @@
  * reading contacts every millimetre.
  */
 import type { MujocoSim } from "../mujoco/sim.ts";
-import { TOOL_GROUP } from "./scene.ts";
+import { HIDDEN_GROUP, TOOL_GROUP } from "./scene.ts";
 import { PLANE_TOP } from "./workspace.ts";
 
 const MAX_SPEED = 3;
 const MAX_ACCEL = 50;
 const MAX_YAW_RATE = 6;
-/** Rays see every geom group but the tool's. */
-const RAY_GROUPS = [1, 1, 1, 0, 1, 1].map((g, i) => (i === TOOL_GROUP ? 0 : g));
+/** Rays see every geom group but the tool's and the hidden one (a shape slot's shapes not in this episode). */
+const RAY_GROUPS = [1, 1, 1, 1, 1, 1].map((g, i) => (i === TOOL_GROUP || i === HIDDEN_GROUP ? 0 : g));
 
 export interface RayHit {
   readonly distance: number;

@@ -271,6 +271,7 @@ export async function runExperimentOnQueue(
             frames: line.frames,
             returnMean: line.returnMean,
             returnStd: line.returnStd,
+            ...(line.successRate === undefined ? {} : { successRate: line.successRate }),
           });
           return;
         }

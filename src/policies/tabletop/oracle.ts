@@ -14,7 +14,8 @@ import type { Env } from "../../env/core.ts";
 import { defaultRng, type NumpyGenerator } from "../../env/minigrid/rng.ts";
 import { type PickPlaceAction, poseOf } from "../../env/tabletop/action.ts";
 import { isMatch } from "../../env/tabletop/goals.ts";
-import type { TabletopEnv, TabletopObs } from "../../env/tabletop/tabletop-env.ts";
+import { insideShape, KITTING_HEIGHT, kittingShapes } from "../../env/tabletop/kitting.ts";
+import type { ObjectState, TabletopEnv, TabletopObs } from "../../env/tabletop/tabletop-env.ts";
 import type { Policy } from "../policy.ts";
 
 type TabletopPolicy = Policy<TabletopObs, PickPlaceAction>;
@@ -42,7 +43,7 @@ export class TabletopOracle implements TabletopPolicy {
     const random = () => env.actionSpace.sample(() => this.rng.random());
     if (!goal) return random();
     const states = goal.objects.map((id) => t.objectState(id));
-    if (goal.metric === "zone") {
+    if (t.task.tool === "spatula") {
       // Piles: push the block farthest from the zone towards the zone's centre (the push stops 5 cm short).
       const zone = goal.targets[0];
       let far = -1;
@@ -94,23 +95,23 @@ export class TabletopOracle implements TabletopPolicy {
     if (best < 0) return random();
     const s = states[best];
     const target = goal.targets[bestTarget];
-    // Pick: a uniform point of the top face (a 4 cm block: ±1.6 cm keeps clear of the edges' bevel), top height.
-    const half = 0.016;
-    const u = this.rng.uniform(-half, half);
-    const v = this.rng.uniform(-half, half);
+    const [u, v, top] = this.pickPoint(s);
     const r = s.rotation;
     const px = s.x + r[0] * u + r[1] * v;
     const py = s.y + r[3] * u + r[4] * v;
-    const pz = s.z + 0.02;
+    const pz = s.z + top;
     // Place: target ⊗ (object in the pick frame)⁻¹, roll and pitch dropped: the offset pick → object, turned by
     // the yaw change the place makes, is kept.
     // The smallest turn that matches: folded by the object's symmetry (0: any yaw matches, so none).
     const symmetry = goal.symmetry[best];
     let placeYaw = 0;
-    if (goal.rotations && symmetry > 0) {
-      placeYaw = (target.yaw - s.yaw) % symmetry;
-      if (placeYaw > symmetry / 2) placeYaw -= symmetry;
-      if (placeYaw < -symmetry / 2) placeYaw += symmetry;
+    // Packing (zone metric, pick-place) turns the object to its target's yaw like Ravens' rotations flag, even
+    // at symmetry 0 (a box lands square in its packed place); pose goals fold the turn by the symmetry.
+    const fold = symmetry > 0 ? symmetry : goal.metric === "zone" ? 2 * Math.PI : 0;
+    if (goal.rotations && fold > 0) {
+      placeYaw = (target.yaw - s.yaw) % fold;
+      if (placeYaw > fold / 2) placeYaw -= fold;
+      if (placeYaw < -fold / 2) placeYaw += fold;
     }
     const ox = px - s.x;
     const oy = py - s.y;
@@ -120,6 +121,31 @@ export class TabletopOracle implements TabletopPolicy {
     const qy = target.y + sn * ox + c * oy;
     const qz = target.z + (pz - s.z);
     return { pose0: poseOf(px, py, pz, 0), pose1: poseOf(qx, qy, qz, placeYaw) };
+  }
+
+  /**
+   * A uniform point of the object's top, in its frame (x, y, and the top's height above the origin), as Ravens
+   * samples the object's mask pixels: a block's face clear of the edges, a box's top, a kitting shape's outline
+   * at least 4 mm inside its edge.
+   */
+  private pickPoint(s: ObjectState): [number, number, number] {
+    if (s.kind === "shape" && s.shape !== undefined) {
+      const k = kittingShapes()[s.shape];
+      for (let i = 0; i < 200; i++) {
+        const u = this.rng.uniform(-k.halfX, k.halfX);
+        const v = this.rng.uniform(-k.halfY, k.halfY);
+        if (insideShape(s.shape, u, v, 0.004)) return [u, v, KITTING_HEIGHT];
+      }
+      return [0, 0, KITTING_HEIGHT];
+    }
+    if (s.kind === "box" && s.size) {
+      const hx = 0.8 * (s.size[0] / 2);
+      const hy = 0.8 * (s.size[1] / 2);
+      return [this.rng.uniform(-hx, hx), this.rng.uniform(-hy, hy), s.size[2] / 2];
+    }
+    // A 4 cm block: ±1.6 cm keeps clear of the edges' bevel.
+    const half = 0.4 * (s.edge ?? 0.04);
+    return [this.rng.uniform(-half, half), this.rng.uniform(-half, half), (s.edge ?? 0.04) / 2];
   }
 }
 

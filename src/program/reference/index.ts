@@ -1,6 +1,7 @@
 /**
- * The hand-written reference programs, by MiniGrid family: the oracle baseline for generated programs and
- * fixtures for tests. Each reads only pixels of the full render at 32 pixels per cell (highlighted or not).
+ * The hand-written reference programs, by env family: the oracle baseline for generated programs and
+ * fixtures for tests. The MiniGrid ones read only pixels of the full render at 32 pixels per cell
+ * (highlighted or not); the panda-gym ones (Push, Slide) carry their own render spec (panda.ts).
  *
  *   referenceFor("MiniGrid-KeyCorridorS4R3-v0")  // the KeyCorridor program
  */
@@ -8,6 +9,7 @@ import type { RewardProgram } from "../program.ts";
 import { BLOCKED_UNLOCK_PICKUP_PROGRAM } from "./blocked-unlock-pickup.ts";
 import { DOORKEY_REFERENCE } from "./doorkey.ts";
 import { KEY_CORRIDOR_PROGRAM } from "./key-corridor.ts";
+import { PUSH_PROGRAM, SLIDE_PROGRAM } from "./panda.ts";
 import { UNLOCK_PROGRAM } from "./unlock.ts";
 import { UNLOCK_PICKUP_PROGRAM } from "./unlock-pickup.ts";
 
@@ -15,12 +17,14 @@ export {
   BLOCKED_UNLOCK_PICKUP_PROGRAM,
   DOORKEY_REFERENCE,
   KEY_CORRIDOR_PROGRAM,
+  PUSH_PROGRAM,
+  SLIDE_PROGRAM,
   UNLOCK_PICKUP_PROGRAM,
   UNLOCK_PROGRAM,
 };
 
 export interface ReferenceEntry {
-  /** Farama's family name. */
+  /** Farama's or panda-gym's family name. */
   readonly family: string;
   /** The registry ids the program is written for. */
   readonly ids: RegExp;
@@ -54,6 +58,19 @@ export const REFERENCE_PROGRAMS: readonly ReferenceEntry[] = [
     ids: /^MiniGrid-KeyCorridorS\d+R\d+-/,
     exampleId: "MiniGrid-KeyCorridorS3R3-v0",
     program: KEY_CORRIDOR_PROGRAM,
+  },
+  // The scene, not the control: the same frames for ee and joint control, sparse and dense rewards.
+  {
+    family: "PandaPush",
+    ids: /^PandaPush(Joints)?(Dense)?-v3$/,
+    exampleId: "PandaPushJoints-v3",
+    program: PUSH_PROGRAM,
+  },
+  {
+    family: "PandaSlide",
+    ids: /^PandaSlide(Joints)?(Dense)?-v3$/,
+    exampleId: "PandaSlideJoints-v3",
+    program: SLIDE_PROGRAM,
   },
 ];
 

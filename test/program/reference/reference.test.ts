@@ -21,7 +21,7 @@ describe("reference programs", () => {
   it("are listed by family, hand-written, and found by env id", () => {
     assert.deepEqual(
       REFERENCE_PROGRAMS.map((r) => r.family),
-      ["DoorKey", "Unlock", "UnlockPickup", "BlockedUnlockPickup", "KeyCorridor"],
+      ["DoorKey", "Unlock", "UnlockPickup", "BlockedUnlockPickup", "KeyCorridor", "PandaPush", "PandaSlide"],
     );
     for (const r of REFERENCE_PROGRAMS) {
       assert.equal(r.program.format, PROGRAM_FORMAT);

@@ -10,7 +10,7 @@ import { COLOR_NAMES, type ColorName, type ColorSplit, colorsFor, type TaskMode 
 import { type Footprint, randomPose } from "../sampler.ts";
 import type { SlotSpec } from "../scene.ts";
 import { PLANE_TOP } from "../workspace.ts";
-import type { EpisodeLayout, PlacedObject, TabletopTask } from "./task.ts";
+import { type EpisodeLayout, type PlacedObject, sampleUntilFits, type TabletopTask } from "./task.ts";
 
 export const BLOCK_SIZE = 0.04;
 export const BLOCK_MASS = 0.01;
@@ -44,12 +44,7 @@ export function putBlockInBowl(split: ColorSplit): TabletopTask {
     slots: slots(),
     tool: "suction",
     sample(rng: NumpyGenerator, mode: TaskMode): EpisodeLayout {
-      // A layout that cannot fit is drawn again from the same stream (Ravens would skip the episode).
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const layout = sampleOnce(rng, split, mode);
-        if (layout) return layout;
-      }
-      throw new Error("put-block-in-bowl: no layout fits after 100 attempts");
+      return sampleUntilFits("put-block-in-bowl", 100, () => sampleOnce(rng, split, mode));
     },
   };
 }

@@ -11,7 +11,7 @@ import { type Footprint, randomPose } from "../sampler.ts";
 import type { SlotSpec } from "../scene.ts";
 import { PLANE_TOP } from "../workspace.ts";
 import { sampleDistinct } from "./put-block-in-bowl.ts";
-import type { EpisodeLayout, PlacedObject, TabletopTask } from "./task.ts";
+import { type EpisodeLayout, type PlacedObject, sampleUntilFits, type TabletopTask } from "./task.ts";
 
 export const PILE_BLOCKS = 50;
 export const PILE_BLOCK_SIZE = 0.01;
@@ -32,11 +32,7 @@ export function separatingPiles(split: ColorSplit): TabletopTask {
     slots,
     tool: "spatula",
     sample(rng: NumpyGenerator, mode: TaskMode): EpisodeLayout {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const layout = sampleOnce(rng, split, mode);
-        if (layout) return layout;
-      }
-      throw new Error("separating-piles: no layout fits after 100 attempts");
+      return sampleUntilFits("separating-piles", 100, () => sampleOnce(rng, split, mode));
     },
   };
 }

@@ -11,7 +11,7 @@ import { type Footprint, randomPose } from "../sampler.ts";
 import type { SlotSpec } from "../scene.ts";
 import { PLANE_TOP } from "../workspace.ts";
 import { BLOCK_MASS, BLOCK_SIZE } from "./put-block-in-bowl.ts";
-import type { EpisodeLayout, PlacedObject, TabletopTask } from "./task.ts";
+import { type EpisodeLayout, type PlacedObject, sampleUntilFits, type TabletopTask } from "./task.ts";
 
 const COLORS: readonly ColorName[] = ["purple", "blue", "green", "yellow", "orange", "red"];
 /** Targets in the stand's frame (Ravens' place_pos). */
@@ -33,11 +33,7 @@ export function stackBlockPyramid(): TabletopTask {
     slots,
     tool: "suction",
     sample(rng: NumpyGenerator, _mode: TaskMode): EpisodeLayout {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const layout = sampleOnce(rng);
-        if (layout) return layout;
-      }
-      throw new Error("stack-block-pyramid: no layout fits after 100 attempts");
+      return sampleUntilFits("stack-block-pyramid", 100, () => sampleOnce(rng));
     },
   };
 }

@@ -17,6 +17,10 @@ export interface PlacedObject {
   readonly z: number;
   /** What the object is in the goal's words, e.g. "block", "bowl". */
   readonly role: "goal" | "distractor";
+  /** Kind "shape": the kitting shape's id (kitting.ts). */
+  readonly shape?: number;
+  /** Kinds "box" and "container": full extents x, y, z (m). */
+  readonly size?: readonly [number, number, number];
 }
 
 export interface EpisodeLayout {
@@ -35,4 +39,20 @@ export interface TabletopTask {
   /** The suction (primitive pick-place) or the spatula (primitive push). */
   readonly tool: ToolKind;
   sample(rng: NumpyGenerator, mode: TaskMode): EpisodeLayout;
+}
+
+/**
+ * Draws layouts until one fits (Ravens would skip the episode; we draw again from the same stream, so a seed
+ * still fixes the episode), or fails after `attempts` with an error naming the task.
+ */
+export function sampleUntilFits(
+  task: string,
+  attempts: number,
+  once: () => EpisodeLayout | null,
+): EpisodeLayout {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const layout = once();
+    if (layout) return layout;
+  }
+  throw new Error(`${task}: no layout fits after ${attempts} attempts`);
 }
