@@ -5,6 +5,7 @@ import { registerEnvs } from "./envs.ts";
 import { registerExperiment } from "./experiment.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerQueue } from "./queue.ts";
+import { registerRank } from "./rank.ts";
 import { registerReport } from "./report.ts";
 import { registerRun } from "./run.ts";
 import { registerTrain } from "./train.ts";
@@ -23,5 +24,6 @@ export const commandRegistrars: ((program: Command) => void)[] = [
   registerGenerate,
   registerVerify,
   registerCollect,
+  registerRank,
   registerRun,
 ];

@@ -17,7 +17,7 @@ import {
   programHash,
   type RewardProgram,
 } from "../../program/program.ts";
-import { referenceFor } from "../../program/reference/index.ts";
+import { REFERENCE_PROGRAMS, referenceFor } from "../../program/reference/index.ts";
 import { loadTrajectories, TrajectoryError } from "../../trajectories/index.ts";
 import {
   formatSummary,
@@ -97,7 +97,8 @@ export function registerVerify(program: Command): void {
     });
 }
 
-function checkEnv(id: string): void {
+/** A UserError naming the id (and what exists) when no env is registered under it. */
+export function checkEnv(id: string): void {
   try {
     envSpec(id);
   } catch (error) {
@@ -111,8 +112,8 @@ function readProgram(file: string, envId: string): RewardProgram {
     const program = referenceFor(envId);
     if (program === null) {
       throw new UserError(
-        `no hand-written reference program for ${envId}; they exist for DoorKey, Unlock, UnlockPickup, ` +
-          "BlockedUnlockPickup, KeyCorridor, PandaPush and PandaSlide. Pass a program file instead",
+        `no hand-written reference program for ${envId}; they exist for ` +
+          `${REFERENCE_PROGRAMS.map((r) => r.family).join(", ")}. Pass a program file instead`,
       );
     }
     return program;

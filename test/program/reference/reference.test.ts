@@ -21,7 +21,19 @@ describe("reference programs", () => {
   it("are listed by family, hand-written, and found by env id", () => {
     assert.deepEqual(
       REFERENCE_PROGRAMS.map((r) => r.family),
-      ["DoorKey", "Unlock", "UnlockPickup", "BlockedUnlockPickup", "KeyCorridor", "PandaPush", "PandaSlide"],
+      [
+        "DoorKey",
+        "Unlock",
+        "UnlockPickup",
+        "BlockedUnlockPickup",
+        "KeyCorridor",
+        "PandaPush",
+        "PandaSlide",
+        "put-block-in-bowl",
+        "separating-piles",
+        "packing-shapes",
+        "packing-boxes-pairs",
+      ],
     );
     for (const r of REFERENCE_PROGRAMS) {
       assert.equal(r.program.format, PROGRAM_FORMAT);
