@@ -46,6 +46,15 @@ for (const id of [
   });
 }
 
+// Stack is below the issue's 95% (82% / 77% on 100 seeds, docs/BENCHMARKS.md; 6 and 8 of seeds 0-9): this
+// guards what it reaches.
+for (const id of ["PandaStack-v3", "PandaStackJoints-v3"]) {
+  test(`the expert solves ${id} on at least 5 of 10 seeds`, () => {
+    const rate = successRate(id, 10);
+    assert.ok(rate >= 0.5, `${id}: ${rate}`);
+  });
+}
+
 test("a noisy expert (20% random actions) still recovers on Push", () => {
   assert.ok(successRate("PandaPush-v3", 6, true) >= 0.5);
 });
