@@ -10,12 +10,11 @@
  * at 2°, and some contacts had the normal reversed), where Bullet, like any rigid-body engine, pushes along the
  * line from the contact point through the puck's axis. Box-box and capsule-box pairs are analytic either way.
  *
- * Slide's friction cones are elliptic, not MuJoCo's default pyramid: Bullet's friction opposes the sliding
- * velocity, while a pyramid bounds the friction force by |f1| + |f2| ≤ μN in the contact's tangent axes, so a puck
- * sliding mostly along x was braked along x only and kept its y speed (launched at 10° it ended at 19°, at 30° it
- * never stopped and left the table). The cube tasks would be as right with elliptic cones (their experts did as
- * well or better: docs/BENCHMARKS.md), but a cube stops within centimetres and switching them changes every
- * recorded PushJoints episode (zoo/PandaPushJoints-v3 would no longer replay), so they keep the pyramid for now.
+ * Friction cones are elliptic, not MuJoCo's default pyramid: Bullet's friction opposes the sliding velocity,
+ * while a pyramid bounds the friction force by |f1| + |f2| ≤ μN in the contact's tangent axes, so a puck sliding
+ * mostly along x was braked along x only and kept its y speed (launched at 10° it ended at 19°, at 30° it never
+ * stopped and left the table). The cube tasks get them too: they are as faithful there, their experts do as well
+ * or better with them (docs/BENCHMARKS.md), and zoo/PandaPushJoints-v3 was recorded with them.
  */
 import { attrs, type FrictionGeom, frictionPair } from "../mujoco/mjcf.ts";
 import { robotMjcf } from "./robot.ts";
@@ -29,11 +28,6 @@ const FLOOR_RGBA = [0.15, 0.15, 0.15, 1];
 /** Bullet's default lateral friction, which panda-gym keeps for table and floor. */
 const DEFAULT_FRICTION = 0.5;
 const NO_COLLISION = { contype: 0, conaffinity: 0 };
-
-/** Elliptic friction cones for the sliding puck (see above), MuJoCo's default pyramid for the cube tasks. */
-function frictionCone(task: TaskDef): "elliptic" | undefined {
-  return task.objects.some((o) => o.shape === "cylinder") ? "elliptic" : undefined;
-}
 
 /** The MJCF document for a task. */
 export function sceneMjcf(task: TaskDef): string {
@@ -83,7 +77,7 @@ export function sceneMjcf(task: TaskDef): string {
     // The arena holds contacts and solver rows; 1 MB is ample for a few objects and keeps many envs in memory.
     '<size memory="1M"/>',
     // Tasks with a working gripper add MuJoCo's no-slip pass: without it soft friction lets a held cube creep.
-    `<option ${attrs({ timestep: TIMESTEP, gravity: [0, 0, -9.81], integrator: "Euler", cone: frictionCone(task), noslip_iterations: task.blockGripper ? undefined : 4 })}><flag multiccd="enable" nativeccd="disable"/></option>`,
+    `<option ${attrs({ timestep: TIMESTEP, gravity: [0, 0, -9.81], integrator: "Euler", cone: "elliptic", noslip_iterations: task.blockGripper ? undefined : 4 })}><flag multiccd="enable" nativeccd="disable"/></option>`,
     // Bullet's joint limits are hard constraints; MuJoCo's soft default lets a 170 N finger motor push 3 cm
     // past them, so limits are made as stiff as the 0.002 s step allows.
     '<default><joint solreflimit="0.004 1" solimplimit="0.99 0.999 0.001"/></default>',
