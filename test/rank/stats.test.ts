@@ -46,7 +46,7 @@ describe("kendallTauB", () => {
 describe("mean and standard error", () => {
   it("uses the sample standard deviation over √n", () => {
     // var = ((0-.5)² + (1-.5)²)/1 = 0.5; SE = √(0.5/2) = 0.5.
-    assert.deepEqual(meanAndSe([0, 1]), { mean: 0.5, se: 0.5 });
+    assert.deepEqual(meanAndSe([0, 1]), { mean: 0.5, se: 0.5, std: Math.SQRT1_2 });
     const { mean, se } = meanAndSe([1, 2, 3, 4]);
     assert.equal(mean, 2.5);
     assert.ok(Math.abs(se - Math.sqrt(5 / 3 / 4)) < 1e-12);
