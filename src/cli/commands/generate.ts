@@ -152,7 +152,8 @@ export function registerGenerate(program: Command): void {
       out.say(
         `${summary.verdict === "waiting" ? "no verdict yet (waiting)" : summary.verdict}${summary.programHash ? ` program ${summary.programHash.slice(0, 12)}` : ""} after ` +
           `${summary.rounds.length} round(s): ${summary.calls.total} calls (${summary.calls.paid} paid, ` +
-          `${summary.calls.cached} from the transcript), ${summary.tokens.input + summary.tokens.output} tokens, ${money}`,
+          `${summary.calls.cached} from this folder's transcript, ${summary.calls.replayed} replayed from a recording), ` +
+          `${summary.tokens.input + summary.tokens.output} tokens, ${money}`,
       );
       if (summary.verdict === "waiting") out.say(summary.error ?? "waiting for a manual reply");
       else if (summary.error) out.say(`stopped: ${summary.error}; run the same command again to resume`);
