@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
-import { canonical, type RenderSpec } from "../trajectories/render-spec.ts";
+import { canonical, type RenderSpec, renderSpecSchema } from "../trajectories/render-spec.ts";
 
 export const PROGRAM_FORMAT = "vlmcar.program/1";
 
@@ -55,38 +55,6 @@ const provenanceSchema = z.object({
   notes: z.string().optional(),
 });
 
-const rgb = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)]);
-const renderSchema = z
-  .discriminatedUnion(
-    "mode",
-    [
-      z.object({
-        mode: z.literal("full"),
-        tileSize: z.number().int().positive().optional(),
-        highlight: z.boolean().optional(),
-      }),
-      z.object({ mode: z.literal("agent-view"), tileSize: z.number().int().positive().optional() }),
-      z.object({
-        mode: z.literal("scene"),
-        width: z.number().int().positive(),
-        height: z.number().int().positive(),
-        camera: z
-          .object({
-            target: z.tuple([z.number(), z.number(), z.number()]).optional(),
-            distance: z.number().positive().optional(),
-            yaw: z.number().optional(),
-            pitch: z.number().optional(),
-          })
-          .optional(),
-        shadows: z.boolean().optional(),
-        targetColor: rgb.optional(),
-      }),
-      z.object({ mode: z.literal("custom"), name: z.string() }),
-    ],
-    { error: 'must be a render spec: { mode: "full" | "agent-view" | "scene" | "custom", ... }' },
-  )
-  .meta({ description: "the frames the checks were written and verified for; training renders the same" });
-
 export const programSchema = z.object({
   format: z.literal(PROGRAM_FORMAT, { error: `must be "${PROGRAM_FORMAT}"` }),
   task: z.object({ envId: z.string().optional(), description: z.string().optional() }),
@@ -105,7 +73,9 @@ export const programSchema = z.object({
     .object({ description: z.string({ error: "must be a string" }), code: codeField })
     .meta({ description: "the final check: (frame, first) => true when the task is solved" }),
   provenance: provenanceSchema.meta({ description: "where the program came from" }),
-  render: renderSchema.optional(),
+  render: renderSpecSchema
+    .meta({ description: "the frames the checks were written and verified for; training renders the same" })
+    .optional(),
 });
 
 /** One sub-task: a name used in reports and errors, what it means, and its completion check. */

@@ -3,6 +3,8 @@
  * or anything a caller computes from the env. The spec is saved with the trajectories so they can be replayed
  * into the same frames.
  */
+import { z } from "zod";
+
 export type RenderSpec =
   /** `env.render()` of the whole grid; MiniGrid options tileSize (default 32) and highlight (default true). */
   | { readonly mode: "full"; readonly tileSize?: number; readonly highlight?: boolean }
@@ -30,6 +32,38 @@ export interface SceneCamera {
   readonly yaw?: number;
   readonly pitch?: number;
 }
+
+const unitRgb = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)]);
+
+/** Validates a RenderSpec read from JSON: a program's `render`, a trajectory set's index. */
+export const renderSpecSchema = z.discriminatedUnion(
+  "mode",
+  [
+    z.object({
+      mode: z.literal("full"),
+      tileSize: z.number().int().positive().optional(),
+      highlight: z.boolean().optional(),
+    }),
+    z.object({ mode: z.literal("agent-view"), tileSize: z.number().int().positive().optional() }),
+    z.object({
+      mode: z.literal("scene"),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      camera: z
+        .object({
+          target: z.tuple([z.number(), z.number(), z.number()]).optional(),
+          distance: z.number().positive().optional(),
+          yaw: z.number().optional(),
+          pitch: z.number().optional(),
+        })
+        .optional(),
+      shadows: z.boolean().optional(),
+      targetColor: unitRgb.optional(),
+    }),
+    z.object({ mode: z.literal("custom"), name: z.string() }),
+  ],
+  { error: 'must be a render spec: { mode: "full" | "agent-view" | "scene" | "custom", ... }' },
+);
 
 /** The paper's setting and the reference programs': the full render at 32 pixels per cell, highlighted. */
 export const DEFAULT_RENDER: RenderSpec = { mode: "full", tileSize: 32, highlight: true };

@@ -23,6 +23,7 @@ import { make } from "../env/registry.ts";
 import type { Frame } from "../image/frame.ts";
 import { decodePng, encodePng } from "../image/png.ts";
 import { TRAJECTORIES_FORMAT, TrajectoryError, type TrajectorySet } from "./collect.ts";
+import { renderSpecSchema } from "./render-spec.ts";
 import type { EpisodeVisitor } from "./rollout.ts";
 import { FRAME_HASH_CHARS, frameHash, type Trajectory } from "./trajectory.ts";
 
@@ -139,36 +140,11 @@ const episodeSchema = z
     message: "needs one frame hash per action, plus one",
   });
 
-const renderSchema = z.union([
-  z.object({
-    mode: z.literal("full"),
-    tileSize: z.number().int().positive().optional(),
-    highlight: z.boolean().optional(),
-  }),
-  z.object({ mode: z.literal("agent-view"), tileSize: z.number().int().positive().optional() }),
-  z.object({
-    mode: z.literal("scene"),
-    width: z.number().int().positive(),
-    height: z.number().int().positive(),
-    camera: z
-      .object({
-        target: z.tuple([z.number(), z.number(), z.number()]).optional(),
-        distance: z.number().optional(),
-        yaw: z.number().optional(),
-        pitch: z.number().optional(),
-      })
-      .optional(),
-    shadows: z.boolean().optional(),
-    targetColor: z.tuple([z.number(), z.number(), z.number()]).optional(),
-  }),
-  z.object({ mode: z.literal("custom"), name: z.string() }),
-]);
-
 const indexSchema = z.object({
   format: z.literal(TRAJECTORIES_FORMAT, { error: `must be "${TRAJECTORIES_FORMAT}"` }),
   envId: z.string(),
   envOptions: z.record(z.string(), z.unknown()),
-  render: renderSchema,
+  render: renderSpecSchema,
   policy: z.string(),
   seedBase: z.number().int(),
   frameSize: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
