@@ -116,6 +116,27 @@ export function forwardKinematics(q: ArrayLike<number>, pose: ArmPose): void {
   rot[8] = r22;
 }
 
+/**
+ * The geometric Jacobian of the end-effector at `pose` into `out` (6 x 7, row-major): rows 0-2 the linear
+ * velocity per unit joint rate, z_j × (p_ee − o_j); rows 3-5 the angular one, z_j.
+ */
+export function geometricJacobian(pose: ArmPose, out: Float64Array): void {
+  for (let j = 0; j < ARM_DOF; j++) {
+    const zx = pose.axes[3 * j];
+    const zy = pose.axes[3 * j + 1];
+    const zz = pose.axes[3 * j + 2];
+    const rx = pose.ee[0] - pose.origins[3 * j];
+    const ry = pose.ee[1] - pose.origins[3 * j + 1];
+    const rz = pose.ee[2] - pose.origins[3 * j + 2];
+    out[j] = zy * rz - zz * ry;
+    out[ARM_DOF + j] = zz * rx - zx * rz;
+    out[2 * ARM_DOF + j] = zx * ry - zy * rx;
+    out[3 * ARM_DOF + j] = zx;
+    out[4 * ARM_DOF + j] = zy;
+    out[5 * ARM_DOF + j] = zz;
+  }
+}
+
 export interface IkOptions {
   /** Iterations at most (PyBullet's documented default is 20). */
   readonly iterations?: number;
@@ -174,21 +195,7 @@ export class ArmIk {
       posError = Math.hypot(err[0], err[1], err[2]);
       const rotError = Math.hypot(err[3], err[4], err[5]);
       if (it === iterations || posError + rotError < tolerance) break;
-      // Geometric Jacobian: linear z_i × (p_ee − o_i), angular z_i.
-      for (let j = 0; j < ARM_DOF; j++) {
-        const zx = pose.axes[3 * j];
-        const zy = pose.axes[3 * j + 1];
-        const zz = pose.axes[3 * j + 2];
-        const rx = pose.ee[0] - pose.origins[3 * j];
-        const ry = pose.ee[1] - pose.origins[3 * j + 1];
-        const rz = pose.ee[2] - pose.origins[3 * j + 2];
-        jac[j] = zy * rz - zz * ry;
-        jac[ARM_DOF + j] = zz * rx - zx * rz;
-        jac[2 * ARM_DOF + j] = zx * ry - zy * rx;
-        jac[3 * ARM_DOF + j] = zx;
-        jac[4 * ARM_DOF + j] = zy;
-        jac[5 * ARM_DOF + j] = zz;
-      }
+      geometricJacobian(pose, jac);
       // Solve (J Jᵀ + λ² I) y = err, then Δq = Jᵀ y.
       for (let r = 0; r < 6; r++) {
         for (let c = r; c < 6; c++) {

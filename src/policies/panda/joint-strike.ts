@@ -12,9 +12,10 @@
  * sideways or yaw change) and the box |Δq_i| ≤ limit. An optimum lies at a vertex, where at least four joints
  * are at a bound; the three others then follow from the equalities. All 35 × 16 such vertices are tried.
  */
-import { ARM_DOF, createArmPose, forwardKinematics } from "../../env/panda/kinematics.ts";
+import { ARM_DOF, createArmPose, forwardKinematics, geometricJacobian } from "../../env/panda/kinematics.ts";
 
 const pose = createArmPose();
+const jac = new Float64Array(6 * ARM_DOF);
 
 export interface JointStrike {
   /** The joint step (rad). */
@@ -39,27 +40,18 @@ export function farthestJointStep(
   const uz = u.length > 2 ? u[2] : 0;
   const w1 = Math.abs(uz) < 0.9 ? cross(u[0], u[1], uz, 0, 0, 1) : cross(u[0], u[1], uz, 1, 0, 0);
   const w2 = cross(u[0], u[1], uz, w1[0], w1[1], w1[2]);
-  const wx = new Float64Array(ARM_DOF);
-  const wy = new Float64Array(ARM_DOF);
+  geometricJacobian(pose, jac);
   const along = new Float64Array(ARM_DOF);
   const rows = [new Float64Array(ARM_DOF), new Float64Array(ARM_DOF), new Float64Array(ARM_DOF)];
   for (let j = 0; j < ARM_DOF; j++) {
-    const zx = pose.axes[3 * j];
-    const zy = pose.axes[3 * j + 1];
-    const zz = pose.axes[3 * j + 2];
-    const rx = pose.ee[0] - pose.origins[3 * j];
-    const ry = pose.ee[1] - pose.origins[3 * j + 1];
-    const rz = pose.ee[2] - pose.origins[3 * j + 2];
-    // Linear velocity of the end-effector per unit joint rate: z_j × (p_ee − o_j).
-    const vx = zy * rz - zz * ry;
-    const vy = zz * rx - zx * rz;
-    const vz = zx * ry - zy * rx;
+    // Linear velocity of the end-effector per unit joint rate, and the rotation rate about world z (yaw).
+    const vx = jac[j];
+    const vy = jac[ARM_DOF + j];
+    const vz = jac[2 * ARM_DOF + j];
     along[j] = u[0] * vx + u[1] * vy + uz * vz;
     rows[0][j] = w1[0] * vx + w1[1] * vy + w1[2] * vz;
     rows[1][j] = w2[0] * vx + w2[1] * vy + w2[2] * vz;
-    rows[2][j] = zz;
-    wx[j] = zx;
-    wy[j] = zy;
+    rows[2][j] = jac[5 * ARM_DOF + j];
   }
   let best: JointStrike | null = null;
   const dq = new Float64Array(ARM_DOF);
@@ -104,8 +96,8 @@ export function farthestJointStep(
     let rx = 0;
     let ry = 0;
     for (let j = 0; j < ARM_DOF; j++) {
-      rx += wx[j] * best.step[j];
-      ry += wy[j] * best.step[j];
+      rx += jac[3 * ARM_DOF + j] * best.step[j];
+      ry += jac[4 * ARM_DOF + j] * best.step[j];
     }
     tilt[0] = rx;
     tilt[1] = ry;
