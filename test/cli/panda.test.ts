@@ -1,6 +1,5 @@
 /** `vlmcar collect` and `vlmcar demo` on a Panda id through the real command line: Box actions, small frames. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,18 +7,10 @@ import { after, describe, it } from "node:test";
 import "../../src/env/panda/index.ts";
 import { PUSH_RENDER } from "../../src/program/reference/panda.ts";
 import { loadTrajectories, streamEpisode } from "../../src/trajectories/index.ts";
+import { lastLine, vlmcar } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vlmcar-cli-panda-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function vlmcar(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    encoding: "utf8",
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const lastLine = (text: string) => JSON.parse(text.trim().split("\n").at(-1) ?? "null");
 
 describe("vlmcar on PandaPushJoints-v3", () => {
   it("collects noisy-expert episodes with their 7 joint actions and frames at the asked size", () => {

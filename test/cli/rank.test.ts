@@ -1,22 +1,15 @@
 /** `vlmcar rank` through the real command line: a tiny run, and bad input with clear errors. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { PUT_BLOCK_IN_BOWL_PROGRAM, UNLOCK_PROGRAM } from "../../src/program/reference/index.ts";
+import { vlmcar } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vlmcar-cli-rank-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const ENV = "Tabletop-put-block-in-bowl-seen-colors-v0";
-
-function vlmcar(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    encoding: "utf8",
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe("vlmcar rank", () => {
   it("ranks two policies and ends --json output with means, the order verdict and tau", () => {

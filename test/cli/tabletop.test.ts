@@ -3,26 +3,17 @@
  * expert, pick-place actions stored as 14 numbers and replayed into the same frames, the front camera's frames.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import "../../src/env/tabletop/index.ts";
 import { loadTrajectories, streamEpisode } from "../../src/trajectories/index.ts";
+import { lastLine, vlmcar } from "./helpers.ts";
 
 const ENV = "Tabletop-put-block-in-bowl-seen-colors-v0";
 const dir = mkdtempSync(join(tmpdir(), "vlmcar-cli-tabletop-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function vlmcar(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    encoding: "utf8",
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const lastLine = (text: string) => JSON.parse(text.trim().split("\n").at(-1) ?? "null");
 
 describe(`vlmcar on ${ENV}`, () => {
   it("demo runs the oracle to success at the default 640x480", () => {

@@ -1,23 +1,14 @@
 /** `vlmcar verify` and `vlmcar collect` end to end, through the real command line. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { UNLOCK_PROGRAM } from "../../src/program/reference/unlock.ts";
+import { lastLine, vlmcar } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vlmcar-cli-verify-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function vlmcar(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    encoding: "utf8",
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const lastLine = (text: string) => JSON.parse(text.trim().split("\n").at(-1) ?? "null");
 
 describe("vlmcar verify", () => {
   it("verifies a program file and ends --json output with the verdict and per-check rates", () => {
