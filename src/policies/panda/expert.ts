@@ -303,6 +303,14 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
   const along = rx * u[0] + ry * u[1];
   const across = -rx * u[1] + ry * u[0];
   const inLane = along < 0.003 && along > -LANE_LENGTH - 0.02 && Math.abs(across) < 0.004;
+  // A strike at action a along the line, holding the strike height.
+  const strike = (a: number): Command => ({
+    waypoint: strikeAt,
+    finger: -1,
+    direct: [a * u[0], a * u[1], clip((STRIKE_HEIGHT - ee[2]) / 0.05)],
+    precise: true,
+    strike: u,
+  });
   if (speed > 0.01) {
     // Struck but too slow to arrive in time (joint control cannot strike hard enough at once) and the fingertips
     // still right behind it on the line: strike again, reaching it across the gap. Otherwise stay clear above
@@ -310,14 +318,7 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
     const heading = (velocity[0] * u[0] + velocity[1] * u[1]) / speed;
     const behind = inLane && along > -0.02 && ee[2] < STRIKE_HEIGHT + 0.005;
     if (behind && heading > 0.99 && speed < 0.9 * needed) {
-      const a = clip(strikeAction(needed) + (-along + 0.01 * speed) / 0.05);
-      return {
-        waypoint: strikeAt,
-        finger: -1,
-        direct: [a * u[0], a * u[1], clip((STRIKE_HEIGHT - ee[2]) / 0.05)],
-        precise: true,
-        strike: u,
-      };
+      return strike(clip(strikeAction(needed) + (-along + 0.01 * speed) / 0.05));
     }
     return { waypoint: [ee[0], ee[1], Math.max(ee[2], SLIDE_TRAVEL)], finger: -1 };
   }
@@ -362,14 +363,7 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
     ];
     return { waypoint: strikeAt, finger: -1, direct };
   }
-  const a = strikeAction(needed);
-  return {
-    waypoint: strikeAt,
-    finger: -1,
-    direct: [a * u[0], a * u[1], clip((STRIKE_HEIGHT - ee[2]) / 0.05)],
-    precise: true,
-    strike: u,
-  };
+  return strike(strikeAction(needed));
 }
 
 /**
