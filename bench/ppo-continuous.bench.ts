@@ -19,8 +19,9 @@ import "../src/env/index.ts";
 import type { Env } from "../src/env/core.ts";
 import { make } from "../src/env/registry.ts";
 import type { BoxArray } from "../src/env/spaces.ts";
-import { ContinuousPpo, type ContinuousUpdateStats } from "../src/rl/ppo-continuous.ts";
+import { ContinuousPpo } from "../src/rl/ppo-continuous.ts";
 import { PointMassEnv } from "../test/rl/point-mass-env.ts";
+import { timeUpdates } from "./timed-updates.ts";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,13 +94,7 @@ const ppo = await ContinuousPpo.create({
 });
 for (let i = 0; i < warmup; i++) ppo.step(); // compiles the jitted functions and warms the JIT
 const framesPerUpdate = ppo.config.numEnvs * ppo.config.numSteps;
-const rows: ContinuousUpdateStats[] = [];
-const started = performance.now();
-const cpuStart = process.cpuUsage();
-for (let i = 0; i < updates; i++) rows.push(ppo.step());
-const seconds = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage(cpuStart);
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const { rows, seconds, cpuSeconds } = timeUpdates(() => ppo.step(), updates);
 ppo.close();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

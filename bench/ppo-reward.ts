@@ -21,6 +21,7 @@ import { RewardWrapper } from "../src/program/reward-wrapper.ts";
 import { ProgramSandbox } from "../src/program/sandbox.ts";
 import { ContinuousPpo, type ContinuousUpdateStats } from "../src/rl/ppo-continuous.ts";
 import { describeRender, renderOptions } from "../src/trajectories/render-spec.ts";
+import { timeUpdates } from "./timed-updates.ts";
 
 const FIXTURE = fileURLToPath(new URL("../test/experiments/panda-push-fixture.json", import.meta.url));
 
@@ -134,13 +135,7 @@ export async function benchRewardTraining(envId: string): Promise<void> {
   });
   for (let i = 0; i < warmup; i++) ppo.step();
   for (const clock of [physics, rendering, wrapped, resets, innerResets]) clock.clear();
-  const rows: ContinuousUpdateStats[] = [];
-  const started = performance.now();
-  const cpuStart = process.cpuUsage();
-  for (let i = 0; i < updates; i++) rows.push(ppo.step());
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const { rows, seconds, cpuSeconds } = timeUpdates(() => ppo.step(), updates);
   ppo.close();
   sandbox.dispose();
 

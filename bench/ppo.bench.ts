@@ -34,6 +34,7 @@ import { make } from "../src/env/registry.ts";
 import { algorithmFor } from "../src/experiments/algorithm.ts";
 import { Ppo, type UpdateStats } from "../src/rl/ppo.ts";
 import { benchRewardTraining } from "./ppo-reward.ts";
+import { timeUpdates } from "./timed-updates.ts";
 
 const ENV_ID = "MiniGrid-DoorKey-5x5-v0";
 
@@ -170,14 +171,7 @@ if (kernelUpdates > 0) {
   process.exit(0);
 }
 
-const rows: UpdateStats[] = [];
-const started = performance.now();
-const cpuStart = process.cpuUsage();
-for (let i = 0; i < updates; i++) rows.push(ppo.step());
-const seconds = (performance.now() - started) / 1000;
-// CPU time of this process: on a machine shared with other jobs it is closer to what one free core gives.
-const cpu = process.cpuUsage(cpuStart);
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const { rows, seconds, cpuSeconds } = timeUpdates(() => ppo.step(), updates);
 ppo.close();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
