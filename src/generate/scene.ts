@@ -102,8 +102,8 @@ export function buildScene(options: SceneOptions): Scene {
     const examples: SceneExample[] = [];
     for (let k = 0; k < count; k++) {
       const exampleSeed = episode.seed + k;
-      const { obs } = env.reset({ seed: exampleSeed });
-      const mission = missionOf(obs);
+      const { obs, info } = env.reset({ seed: exampleSeed });
+      const mission = missionOf(obs, info);
       // The kept expert episode's own first frame is the first example, byte for byte.
       examples.push({
         seed: exampleSeed,
@@ -155,9 +155,17 @@ export function familyTask(envId: string, examples: readonly SceneExample[]): st
   );
 }
 
-function missionOf(obs: unknown): string | undefined {
-  const mission = (obs as { mission?: unknown } | null)?.mission;
-  return typeof mission === "string" && mission.trim() !== "" ? mission.trim() : undefined;
+/**
+ * The episode's instruction: MiniGrid puts it in the observation (`mission`), CLIPort/Ravens in the info
+ * (`lang_goal`, e.g. "pack the letter M shape in the brown box").
+ */
+function missionOf(obs: unknown, info: unknown): string | undefined {
+  const text = (value: unknown) =>
+    typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+  return (
+    text((obs as { mission?: unknown } | null)?.mission) ??
+    text((info as { lang_goal?: unknown } | null)?.lang_goal)
+  );
 }
 
 function tileOf(env: Env<unknown, number>, render: RenderSpec): { tileSize?: number } {
