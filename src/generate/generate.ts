@@ -175,6 +175,15 @@ export function transcriptPath(outDir: string): string {
   return join(outDir, "transcript.jsonl");
 }
 
+/**
+ * Where a `manual` provider writes a generation's request folders unless VLMCAR_MANUAL_DIR says otherwise: inside
+ * the generation folder, so that a request is matched only with replies written for this generation (a folder
+ * shared between runs handed an earlier run's reply to an identical prompt back as this run's answer).
+ */
+export function manualDirFor(outDir: string): string {
+  return join(outDir, "manual");
+}
+
 /** Raised for inputs a generation cannot start with; the message says what to change. */
 export class GenerateError extends Error {
   override name = "GenerateError";
