@@ -436,7 +436,7 @@ function resolveRevision(options: GenerateOptions, dir: string): GenerationRevis
     if (task === null) return null;
     // A folder from before revisions were recorded asked as revision 1 does.
     const revision = task.settings?.revision;
-    return revision === 3 ? 3 : revision === 2 ? 2 : 1;
+    return revision === 4 ? 4 : revision === 3 ? 3 : revision === 2 ? 2 : 1;
   };
   const own = recorded(join(dir, "task.json"));
   if (own !== null) return own;
