@@ -42,6 +42,7 @@ import {
   type CheckDraft,
   Conversation,
   CURRENT_REVISION,
+  FEEDBACK_REVISION,
   type GenerationRevision,
   PROGRESS_REVISION,
   systemPrompt,
@@ -795,14 +796,16 @@ function feedbackFrames(
   return parts;
 }
 
-/** Concatenates message contents, with a blank line between them. */
 /** A sub-task's question, from revision 3 on followed by the request for a progress term. */
 function withProgressAsk(ctx: Context, question: ContentPart[]): ContentPart[] {
-  return ctx.revision >= PROGRESS_REVISION
-    ? joinParts(question, renderTemplate("progress-term", {}))
-    : question;
+  if (ctx.revision < PROGRESS_REVISION) return question;
+  return joinParts(
+    question,
+    renderTemplate(ctx.revision >= FEEDBACK_REVISION ? "progress-term" : "progress-term-v3", {}),
+  );
 }
 
+/** Concatenates message contents, with a blank line between them. */
 function joinParts(...lists: ContentPart[][]): ContentPart[] {
   const out: ContentPart[] = [];
   for (const list of lists) {
