@@ -396,6 +396,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
           failures: round - attemptStart + 1,
           problems: failedRuleLines(report),
           feedback: report.feedback.items.map((item) => `- ${item.message}`).join("\n") || "- (none)",
+          frames: feedbackFrames(report.feedback.items, verification, revision),
         };
         draft = null;
         attempt++;
@@ -477,11 +478,15 @@ function openingQuestion(ctx: Context, note: TemplateValue): ContentPart[] {
   });
 }
 
-/** What the restarted chain is told about the attempt that failed: the rules and the feedback behind them. */
+/**
+ * What the restarted chain is told about the attempt that failed: the rules and the feedback behind them, and
+ * (revision 4 on) the frames that feedback names, as a refine turn shows them.
+ */
 interface RestartNote {
   failures: number;
   problems: string;
   feedback: string;
+  frames?: ContentPart[];
 }
 
 async function runChain(
@@ -500,13 +505,26 @@ async function runChain(
       failures: restartNote.failures,
       problems: restartNote.problems,
     });
-  } else if (restartNote) {
-    note = `${renderText("restart-note", {
+  } else if (restartNote && ctx.revision < FEEDBACK_REVISION) {
+    // Revisions 2-3: the feedback as text only.
+    note = `${renderText("restart-note-v2", {
       attempt: attempt + 1,
       failures: restartNote.failures,
       problems: restartNote.problems,
       feedback: restartNote.feedback,
     })}\n`;
+  } else if (restartNote) {
+    // The template drops the line break after a list value; the blank line goes in the list.
+    note = [
+      ...renderTemplate("restart-note", {
+        attempt: attempt + 1,
+        failures: restartNote.failures,
+        problems: restartNote.problems,
+        feedback: restartNote.feedback,
+        frames: restartNote.frames ?? [],
+      }),
+      "\n\n",
+    ];
   }
   const goalReply = await conversation.ask(openingQuestion(ctx, note), "goal");
   const goal = goalReply.text.trim();
@@ -571,7 +589,7 @@ async function refineDraft(
       context,
       renderTemplate("refine-order", {
         feedback: feedbackText(plan.order, draft),
-        frames: feedbackFrames(plan.order, last.verification),
+        frames: feedbackFrames(plan.order, last.verification, ctx.revision),
         max_subtasks: MAX_SUBTASKS,
       }),
     );
@@ -631,7 +649,7 @@ async function refineDraft(
         label: check === "goal" ? "the goal check" : `the check of sub-task "${check}"`,
         description: subtask ? subtask.description : draft.goal,
         feedback: feedbackText(items, draft),
-        frames: feedbackFrames(items, last.verification),
+        frames: feedbackFrames(items, last.verification, ctx.revision),
         function: current.functionName || functionNameFor(check === "goal" ? "goal_reached" : check),
       });
       const question = joinParts(context, check === "goal" ? refine : withProgressAsk(ctx, refine));
@@ -774,10 +792,14 @@ function feedbackText(items: readonly FeedbackItem[], draft: Draft): string {
     .join("\n");
 }
 
-/** The frames the feedback names, each after its caption; at most `limit` of them. */
+/**
+ * The frames the feedback names, each after its caption; at most `limit` of them. From revision 4 a step of a
+ * trajectory that two items name is shown once (revisions 2-3 showed it per item, and replay asks so).
+ */
 function feedbackFrames(
   items: readonly FeedbackItem[],
   verification: Verification,
+  revision: GenerationRevision,
   limit = 6,
 ): ContentPart[] {
   const parts: ContentPart[] = [];
@@ -785,8 +807,9 @@ function feedbackFrames(
   for (const item of items) {
     for (const f of item.frames) {
       const frame = verification.frames.get(f.file);
-      if (!frame || seen.has(f.file) || seen.size >= limit) continue;
-      seen.add(f.file);
+      const key = revision >= FEEDBACK_REVISION ? `${f.group}:${f.episode}:${f.step}` : f.file;
+      if (!frame || seen.has(key) || seen.size >= limit) continue;
+      seen.add(key);
       parts.push(`${f.group === "expert" ? "Expert" : "Random"} trajectory ${f.episode}, ${f.caption}:\n`, {
         type: "image",
         image: frame,

@@ -38,6 +38,8 @@ export const TEMPLATE_NAMES = [
   "refine-check",
   "refine-order",
   "restart-note",
+  // Revisions 2-3's restart note: the failed attempt's feedback as text only, without its frames.
+  "restart-note-v2",
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
