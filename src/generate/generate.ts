@@ -28,8 +28,8 @@ import {
 } from "../program/program.ts";
 import { defaultRenderFor, type RenderSpec, sameRender } from "../trajectories/render-spec.ts";
 import { combineCandidates, type StageScore } from "../verify/combine.ts";
-import { resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
-import type { FeedbackItem, Verification, VerificationReport } from "../verify/report.ts";
+import { LEGACY_RULES, resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
+import type { FeedbackItem, Verification, VerificationReport, Wording } from "../verify/report.ts";
 import { writeVerification } from "../verify/report.ts";
 import { verifyProgram } from "../verify/verify.ts";
 import { VlmClient } from "../vlm/client.ts";
@@ -209,9 +209,13 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   const maxRepairs = positive("maxRepairs", options.maxRepairs ?? 2, true);
   const restartAfter = positive("restartAfter", options.restartAfter ?? 2);
   const seed = options.seed ?? 0;
-  const criteria = resolveCriteria(options.criteria);
   const log = options.log ?? (() => {});
   const revision = resolveRevision(options, dir);
+  // Revisions 1-3 are judged by the rules they were recorded with, so they replay to the same verdicts.
+  const criteria = resolveCriteria({
+    ...(revision < FEEDBACK_REVISION ? LEGACY_RULES : {}),
+    ...options.criteria,
+  });
   const initialFrames = revision >= 2 ? positive("initialFrames", options.initialFrames ?? 3) : 1;
   const candidates = positive("candidates", options.candidates ?? 1);
   const settings = {
@@ -357,7 +361,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         random,
         seed,
         criteria,
-        wording: revision < 2 ? 1 : 2,
+        wording: revision < 2 ? 1 : revision < FEEDBACK_REVISION ? 2 : 3,
       });
       const report = verification.report;
       last = { program, verification };
@@ -950,8 +954,8 @@ function verifyOrReuse(
     random: number;
     seed: number;
     criteria: VerifyCriteria;
-    /** Revision 1 generations quote feedback in its old words (see VerifyOptions.wording). */
-    wording: 1 | 2;
+    /** Generations quote feedback in the words of their revision (see VerifyOptions.wording). */
+    wording: Wording;
   },
 ): Verification {
   const stored = readJson<VerificationReport>(join(verifyDir, "report.json"));
