@@ -384,6 +384,20 @@ function holding(env: PandaEnv, object: Vec3): boolean {
   );
 }
 
+/** Finger width the grip aims at: 2 mm inside each face of a 4 cm cube. */
+const GRIP_WIDTH = 2 * CUBE_HALF - 0.004;
+
+/**
+ * Finger action that squeezes the cube: each finger aims 2 mm inside the cube's face, not at the closed stop.
+ * Both fingers still push at their force cap while the cube sits within 2 mm of the gripper's centre, but a
+ * cube that slides along the grip axis reaches one finger's target and that finger stops pushing, so the
+ * other pushes it back: the grip centres the cube. Closing fully (−1) puts both targets 2 cm inside the cube,
+ * and the cube then floats between two equal forces.
+ */
+function grip(env: PandaEnv): number {
+  return clip((GRIP_WIDTH - env.fingerWidth) / 0.2);
+}
+
 function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0): Command {
   const object = env.objectPosition(index);
   const ee = env.eePosition();
@@ -414,7 +428,7 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
     const direct = [0, 1, 2].map((k) =>
       Math.max(-limits[k], Math.min(limits[k], (waypoint[k] - ee[k]) / 0.05)),
     ) as Vec3;
-    return { waypoint, finger: -1, direct };
+    return { waypoint, finger: grip(env), direct };
   }
   const dxy = Math.hypot(ee[0] - object[0], ee[1] - object[1]);
   const hover = Math.max(object[2] + HOVER, carryHeight);
@@ -436,7 +450,7 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
   // Low: rise when off to the side, else finish the descent and close.
   if (dxy > 0.02) return { waypoint: [ee[0], ee[1], hover], finger: openTo(env) };
   if (ee[2] > object[2] + 0.005) return descend(object[2]);
-  return { waypoint: object, finger: -1 };
+  return { waypoint: object, finger: grip(env) };
 }
 
 function stack(env: PandaEnv, goal: Float64Array): Command {
