@@ -29,6 +29,8 @@ type Vec3 = [number, number, number];
 const SLIDE_DECELERATION = 0.02 * 9.81;
 const HOVER = 0.06;
 const CUBE_HALF = 0.02;
+/** A finger's travel: the opening is at most twice this. */
+const FINGER_UPPER = 0.04;
 
 interface Command {
   /** Where the end-effector should go (it moves at most 5 cm a step toward it). */
@@ -366,21 +368,43 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
   return strike(strikeAction(needed));
 }
 
+/** Clearance between each open finger and the cube's side while the gripper goes down around it. */
+const OPEN_CLEARANCE = 0.007;
+
 /**
- * Finger action that opens to 7 cm (a 4 cm cube, even turned 45° with its 5.7 cm diagonal, fits), not the
- * full 8 cm, so an open finger does not land on a neighbouring cube.
+ * Half extents along world x and y of cube i's footprint (its corners projected on the table), from its
+ * orientation: a cube turned about z by 45° reaches 2.8 cm from its centre, not 2 cm.
  */
-function openTo(env: PandaEnv, width = 0.07): number {
+function footprint(env: PandaEnv, i: number): [number, number] {
+  const [w, x, y, z] = env.objectQuaternion(i);
+  const extent = (a: number, b: number, c: number) => CUBE_HALF * (Math.abs(a) + Math.abs(b) + Math.abs(c));
+  return [
+    extent(1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)),
+    extent(2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)),
+  ];
+}
+
+/**
+ * The opening that lets the fingers (they close along world y) go down around cube i with a few millimetres
+ * to spare on each side: no wider, so an open finger does not land on a neighbouring cube.
+ */
+function openWidth(env: PandaEnv, i: number): number {
+  return Math.min(2 * FINGER_UPPER, 2 * footprint(env, i)[1] + 2 * OPEN_CLEARANCE);
+}
+
+/** Finger action that opens to `width`. */
+function openTo(env: PandaEnv, width: number): number {
   return clip((width - env.fingerWidth) / 0.2);
 }
 
-/** Fingers closed on the object: the object between the fingertips and the opening about its width. */
-function holding(env: PandaEnv, object: Vec3): boolean {
+/** Fingers closed on cube i: the cube between the fingertips and the opening no wider than its footprint. */
+function holding(env: PandaEnv, i: number): boolean {
   const ee = env.eePosition();
+  const object = env.objectPosition(i);
   const near = Math.hypot(ee[0] - object[0], ee[1] - object[1]) < 0.03 && Math.abs(ee[2] - object[2]) < 0.03;
-  // Up to the diagonal: a cube turned about z is held by its edges.
+  // Up to the footprint: a cube turned about z is held by its edges.
   return (
-    near && env.fingerWidth < 2 * CUBE_HALF * Math.SQRT2 + 0.003 && env.fingerWidth > 2 * CUBE_HALF - 0.015
+    near && env.fingerWidth < 2 * footprint(env, i)[1] + 0.003 && env.fingerWidth > 2 * CUBE_HALF - 0.015
   );
 }
 
@@ -401,7 +425,7 @@ function grip(env: PandaEnv): number {
 function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0): Command {
   const object = env.objectPosition(index);
   const ee = env.eePosition();
-  if (holding(env, object)) {
+  if (holding(env, index)) {
     const dxy = Math.hypot(object[0] - goal[0], object[1] - goal[1]);
     const offset = [ee[0] - object[0], ee[1] - object[1], ee[2] - object[2]];
     if (dxy < 0.012 && Math.abs(object[2] - goal[2]) < 0.01) return { waypoint: ee, finger: 1 };
@@ -432,10 +456,11 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
   }
   const dxy = Math.hypot(ee[0] - object[0], ee[1] - object[1]);
   const hover = Math.max(object[2] + HOVER, carryHeight);
+  const open = openWidth(env, index);
   // Descend at most 2 cm a step, correcting sideways drift on the way (the arm drifts when it moves fast).
   const descend = (z: number): Command => ({
     waypoint: [object[0], object[1], z],
-    finger: openTo(env),
+    finger: openTo(env, open),
     direct: [
       clip((object[0] - ee[0]) / 0.05),
       clip((object[1] - ee[1]) / 0.05),
@@ -444,11 +469,11 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
   });
   if (ee[2] > object[2] + 0.03) {
     // High: travel over the object with the fingers opening, then go down.
-    if (dxy > 0.015) return { waypoint: [object[0], object[1], hover], finger: openTo(env) };
+    if (dxy > 0.015) return { waypoint: [object[0], object[1], hover], finger: openTo(env, open) };
     return descend(object[2]);
   }
   // Low: rise when off to the side, else finish the descent and close.
-  if (dxy > 0.02) return { waypoint: [ee[0], ee[1], hover], finger: openTo(env) };
+  if (dxy > 0.02) return { waypoint: [ee[0], ee[1], hover], finger: openTo(env, open) };
   if (ee[2] > object[2] + 0.005) return descend(object[2]);
   return { waypoint: object, finger: grip(env) };
 }
@@ -462,9 +487,8 @@ function stack(env: PandaEnv, goal: Float64Array): Command {
     Math.hypot(blue[0] - goal1[0], blue[1] - goal1[1]) < 0.03 && Math.abs(blue[2] - goal1[2]) < 0.01;
   if (!blueDone) return separated(env, 0, 1) ?? pickAndPlace(env, 0, goal1, goal1[2] + HOVER);
   const ee = env.eePosition();
-  const green = env.objectPosition(1);
   // After releasing the blue cube, rise before going for the green one.
-  if (!holding(env, green) && Math.hypot(ee[0] - blue[0], ee[1] - blue[1]) < 0.03 && ee[2] < blue[2] + 0.05) {
+  if (!holding(env, 1) && Math.hypot(ee[0] - blue[0], ee[1] - blue[1]) < 0.03 && ee[2] < blue[2] + 0.05) {
     return { waypoint: [ee[0], ee[1], blue[2] + HOVER + 0.02], finger: 1 };
   }
   return separated(env, 1, 0) ?? pickAndPlace(env, 1, goal2, goal2[2] + HOVER);
@@ -481,7 +505,7 @@ function separated(env: PandaEnv, index: number, other: number): Command | null 
   const cube = env.objectPosition(index);
   const neighbour = env.objectPosition(other);
   const moving = Math.hypot(...env.objectVelocity(other)) > 0.05;
-  if (holding(env, cube) || moving || neighbour[2] > CUBE_HALF + 0.01) return null;
+  if (holding(env, index) || moving || neighbour[2] > CUBE_HALF + 0.01) return null;
   const dx = cube[0] - neighbour[0];
   const dy = cube[1] - neighbour[1];
   if (Math.abs(dx) >= 2 * CUBE_HALF + 0.012 || Math.abs(dy) >= 2 * CUBE_HALF + 0.028) return null;
