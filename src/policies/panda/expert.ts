@@ -482,10 +482,18 @@ function stack(env: PandaEnv, goal: Float64Array): Command {
   const goal1: Vec3 = [goal[0], goal[1], goal[2]];
   const goal2: Vec3 = [goal[3], goal[4], goal[5]];
   const blue = env.objectPosition(0);
+  const green = env.objectPosition(1);
   // Stack's success is a 0.1 m distance over both cubes: the blue one need not be exact.
   const blueDone =
     Math.hypot(blue[0] - goal1[0], blue[1] - goal1[1]) < 0.03 && Math.abs(blue[2] - goal1[2]) < 0.01;
-  if (!blueDone) return separated(env, 0, 1) ?? pickAndPlace(env, 0, goal1, goal1[2] + HOVER);
+  if (!blueDone) {
+    // The cubes may spawn overlapping, and then the green one rests on the blue one: move it aside first.
+    const onBlue =
+      green[2] > blue[2] + CUBE_HALF + 0.01 &&
+      Math.hypot(green[0] - blue[0], green[1] - blue[1]) < 2 * CUBE_HALF;
+    if (onBlue || holding(env, 1)) return pickAndPlace(env, 1, parking(blue, goal1), HOVER + 2 * CUBE_HALF);
+    return separated(env, 0, 1) ?? pickAndPlace(env, 0, goal1, goal1[2] + HOVER);
+  }
   const ee = env.eePosition();
   // After releasing the blue cube, rise before going for the green one.
   if (!holding(env, 1) && Math.hypot(ee[0] - blue[0], ee[1] - blue[1]) < 0.03 && ee[2] < blue[2] + 0.05) {
@@ -494,11 +502,46 @@ function stack(env: PandaEnv, goal: Float64Array): Command {
   return separated(env, 1, 0) ?? pickAndPlace(env, 1, goal2, goal2[2] + HOVER);
 }
 
+/** Where to put the green cube out of the way: the spot of a coarse grid farthest from the blue cube and its goal. */
+function parking(blue: Vec3, goal1: Vec3): Vec3 {
+  let best: Vec3 = [0, 0, CUBE_HALF];
+  let clearance = -1;
+  for (const x of [-0.12, 0, 0.12]) {
+    for (const y of [-0.15, 0, 0.15]) {
+      const c = Math.min(Math.hypot(x - blue[0], y - blue[1]), Math.hypot(x - goal1[0], y - goal1[1]));
+      if (c > clearance) {
+        clearance = c;
+        best = [x, y, CUBE_HALF];
+      }
+    }
+  }
+  return best;
+}
+
+/** Margin kept between an open finger and a neighbouring cube's footprint. */
+const NEIGHBOUR_MARGIN = 0.004;
+
 /**
- * The open fingers straddle a cube along world y (the gripper's yaw is fixed), reaching 5.3 cm from its centre;
- * a resting neighbour beside it along y blocks them and the expert would hover over the cube for ever. Then
- * push the cube (closed fingers behind it) until the fingers fit: along x when the pusher fits beside the
- * neighbour, else (the neighbour diagonally close) along y, away from it. Null when the cube is free to grasp,
+ * Whether the open fingers, going down around cube `index`, would land on cube `other`: each finger's
+ * footprint (1.8 cm along x and y, at the opening's half-width beside the cube's centre along y) against the
+ * other cube's footprint.
+ */
+function blocked(env: PandaEnv, index: number, other: number): boolean {
+  const cube = env.objectPosition(index);
+  const neighbour = env.objectPosition(other);
+  const [nx, ny] = footprint(env, other);
+  const inner = openWidth(env, index) / 2;
+  if (Math.abs(neighbour[0] - cube[0]) >= nx + PAD_HALF_X + NEIGHBOUR_MARGIN) return false;
+  const dy = Math.abs(neighbour[1] - cube[1]);
+  return dy + ny > inner - NEIGHBOUR_MARGIN && dy - ny < inner + PAD_HALF_Y + NEIGHBOUR_MARGIN;
+}
+
+/**
+ * The open fingers straddle a cube along world y (the gripper's yaw is fixed); a resting neighbour beside it
+ * along y blocks them and the expert would hover over the cube for ever. Then push until the fingers fit:
+ * the cube along x when the pusher fits beside the neighbour; else (the cubes side by side along y) the
+ * neighbour away along y from its far side, which is free (before the blue cube is placed), or the cube away
+ * from it (the green cube, whose neighbour is the placed blue one). Null when the cube is free to grasp,
  * already held, or the neighbour is not resting on the table.
  */
 function separated(env: PandaEnv, index: number, other: number): Command | null {
@@ -506,15 +549,19 @@ function separated(env: PandaEnv, index: number, other: number): Command | null 
   const neighbour = env.objectPosition(other);
   const moving = Math.hypot(...env.objectVelocity(other)) > 0.05;
   if (holding(env, index) || moving || neighbour[2] > CUBE_HALF + 0.01) return null;
+  if (!blocked(env, index, other)) return null;
   const dx = cube[0] - neighbour[0];
   const dy = cube[1] - neighbour[1];
-  if (Math.abs(dx) >= 2 * CUBE_HALF + 0.012 || Math.abs(dy) >= 2 * CUBE_HALF + 0.028) return null;
   if (Math.abs(dy) >= 0.045) {
     // Along x, to 6.5 cm from the neighbour (push slows as it gets there); the other way, past the neighbour,
     // where that would take the cube near the table's far edge (x = 0.25).
     let side = Math.sign(dx) || 1;
     if (neighbour[0] + side * 0.065 > 0.17) side = -1;
     return push(env, [neighbour[0] + side * 0.065, cube[1], cube[2]], index);
+  }
+  if (index === 0) {
+    const side = Math.sign(-dy) || 1;
+    return push(env, [neighbour[0], cube[1] + side * 0.08, neighbour[2]], other);
   }
   let side = Math.sign(dy) || 1;
   if (Math.abs(neighbour[1] + side * 0.07) > 0.3) side = -side;
