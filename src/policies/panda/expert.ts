@@ -502,15 +502,20 @@ function stack(env: PandaEnv, goal: Float64Array): Command {
   return separated(env, 1, 0) ?? pickAndPlace(env, 1, goal2, goal2[2] + HOVER);
 }
 
-/** Where to put the green cube out of the way: the spot of a coarse grid farthest from the blue cube and its goal. */
+/**
+ * Where to put the green cube out of the way: the spot of a coarse grid nearest the blue cube (a short
+ * detour) that keeps 8 cm from the blue cube's path to its goal.
+ */
 function parking(blue: Vec3, goal1: Vec3): Vec3 {
   let best: Vec3 = [0, 0, CUBE_HALF];
-  let clearance = -1;
-  for (const x of [-0.12, 0, 0.12]) {
-    for (const y of [-0.15, 0, 0.15]) {
-      const c = Math.min(Math.hypot(x - blue[0], y - blue[1]), Math.hypot(x - goal1[0], y - goal1[1]));
-      if (c > clearance) {
-        clearance = c;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  const grid = [-0.15, -0.075, 0, 0.075, 0.15];
+  for (const x of grid) {
+    for (const y of grid) {
+      if (segmentDistance([x, y], blue, goal1) < 0.08) continue;
+      const d = Math.hypot(x - blue[0], y - blue[1]);
+      if (d < bestDistance) {
+        bestDistance = d;
         best = [x, y, CUBE_HALF];
       }
     }
