@@ -190,8 +190,14 @@ function approachBehind(
   return { waypoint: behind, finger: -1, direct };
 }
 
-function push(env: PandaEnv, goal: Vec3, index = 0): Command {
-  const object = env.objectPosition(index);
+/**
+ * Push object `index` toward `goal`. `shift` moves the pusher's line sideways off the object's centre (the
+ * object and the goal are both taken as shifted), for a pusher that must clear a neighbour.
+ */
+function push(env: PandaEnv, goal: Vec3, index = 0, shift: readonly [number, number] = [0, 0]): Command {
+  const actual = env.objectPosition(index);
+  const object: Vec3 = [actual[0] + shift[0], actual[1] + shift[1], actual[2]];
+  goal = [goal[0] + shift[0], goal[1] + shift[1], goal[2]];
   const approach = approachBehind(env, object, goal, PUSH_HEIGHT, STANDOFF);
   if (approach) return approach;
   const { u, d } = direction(object, goal);
@@ -557,16 +563,16 @@ function separated(env: PandaEnv, index: number, other: number): Command | null 
   if (!blocked(env, index, other)) return null;
   const dx = cube[0] - neighbour[0];
   const dy = cube[1] - neighbour[1];
-  if (Math.abs(dy) >= 0.045) {
+  // The closed pusher reaches 1.8 cm either side of its line; shift the line away from the neighbour (at most
+  // 1.2 cm, so the pusher still meets 2.6 cm of the cube's face) until it clears the neighbour by 3 mm.
+  const gap = Math.abs(dy) - footprint(env, other)[1];
+  const shiftY = Math.max(0, PAD_HALF_Y + 0.003 - gap);
+  if (shiftY <= 0.012) {
     // Along x, to 6.5 cm from the neighbour (push slows as it gets there); the other way, past the neighbour,
     // where that would take the cube near the table's far edge (x = 0.25).
     let side = Math.sign(dx) || 1;
     if (neighbour[0] + side * 0.065 > 0.17) side = -1;
-    return push(env, [neighbour[0] + side * 0.065, cube[1], cube[2]], index);
-  }
-  if (index === 0) {
-    const side = Math.sign(-dy) || 1;
-    return push(env, [neighbour[0], cube[1] + side * 0.08, neighbour[2]], other);
+    return push(env, [neighbour[0] + side * 0.065, cube[1], cube[2]], index, [0, Math.sign(dy) * shiftY]);
   }
   let side = Math.sign(dy) || 1;
   if (Math.abs(neighbour[1] + side * 0.07) > 0.3) side = -side;
