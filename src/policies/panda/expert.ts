@@ -17,7 +17,7 @@
  *   Flip          no scripted solution (as in panda-gym); the expert holds still, so its rate is the base rate.
  */
 import { type Env, EnvError, unwrap } from "../../env/core.ts";
-import { ArmIk } from "../../env/panda/kinematics.ts";
+import { ArmIk, leaningDown } from "../../env/panda/kinematics.ts";
 import { PandaEnv, type PandaObs } from "../../env/panda/panda-env.ts";
 import type { BoxArray } from "../../env/spaces.ts";
 import type { Policy } from "../policy.ts";
@@ -28,6 +28,18 @@ type Vec3 = [number, number, number];
 /** Slide: the puck's deceleration μ·g with panda-gym's product friction 0.04 × 0.5. */
 const SLIDE_DECELERATION = 0.02 * 9.81;
 const HOVER = 0.06;
+/** The robot's base sits at x = −0.6 on the table's centre line. */
+const BASE_X = -0.6;
+/**
+ * Joint control, far-out pushes: with the gripper pointing straight down, the end-effector 0.8 m from the base
+ * needs the arm almost straight, where the elbow (0.05 rad a step, like every joint) moves the end-effector
+ * less than a centimetre a step along the arm. Leaning the gripper outward brings the wrist in and the elbow
+ * back to where it moves fast.
+ */
+const LEAN_FROM = 0.6;
+const LEAN_PER_METRE = 2.5;
+/** Push's largest lean (23°): at 0.76 m from the base, where the far-out pushes start. */
+const PUSH_LEAN = 0.4;
 const CUBE_HALF = 0.02;
 /** A finger's travel: the opening is at most twice this. */
 const FINGER_UPPER = 0.04;
@@ -43,6 +55,10 @@ interface Command {
   readonly precise?: boolean;
   /** A strike along this horizontal unit vector: joint control may use every joint's full step for it. */
   readonly strike?: readonly [number, number];
+  /**
+   * Joint control: let the gripper lean outward, at most this angle (rad), far from the base (see leaning()).
+   */
+  readonly lean?: number;
 }
 
 export class PandaExpert implements Policy<PandaObs, BoxArray> {
@@ -50,6 +66,7 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
   private readonly ik = new ArmIk();
   private readonly q = new Float64Array(7);
   private readonly qTarget = new Float64Array(7);
+  private readonly orientation = new Float64Array(9);
 
   reset(env: Env<PandaObs, BoxArray>): void {
     pandaOf(env);
@@ -70,7 +87,12 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
       panda.armJoints(this.q);
       const target = [ee[0] + 0.05 * move[0], ee[1] + 0.05 * move[1], Math.max(0, ee[2] + 0.05 * move[2])];
       // A few damped steps from the current angles: the nearest solution, never a jump to another branch.
-      this.ik.solve(this.q, target, this.qTarget, { iterations: command.precise ? 20 : 3, damping: 0.05 });
+      const orientation = command.lean ? this.leaning(target, command.lean) : undefined;
+      this.ik.solve(this.q, target, this.qTarget, {
+        iterations: command.precise ? 20 : 3,
+        damping: 0.05,
+        orientation,
+      });
       // Scale the whole joint step (not each joint) into [−1, 1], so the end-effector keeps its direction.
       let largest = 0;
       for (let i = 0; i < 7; i++) largest = Math.max(largest, Math.abs(this.qTarget[i] - this.q[i]) / 0.05);
@@ -80,6 +102,18 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
     }
     if (!panda.task.blockGripper) action[size - 1] = command.finger;
     return action;
+  }
+
+  /**
+   * The gripper leaning outward (its tip away from the robot's base) by an angle that grows with the target's
+   * horizontal distance from the base (LEAN_PER_METRE beyond LEAN_FROM, at most `most`).
+   */
+  private leaning(target: readonly number[], most: number): Float64Array {
+    const rx = target[0] - BASE_X;
+    const ry = target[1];
+    const r = Math.hypot(rx, ry);
+    const angle = Math.max(0, Math.min(most, (r - LEAN_FROM) * LEAN_PER_METRE));
+    return leaningDown(rx / r, ry / r, angle, this.orientation);
   }
 
   /**
@@ -107,7 +141,7 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
       case "Reach":
         return { waypoint: [goal[0], goal[1], goal[2]], finger: 0 };
       case "Push":
-        return push(env, [goal[0], goal[1], goal[2]]);
+        return { ...push(env, [goal[0], goal[1], goal[2]]), lean: PUSH_LEAN };
       case "Slide":
         // The observation's end-effector velocity (entries 3..5).
         return slide(env, [goal[0], goal[1], goal[2]], obs.observation.subarray(3, 6));
