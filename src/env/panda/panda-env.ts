@@ -633,6 +633,15 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
     return [this.sim.qpos[a], this.sim.qpos[a + 1], this.sim.qpos[a + 2]];
   }
 
+  /** Orientation of object i as a unit quaternion (w, x, y, z), MuJoCo's order. */
+  objectQuaternion(i = 0): [number, number, number, number] {
+    const a = this.objectQpos[i];
+    if (a === undefined)
+      throw new EnvError(`${this.id} has ${this.objectQpos.length} objects, no object ${i}`);
+    const q = this.sim.qpos;
+    return [q[a + 3], q[a + 4], q[a + 5], q[a + 6]];
+  }
+
   /**
    * Puts object i at `position` (identity orientation) with a linear velocity, for tests and scripted
    * set-ups; the episode continues from there.
