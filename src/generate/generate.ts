@@ -26,7 +26,7 @@ import {
   type RewardProgram,
   saveRewardProgram,
 } from "../program/program.ts";
-import { defaultRenderFor, type RenderSpec, sameRender } from "../trajectories/render-spec.ts";
+import { canonical, defaultRenderFor, type RenderSpec, sameRender } from "../trajectories/render-spec.ts";
 import { combineCandidates, type StageScore } from "../verify/combine.ts";
 import { LEGACY_RULES, resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
 import type { FeedbackItem, Verification, VerificationReport, Wording } from "../verify/report.ts";
@@ -51,7 +51,7 @@ import {
 } from "./conversation.ts";
 import { functionNameFor, type PlannedSubtask, shiftLines } from "./parse.ts";
 import { flaggedChecks, nextStreaks, planRefinement, type RefinePlan } from "./refine.ts";
-import { buildScene, type Scene } from "./scene.ts";
+import { buildScene, type Scene, type SceneExample } from "./scene.ts";
 import { renderTemplate, renderText, type TemplateValue } from "./templates.ts";
 
 export const GENERATION_FORMAT = "vlmcar.generation/1";
@@ -235,14 +235,18 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   };
 
   mkdirSync(dir, { recursive: true });
-  const scene = buildScene({
-    envId: options.envId,
-    task: options.task,
-    render: options.render,
-    seed,
-    examples: initialFrames,
-    taskText: revision >= 2 ? "family" : "mission",
-  });
+  const scene = framesShownBefore(
+    dir,
+    buildScene({
+      envId: options.envId,
+      task: options.task,
+      render: options.render,
+      seed,
+      examples: initialFrames,
+      taskText: revision >= 2 ? "family" : "mission",
+    }),
+    log,
+  );
   claimFolder(dir, scene, options.vlmSpec, settings);
   const previous = readJson<GenerationSummary>(join(dir, "summary.json"));
 
@@ -965,7 +969,7 @@ function verifyOrReuse(
     stored.settings.experts === v.experts &&
     stored.settings.random === v.random &&
     stored.settings.seed === v.seed &&
-    JSON.stringify(stored.settings.criteria) === JSON.stringify(v.criteria)
+    sameCriteria(stored.settings.criteria, v.criteria)
   ) {
     // A resumed run: the same program was verified already; its frames are the stored PNGs.
     const frames = new Map<string, Frame>();
@@ -992,6 +996,54 @@ function verifyOrReuse(
 }
 
 // ---- the folder ----
+
+/**
+ * A resumed generation keeps showing the frames it showed: the folder's `frames/*.png` (and the goal frame's
+ * step) replace the freshly built scene's, so the conversation goes on as it was asked and a recording
+ * replays even after the expert or the renderer changed what its seed's episode looks like (verification
+ * still plays today's trajectories). A new folder, or another generation's, keeps the built scene.
+ */
+function framesShownBefore(dir: string, scene: Scene, log: (line: string) => void): Scene {
+  const task = readJson<{ env?: string; task?: string; seed?: number; goalFrameStep?: number }>(
+    join(dir, "task.json"),
+  );
+  if (!task || task.env !== scene.envId || task.task !== scene.task || task.seed !== scene.seed) return scene;
+  const read = (name: string): Frame | undefined => {
+    const path = join(dir, "frames", name);
+    return existsSync(path) ? decodePng(readFileSync(path)) : undefined;
+  };
+  const initial = read("initial.png");
+  const goal = read("goal.png");
+  if (!initial || !goal) return scene;
+  const examples: SceneExample[] = [];
+  for (const [k, example] of scene.examples.entries()) {
+    const shown = k === 0 ? initial : read(`initial-seed${example.seed}.png`);
+    if (!shown) return scene;
+    examples.push({ ...example, initial: shown });
+  }
+  const built = [scene.initial, scene.goal, ...scene.examples.map((e) => e.initial)];
+  const kept = [initial, goal, ...examples.map((e) => e.initial)];
+  if (built.some((frame, k) => !sameFrame(frame, kept[k]))) {
+    log(
+      `note: the env now draws seed ${scene.seed}'s frames differently from those this folder showed the VLM; ` +
+        "the folder's frames are shown again so the conversation continues as it was asked",
+    );
+  }
+  return { ...scene, initial, goal, examples, steps: task.goalFrameStep ?? scene.steps };
+}
+
+function sameFrame(a: Frame, b: Frame): boolean {
+  return a.width === b.width && a.height === b.height && Buffer.compare(a.data, b.data) === 0;
+}
+
+/**
+ * Whether a stored report was judged by the rules asked for now. A rule the report does not list did not
+ * exist when it was written, so it was judged the legacy way (LEGACY_RULES): the same as now when the
+ * generation's revision asks for the legacy value.
+ */
+function sameCriteria(stored: Partial<VerifyCriteria> | undefined, now: VerifyCriteria): boolean {
+  return JSON.stringify(canonical({ ...LEGACY_RULES, ...stored })) === JSON.stringify(canonical({ ...now }));
+}
 
 /** Writes task.json, or checks that the folder's existing one describes this same generation. */
 function claimFolder(dir: string, scene: Scene, vlm: string, settings: Record<string, unknown>): void {

@@ -6,11 +6,12 @@
  * recording stops the replay with the transcript's "not in the recording" error.
  */
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { decodePng, encodePng } from "../../src/image/png.ts";
 import { lastLine, vlmcar } from "../cli/helpers.ts";
 
 const ZOO = fileURLToPath(new URL("../../zoo/", import.meta.url));
@@ -60,3 +61,28 @@ for (const name of folders) {
     }
   });
 }
+
+test("a resumed generation shows the frames its folder holds, not frames drawn anew", () => {
+  const recorded = join(ZOO, "MiniGrid-DoorKey-6x6-v0");
+  const out = join(mkdtempSync(join(tmpdir(), "vlmcar-zoo-")), "doorkey");
+  try {
+    cpSync(recorded, out, { recursive: true });
+    // Stand-in for an expert or renderer that changed since the recording: the folder's goal frame differs
+    // from the one the env draws now. The replay must ask with the folder's frame, which the recording lacks.
+    const goal = join(out, "frames", "goal.png");
+    const frame = decodePng(readFileSync(goal));
+    const data = new Uint8Array(frame.data);
+    data[0] ^= 0xff;
+    writeFileSync(goal, encodePng({ ...frame, data }));
+    const task = JSON.parse(readFileSync(join(recorded, "task.json"), "utf8")) as Task;
+    const { status, stdout } = vlmcar(
+      "generate",
+      ...["--env", task.env, "--task", task.task, "--out", out, "--json"],
+      ...["--vlm", `replay:${join(recorded, "transcript.jsonl")}`],
+    );
+    assert.equal(status, 1);
+    assert.match(lastLine(stdout).error, /not in .*transcript\.jsonl.*\(image\)/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
