@@ -4,7 +4,7 @@
  */
 import { register } from "../registry.ts";
 import { TabletopEnv, type TabletopOptions } from "./tabletop-env.ts";
-import { assemblingKits } from "./tasks/assembling-kits.ts";
+import { assemblingKits, assemblingKitsEasy, assemblingKitsSeq } from "./tasks/assembling-kits.ts";
 import { packingBoxesPairs } from "./tasks/packing-boxes-pairs.ts";
 import { packingShapes } from "./tasks/packing-shapes.ts";
 import { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
@@ -23,7 +23,12 @@ export {
   type TabletopObs,
   type TabletopOptions,
 } from "./tabletop-env.ts";
-export { assemblingKits } from "./tasks/assembling-kits.ts";
+export {
+  assemblingKits,
+  assemblingKitsEasy,
+  assemblingKitsSeq,
+  placeWord,
+} from "./tasks/assembling-kits.ts";
 export { boxPoints, kdLeaves, packingBoxesPairs } from "./tasks/packing-boxes-pairs.ts";
 export { packingShapes } from "./tasks/packing-shapes.ts";
 export { putBlockInBowl } from "./tasks/put-block-in-bowl.ts";
@@ -84,6 +89,24 @@ const TASKS: { task: () => TabletopTask; description: string }[] = [
     task: assemblingKits,
     description:
       "Ravens assembling-kits: put the five kitting shapes into the holes of their shapes on the board",
+  },
+  {
+    task: assemblingKitsEasy,
+    description:
+      "Ravens assembling-kits-easy: 30° tolerance; in val/test mode five copies of the square or the circle",
+  },
+  {
+    task: () => assemblingKitsSeq("seen"),
+    description:
+      "CLIPort assembling-kits-seq (seen colours): put each named shape in its hole, one instruction at a time",
+  },
+  {
+    task: () => assemblingKitsSeq("unseen"),
+    description: "CLIPort assembling-kits-seq (unseen colours in val/test mode)",
+  },
+  {
+    task: () => assemblingKitsSeq("full"),
+    description: "CLIPort assembling-kits-seq (all 11 colours, all 20 shapes)",
   },
   {
     task: stackBlockPyramid,

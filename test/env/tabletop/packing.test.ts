@@ -11,6 +11,7 @@ import {
   EVAL_COLORS,
   kdLeaves,
   kittingShapes,
+  placeWord,
   type TabletopEnv,
   TRAIN_COLORS,
 } from "../../../src/env/tabletop/index.ts";
@@ -223,6 +224,86 @@ test("assembling-kits: a kit with five holes of the five shapes, Ravens' colours
   } finally {
     env.close();
   }
+});
+
+test("assembling-kits-easy: 30° tolerance; five squares or five circles in test mode, neither in train", () => {
+  const env = blind("Tabletop-assembling-kits-easy-v0");
+  const train = blind("Tabletop-assembling-kits-easy-v0", { mode: "train" });
+  try {
+    const seen = new Set<number>();
+    for (const seed of [0, 1, 2, 3]) {
+      env.reset({ seed });
+      const shapes = env
+        .objectStates()
+        .filter((s) => s.kind === "shape")
+        .map((s) => s.shape);
+      assert.equal(new Set(shapes).size, 1, `seed ${seed}: one shape, got ${shapes}`);
+      seen.add(shapes[0] as number);
+      train.reset({ seed });
+      for (const s of train.objectStates().filter((o) => o.kind === "shape"))
+        assert.ok(s.shape !== 3 && s.shape !== 11, `train seed ${seed}: shape ${s.shape}`);
+    }
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      [3, 11],
+    );
+    assert.equal(env.currentGoal()?.rotEps, (30 * Math.PI) / 180);
+    assert.ok(oracleReturn(env, 0).total > 0.99);
+  } finally {
+    env.close();
+    train.close();
+  }
+});
+
+test("assembling-kits-seq: five one-shape goals of 1/5 in shuffled order, seen colours, 5 steps", () => {
+  const env = blind("Tabletop-assembling-kits-seq-seen-colors-v0");
+  try {
+    // Seed 1: two letter M shapes and two letter L shapes, so four instructions name a place.
+    const { info } = env.reset({ seed: 1 });
+    assert.equal(info.max_steps, 5);
+    const shapes = env.objectStates().filter((s) => s.kind === "shape");
+    assert.equal(new Set(shapes.map((s) => s.color)).size, 5);
+    for (const s of shapes) assert.ok(TRAIN_COLORS.includes(s.color as never), s.color);
+    const goal = env.currentGoal();
+    assert.ok(goal);
+    assert.equal(goal.objects.length, 1);
+    assert.equal(goal.maxReward, 1 / 5);
+    const said = /^put the (\w+) (.+) in the (top |bottom |left |right |middle )?(.+) hole$/.exec(
+      String(info.lang_goal),
+    );
+    assert.ok(said, String(info.lang_goal));
+    assert.equal(said[2], said[4]);
+    const named = shapes.find((s) => s.color === said[1] && kittingShapes()[s.shape ?? 0].name === said[2]);
+    assert.ok(named, `the first instruction names one of the shapes: ${info.lang_goal}`);
+    assert.equal(goal.objects[0], named.id);
+    const r = oracleReturn(env, 1);
+    assert.ok(r.total > 0.99 && r.steps === 5, `return ${r.total} in ${r.steps} steps`);
+    assert.equal(r.last, "done assembling kit.");
+  } finally {
+    env.close();
+  }
+  const unseen = blind("Tabletop-assembling-kits-seq-unseen-colors-v0");
+  try {
+    unseen.reset({ seed: 0 });
+    for (const s of unseen.objectStates().filter((o) => o.kind === "shape"))
+      assert.ok(EVAL_COLORS.includes(s.color as never), s.color);
+  } finally {
+    unseen.close();
+  }
+});
+
+test("assembling-kits-seq: a hole's place word among holes of the same shape, as seen from above", () => {
+  const at = (x: number, y: number) => ({ x, y, z: 0, yaw: 0 });
+  // Ravens' kit layout unrotated: three holes in the row x = 0.455, two in the row x = 0.545.
+  const targets = [at(0.455, -0.09), at(0.455, 0), at(0.455, 0.09), at(0.545, -0.045), at(0.545, 0.045)];
+  assert.equal(placeWord(targets, [1, 2, 3, 4, 5], 0), "");
+  assert.deepEqual(
+    [0, 1, 2].map((i) => placeWord(targets, [7, 7, 7, 1, 2], i)),
+    ["left ", "middle ", "right "],
+  );
+  // Same column, far apart in x: top (smaller x) and bottom.
+  const column = [at(0.4, 0), at(0.6, 0.01)];
+  assert.deepEqual([placeWord(column, [5, 5], 0), placeWord(column, [5, 5], 1)], ["top ", "bottom "]);
 });
 
 test("the degraded demonstrators and random poses run on the new tasks without errors", async () => {

@@ -123,4 +123,14 @@ describe("tabletop reference programs", () => {
     const random = episode(PACKING_BOXES_PAIRS_PROGRAM, BOXES, "random", 2, 3);
     assert.equal(random.latched[2], null);
   });
+
+  it("packing-boxes-pairs: brown boxes count, and the box is full only on the oracle's last step", () => {
+    // Seed 12: "pack all the brown and blue blocks", three boxes, the brown one packed second (in front, hidden
+    // inside the brown box by colour); after two steps one box is still missing.
+    const r = episode(PACKING_BOXES_PAIRS_PROGRAM, BOXES, "oracle", 12);
+    assert.equal(r.successAt, 3);
+    assert.deepEqual(r.latched, [1, 3, 3]);
+    const fill = r.progress(1);
+    assert.ok(fill[0] < fill[1] && fill[1] < 1 && fill[2] === 1, String(fill));
+  });
 });
