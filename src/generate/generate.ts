@@ -975,7 +975,7 @@ function verifyOrReuse(
     stored.settings.experts === v.experts &&
     stored.settings.random === v.random &&
     stored.settings.seed === v.seed &&
-    JSON.stringify(stored.settings.criteria) === JSON.stringify(v.criteria)
+    sameCriteria(stored.settings.criteria, v.criteria)
   ) {
     // A resumed run: the same program was verified already; its frames are the stored PNGs.
     const frames = new Map<string, Frame>();
@@ -999,6 +999,18 @@ function verifyOrReuse(
   });
   writeVerification(verifyDir, verification);
   return verification;
+}
+
+/**
+ * Whether a stored report was judged by `criteria`. A report written before a criterion existed was judged
+ * as that criterion's legacy value says (LEGACY_RULES), so it is read that way.
+ */
+function sameCriteria(stored: Partial<VerifyCriteria>, criteria: VerifyCriteria): boolean {
+  try {
+    return JSON.stringify(resolveCriteria({ ...LEGACY_RULES, ...stored })) === JSON.stringify(criteria);
+  } catch {
+    return false;
+  }
 }
 
 // ---- the folder ----
