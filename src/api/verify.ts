@@ -5,12 +5,13 @@
  *   const verification = verifyProgram(program, { envId: "MiniGrid-Unlock-v0" });
  *   writeVerification("out/verify", verification);
  */
-export { DEFAULT_CRITERIA, type VerifyCriteria } from "../verify/criteria.ts";
+export { DEFAULT_CRITERIA, LEGACY_RULES, type VerifyCriteria } from "../verify/criteria.ts";
 export {
   formatSummary,
   type Verification,
   type VerificationReport,
   verdictJson,
+  type Wording,
   writeVerification,
 } from "../verify/report.ts";
 export {

@@ -741,7 +741,17 @@ function refineContext(
       rules: failedRuleLines(report),
     });
   }
-  return renderTemplate("refine-context", {
+  const current = revision >= FEEDBACK_REVISION;
+  return renderTemplate(current ? "refine-context" : "refine-context-v2", {
+    ...(current
+      ? {
+          goal_timing:
+            criteria.successTolerance === null
+              ? `the goal only in the last max(${criteria.nearEndMinSteps}, ${Math.round(criteria.nearEndFraction * 100)}%) of the steps`
+              : `the goal at most max(${criteria.nearEndMinSteps}, ${Math.round(criteria.successTolerance * 100)}% of the ` +
+                "episode's steps) steps before the step where the environment counts the task done",
+        }
+      : {}),
     task: scene.task,
     count: scene.examples.length,
     goal_index: scene.examples.length + 1,
@@ -993,6 +1003,18 @@ function verifyOrReuse(
   });
   writeVerification(verifyDir, verification);
   return verification;
+}
+
+/**
+ * Whether a stored report was judged by `criteria`. A report written before a criterion existed was judged
+ * as that criterion's legacy value says (LEGACY_RULES), so it is read that way.
+ */
+function sameCriteria(stored: Partial<VerifyCriteria>, criteria: VerifyCriteria): boolean {
+  try {
+    return JSON.stringify(resolveCriteria({ ...LEGACY_RULES, ...stored })) === JSON.stringify(criteria);
+  } catch {
+    return false;
+  }
 }
 
 // ---- the folder ----

@@ -35,6 +35,8 @@ export const TEMPLATE_NAMES = [
   "repair-code",
   "repair-subtasks",
   "refine-context",
+  // Revisions 2-3's refine context ("the goal only near its end", the rule they were judged by).
+  "refine-context-v2",
   "refine-check",
   "refine-order",
   "restart-note",

@@ -100,5 +100,13 @@ test("issue 13 (8): one refine round rewrites every failing check, each question
     );
     assert.match(text, /- Sub-task 2, open_door: true in 3 of 3 expert trajectories.*no problem found/);
     assert.match(text, /- The goal check: true in 0 of 3 expert trajectories.*flagged by verification/);
+    // Revision 4 states the goal's timing rule as verification judges it (revisions 2-3: "only near its end").
+    assert.match(
+      text,
+      /the goal at most max\(2, 20% of the episode's steps\) steps before the step where the\s+environment counts the task done/,
+    );
   }
+  // The missed goal is shown by the episode's last frames, where the env counted the task done.
+  const goalAsk = refines.find((text) => /Rewrite the goal check/.test(text)) ?? "";
+  assert.match(goalAsk, /Expert trajectory \d+, step (\d+): the env counted the task done/);
 });

@@ -78,3 +78,43 @@ test("revision 4: each Panda task says what its object and target look like; rev
   assert.doesNotMatch(text("Tabletop-put-block-in-bowl-full-v0", 3), /pick-and-place/);
   assert.match(text("Tabletop-put-block-in-bowl-full-v0"), /one per\s+pick-and-place/);
 });
+
+test("a resumed generation reuses a stored report written before the new criteria existed (read as LEGACY_RULES)", async (t) => {
+  const { generateProgram } = await import("../../src/generate/generate.ts");
+  await import("../../src/env/minigrid/index.ts");
+  const F = await import("./fixtures.ts");
+  const { readFileSync, writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const out = join(F.tempDir(t), "gen");
+  const vlm = F.keyedVlm((question) => {
+    if (/final goal is\?/.test(question)) return F.GOAL_REPLY;
+    if (/What tasks must the agent complete/.test(question)) return F.PLAN_REPLY;
+    if (/pick_up_key/.test(question)) return F.PICK_UP_KEY_REPLY;
+    if (/open_door/.test(question)) return F.OPEN_DOOR_REPLY;
+    return F.GOAL_CHECK_REPLY;
+  });
+  const options = {
+    ...F.SMALL,
+    vlm,
+    vlmSpec: `fixture:${F.FIXTURE_MODEL}`,
+    outDir: out,
+    provenanceSource: "fixture" as const,
+    revision: 3 as const,
+  };
+  await generateProgram(options);
+  // The report as a revision-3 run wrote it before successTolerance and progressShortSegment existed.
+  const path = join(out, "verify_round1", "report.json");
+  const report = JSON.parse(readFileSync(path, "utf8"));
+  assert.equal(report.settings.criteria.successTolerance, null, "revision 3 is judged by the legacy rules");
+  delete report.settings.criteria.successTolerance;
+  delete report.settings.criteria.progressShortSegment;
+  report.createdAt = "stored-before";
+  writeFileSync(path, JSON.stringify(report));
+  const { summary } = await generateProgram(options);
+  assert.equal(summary.verdict, "accepted");
+  assert.equal(
+    JSON.parse(readFileSync(path, "utf8")).createdAt,
+    "stored-before",
+    "reused, not verified again",
+  );
+});
