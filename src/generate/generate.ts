@@ -26,7 +26,7 @@ import {
   type RewardProgram,
   saveRewardProgram,
 } from "../program/program.ts";
-import { canonical, defaultRenderFor, type RenderSpec, sameRender } from "../trajectories/render-spec.ts";
+import { defaultRenderFor, type RenderSpec, sameRender } from "../trajectories/render-spec.ts";
 import { combineCandidates, type StageScore } from "../verify/combine.ts";
 import { LEGACY_RULES, resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
 import type { FeedbackItem, Verification, VerificationReport, Wording } from "../verify/report.ts";
@@ -1056,15 +1056,6 @@ function framesShownBefore(dir: string, scene: Scene, log: (line: string) => voi
 
 function sameFrame(a: Frame, b: Frame): boolean {
   return a.width === b.width && a.height === b.height && Buffer.compare(a.data, b.data) === 0;
-}
-
-/**
- * Whether a stored report was judged by the rules asked for now. A rule the report does not list did not
- * exist when it was written, so it was judged the legacy way (LEGACY_RULES): the same as now when the
- * generation's revision asks for the legacy value.
- */
-function sameCriteria(stored: Partial<VerifyCriteria> | undefined, now: VerifyCriteria): boolean {
-  return JSON.stringify(canonical({ ...LEGACY_RULES, ...stored })) === JSON.stringify(canonical({ ...now }));
 }
 
 /** Writes task.json, or checks that the folder's existing one describes this same generation. */
