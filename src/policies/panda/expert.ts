@@ -41,9 +41,9 @@ const BASE_X = -0.6;
  * less than a centimetre a step along the arm. Leaning the gripper outward brings the wrist in and the elbow
  * back to where it moves fast.
  */
-const LEAN_FROM = 0.6;
-const LEAN_PER_METRE = 2.5;
-/** Push's largest lean (23°): at 0.76 m from the base, where the far-out pushes start. */
+const LEAN_FROM = 0.65;
+const LEAN_PER_METRE = 3;
+/** Push's largest lean (23°), reached 0.78 m from the base, where the far-out pushes start. */
 const PUSH_LEAN = 0.4;
 const CUBE_HALF = 0.02;
 /** A finger's travel: the opening is at most twice this. */
