@@ -8,9 +8,10 @@
  * version recovers from random actions.
  *
  *   Reach         go to the goal.
- *   Push          hover behind the cube (opposite the goal), descend, push it along the cube→goal line
- *                 (joint control: the gripper leans outward far from the base, so the arm is not stretched
- *                 straight, where the elbow's 0.05 rad a step moved the fingertips under a centimetre).
+ *   Push          hover behind the cube (opposite the goal), descend, push it along the cube→goal line,
+ *                 never much faster than the cube already moves, so it is not launched (joint control: the
+ *                 gripper leans outward far from the base, so the arm is not stretched straight, where the
+ *                 elbow's 0.05 rad a step moved the fingertips under a centimetre).
  *   Slide         put the closed fingertips' edge on the goal line behind the resting puck and strike it once,
  *                 hard enough to stop just past the goal or to get there in time (joint control: every joint
  *                 at its 0.05 rad limit, joint-strike.ts); strike again if it left too slowly.
