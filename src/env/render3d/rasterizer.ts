@@ -705,6 +705,7 @@ export class Rasterizer {
     const t0 = r[0] * px + r[1] * py + r[2] * pz;
     const t1 = r[3] * px + r[4] * py + r[5] * pz;
     const t2 = r[6] * px + r[7] * py + r[8] * pz;
+    if (this.outsideView(local, m, a00, a01, a02, a10, a11, a12, a20, a21, a22, t0, t1, t2)) return;
     const pos = local.positions;
     const count = pos.length / 3;
     this.ensureScratch(count);
@@ -758,6 +759,54 @@ export class Rasterizer {
     this.cg = baseChannel(rgba[1]);
     this.cb = baseChannel(rgba[2]);
     this.drawTriangles(local, faceColors);
+  }
+
+  /**
+   * Whether the geom (its mesh's bounding sphere, camera transform A·v + t) lies wholly outside the camera's view:
+   * behind the near plane, beyond the far plane, or beyond a side of the image, where none of its triangles can
+   * cover a pixel centre. Only the camera pass skips such a geom; it still casts its shadow.
+   */
+  private outsideView(
+    local: LocalMesh,
+    m: ArrayLike<number>,
+    a00: number,
+    a01: number,
+    a02: number,
+    a10: number,
+    a11: number,
+    a12: number,
+    a20: number,
+    a21: number,
+    a22: number,
+    t0: number,
+    t1: number,
+    t2: number,
+  ): boolean {
+    const sphere = boundingSphere(local);
+    const lx = sphere[0];
+    const ly = sphere[1];
+    const lz = sphere[2];
+    // The radius in camera space: the camera rotation keeps lengths, M stretches them by at most its largest
+    // singular value, which sqrt(max row sum of |MᵀM|) bounds (exactly 1 for a rotation); a hair of slack on top.
+    const radius = sphere[3] * stretchBound(m) * (1 + 1e-9) + 1e-9;
+    const x = a00 * lx + a01 * ly + a02 * lz + t0;
+    const y = a10 * lx + a11 * ly + a12 * lz + t1;
+    const z = a20 * lx + a21 * ly + a22 * lz + t2;
+    const cam = this.cam;
+    if (z + radius < cam.near || z - radius > cam.far) return true;
+    // Side planes through the eye: image column u = u0 + fx·x/z below 0 or above width, row v likewise.
+    const u0 = cam.cx + this.gridShiftU;
+    const v0 = cam.cy + this.gridShiftV;
+    const fx = cam.fx;
+    const fy = cam.fy;
+    const uw = u0 - this.width;
+    const vh = v0 - this.height;
+    return (
+      fx * x + u0 * z < -radius * Math.hypot(fx, u0) ||
+      fx * x + uw * z > radius * Math.hypot(fx, uw) ||
+      fy * y + v0 * z < -radius * Math.hypot(fy, v0) ||
+      fy * y + vh * z > radius * Math.hypot(fy, vh)
+    );
   }
 
   private drawTriangles(local: LocalMesh, faceColors: ReadonlyArray<ArrayLike<number>> | null): void {
@@ -955,7 +1004,8 @@ export class Rasterizer {
     const dy2 = TY[2] - y0;
     const area = dx1 * dy2 - dx2 * dy1;
     if (!(Math.abs(area) > 1e-12)) return;
-    setPlane(dx1, dy1, dx2, dy2, 1 / area);
+    const inv = 1 / area;
+    setPlane(dx1, dy1, dx2, dy2, inv);
     const spans = SPANS;
     if (!spans.scanIndexed(TX, TY, 0, 1, 2, this.width, this.height)) return;
     const width = this.width;
@@ -964,8 +1014,8 @@ export class Rasterizer {
     const spanStart = spans.start;
     const spanStop = spans.stop;
     // Plane gradients of the interpolated attributes (affine in screen space).
-    const dwdx = gradientX(TW);
-    const dwdy = gradientY(TW);
+    const dwdx = slopeX(TW[0], TW[1], TW[2], dy1, dy2, inv);
+    const dwdy = slopeY(TW[0], TW[1], TW[2], dx1, dx2, inv);
     const w0 = TW[0];
     const zb = this.invDepth;
     const color = this.color;
@@ -1018,8 +1068,8 @@ export class Rasterizer {
       return;
     }
     // General path: smooth intensity and/or shadows.
-    const didx = gradientX(TI);
-    const didy = gradientY(TI);
+    const didx = slopeX(TI[0], TI[1], TI[2], dy1, dy2, inv);
+    const didy = slopeY(TI[0], TI[1], TI[2], dx1, dx2, inv);
     const i0 = TI[0];
     let dXdx = 0;
     let dXdy = 0;
@@ -1035,14 +1085,14 @@ export class Rasterizer {
     let depth: Float32Array | null = null;
     const bias = this.bias;
     if (testShadow && this.map) {
-      dXdx = gradientX(TLX);
-      dXdy = gradientY(TLX);
-      dYdx = gradientX(TLY);
-      dYdy = gradientY(TLY);
-      dQdx = gradientX(TLQ);
-      dQdy = gradientY(TLQ);
-      dTdx = gradientX(TLT);
-      dTdy = gradientY(TLT);
+      dXdx = slopeX(TLX[0], TLX[1], TLX[2], dy1, dy2, inv);
+      dXdy = slopeY(TLX[0], TLX[1], TLX[2], dx1, dx2, inv);
+      dYdx = slopeX(TLY[0], TLY[1], TLY[2], dy1, dy2, inv);
+      dYdy = slopeY(TLY[0], TLY[1], TLY[2], dx1, dx2, inv);
+      dQdx = slopeX(TLQ[0], TLQ[1], TLQ[2], dy1, dy2, inv);
+      dQdy = slopeY(TLQ[0], TLQ[1], TLQ[2], dx1, dx2, inv);
+      dTdx = slopeX(TLT[0], TLT[1], TLT[2], dy1, dy2, inv);
+      dTdy = slopeY(TLT[0], TLT[1], TLT[2], dx1, dx2, inv);
       mapW = this.map.width;
       mapH = this.map.height;
       clamp = this.map.clampLookup;
@@ -1195,6 +1245,19 @@ function setPlane(dx1: number, dy1: number, dx2: number, dy2: number, inv: numbe
   PLANE[4] = inv;
 }
 
+/**
+ * gradientX from the attribute's three vertex values and the plane's numbers, the same expression: small enough
+ * to be inlined, so its doubles are never boxed.
+ */
+function slopeX(t0: number, t1: number, t2: number, dy1: number, dy2: number, inv: number): number {
+  return ((t1 - t0) * dy2 - (t2 - t0) * dy1) * inv;
+}
+
+/** gradientY likewise. */
+function slopeY(t0: number, t1: number, t2: number, dx1: number, dx2: number, inv: number): number {
+  return ((t2 - t0) * dx1 - (t1 - t0) * dx2) * inv;
+}
+
 /** d(attribute)/dx over the triangle set by setPlane, from the attribute's three vertex values. */
 function gradientX(t: Float64Array): number {
   return ((t[1] - t[0]) * PLANE[3] - (t[2] - t[0]) * PLANE[1]) * PLANE[4];
@@ -1203,6 +1266,41 @@ function gradientX(t: Float64Array): number {
 /** d(attribute)/dy over the triangle set by setPlane. */
 function gradientY(t: Float64Array): number {
   return ((t[2] - t[0]) * PLANE[0] - (t[1] - t[0]) * PLANE[2]) * PLANE[4];
+}
+
+/** Each mesh's bounding sphere in its own frame: centre of its bounding box and radius, computed once. */
+const SPHERES = new WeakMap<LocalMesh, Float64Array>();
+
+function boundingSphere(local: LocalMesh): Float64Array {
+  let sphere = SPHERES.get(local);
+  if (sphere) return sphere;
+  const p = local.positions;
+  const lo = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const hi = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  for (let i = 0; i < p.length; i += 3) {
+    for (let k = 0; k < 3; k++) {
+      lo[k] = Math.min(lo[k], p[i + k]);
+      hi[k] = Math.max(hi[k], p[i + k]);
+    }
+  }
+  const c = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2];
+  let r = 0;
+  for (let i = 0; i < p.length; i += 3)
+    r = Math.max(r, Math.hypot(p[i] - c[0], p[i + 1] - c[1], p[i + 2] - c[2]));
+  sphere = Float64Array.of(c[0], c[1], c[2], p.length > 0 ? r : 0);
+  SPHERES.set(local, sphere);
+  return sphere;
+}
+
+/** An upper bound of how much the 3x3 matrix m (row-major) stretches a vector: sqrt(max row sum of |MᵀM|). */
+function stretchBound(m: ArrayLike<number>): number {
+  let most = 0;
+  for (let i = 0; i < 3; i++) {
+    let sum = 0;
+    for (let j = 0; j < 3; j++) sum += Math.abs(m[i] * m[j] + m[3 + i] * m[3 + j] + m[6 + i] * m[6 + j]);
+    most = Math.max(most, sum);
+  }
+  return Math.sqrt(most);
 }
 
 /**
@@ -1355,7 +1453,6 @@ function fillShadowProjected(
   // Keep one side only (map.facing): its sign of area on the map.
   if (!(area * map.facing > 1e-12)) return;
   const w = map.width;
-  if (!coversPixelCentre(x0, y0, x1, y1, x2, y2, w, map.height)) return;
   const inv = 1 / area;
   const dsdx = ((sb - sa) * dy2 - (sc - sa) * dy1) * inv;
   const dsdy = ((sc - sa) * dx1 - (sb - sa) * dx2) * inv;
