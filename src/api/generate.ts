@@ -8,4 +8,5 @@ export {
   type GenerationResult,
   type GenerationSummary,
   generateProgram,
+  manualDirFor,
 } from "../generate/generate.ts";

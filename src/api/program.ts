@@ -6,7 +6,7 @@
  *   const env = new RewardWrapper(make(program.envId ?? id), program);
  */
 export { ProgramError } from "../program/errors.ts";
-export { PRELUDE_API, PRELUDE_FUNCTIONS } from "../program/prelude/index.ts";
+export { type ApiFrames, PRELUDE_API, PRELUDE_FUNCTIONS, preludeApiFor } from "../program/prelude/index.ts";
 export {
   loadRewardProgram,
   ProgramValidationError,

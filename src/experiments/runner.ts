@@ -32,7 +32,7 @@ import {
   readRunResult,
   runId,
 } from "./run.ts";
-import { type ExperimentSpec, expandSpec } from "./spec.ts";
+import { type ExperimentSpec, expandSpec, trainingOrder } from "./spec.ts";
 import { ResultsStore } from "./store.ts";
 import { codeVersion } from "./version.ts";
 import type { WorkerMessage, WorkerTask } from "./worker.ts";
@@ -102,7 +102,7 @@ export async function runExperiment(
   const dir = resolve(options.dir);
   const emit = options.onEvent ?? (() => {});
   const workers = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
-  const runs = expandSpec(spec);
+  const runs = trainingOrder(expandSpec(spec));
   const id = experimentId(spec);
   refuseOtherExperiment(dir, spec, id);
   const rewards = await checkRewards(runs);

@@ -177,6 +177,16 @@ export function seedList(spec: ExperimentSpec): number[] {
 }
 
 /**
+ * The order runs are trained in: seed-major (all of seed 0's envs and rewards, then seed 1's, ...), each seed's
+ * runs in `expandSpec`'s order. A grid that stops part-way (a session's end, a budget) then holds every setting
+ * at its first seeds, which can be compared, rather than all seeds of the first setting and nothing of the rest.
+ */
+export function trainingOrder(runs: readonly RunConfig[]): RunConfig[] {
+  // Array.prototype.sort is stable, so each seed keeps expandSpec's env and reward order.
+  return [...runs].sort((a, b) => a.seed - b.seed);
+}
+
+/**
  * Every run of the spec, env-major, then reward, then seed. A vlmcar reward without a program for some env
  * is an error naming the env (rather than a run that fails later).
  */

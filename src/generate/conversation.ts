@@ -3,7 +3,7 @@
  * the reply, try the check in the sandbox, and send the problem back as the next turn until the reply is
  * usable or the repair budget is spent.
  */
-import { PRELUDE_API } from "../program/prelude/index.ts";
+import { PRELUDE_API, preludeApiFor } from "../program/prelude/index.ts";
 import type { ChatReply, ContentPart, Message, Vlm } from "../vlm/types.ts";
 import { frameDescription } from "./families.ts";
 import {
@@ -25,14 +25,25 @@ export { MAX_SUBTASKS } from "../program/program.ts";
  * How a generation asks and assembles. 1: two images and the seed's mission (the zoo's recordings); 2: the
  * initial frames of several episodes, a task text true of every episode, the env family's frame description,
  * and checks kept exactly as written; 3: revision 2, and each sub-task's question (and refine) also asks for a
- * progress term where the sub-task moves something somewhere. A folder keeps the revision it was started
- * with, so it resumes and replays to the same requests.
+ * progress term where the sub-task moves something somewhere; 4: revision 3 with the faults blind answerers
+ * reported on Panda fixed (FEEDBACK_REVISION). A folder keeps the revision it was started with, so it resumes
+ * and replays to the same requests.
  */
-export type GenerationRevision = 1 | 2 | 3;
-export const CURRENT_REVISION: GenerationRevision = 3;
+export type GenerationRevision = 1 | 2 | 3 | 4;
+export const CURRENT_REVISION: GenerationRevision = 4;
 
 /** From this revision on, a sub-task's check question also asks for a progress term (prompts/progress-term.md). */
 export const PROGRESS_REVISION: GenerationRevision = 3;
+
+/**
+ * From this revision on: the API text fits the frames (no tiles or cell functions for frames that are no grid,
+ * scan costs at the frames' size); Panda's frame description says what each task's object and target look
+ * like; the progress-term question leaves no way round it where a sub-task moves something toward a place and
+ * fits episodes of a few steps; a restarted chain is shown the failed attempt's feedback frames; verification
+ * words feedback its third way (wording 3: a missed goal shows the episode's last frames, the goal's timing is
+ * judged against the env's own success step with the tolerance stated) and judges with the current criteria.
+ */
+export const FEEDBACK_REVISION: GenerationRevision = 4;
 
 export interface ChatSettings {
   temperature?: number;
@@ -125,7 +136,7 @@ export class Conversation {
  */
 export function systemPrompt(scene: Scene, revision: GenerationRevision = CURRENT_REVISION): string {
   const { width, height } = scene.initial;
-  const described = revision >= 2 ? frameDescription(scene.envId, scene.render) : "";
+  const described = revision >= 2 ? frameDescription(scene.envId, scene.render, revision) : "";
   const frames: Record<string, string> =
     revision >= 2 ? { frames: described ? `How the frames are drawn:\n\n${described}` : "" } : {};
   return renderText(revision >= 2 ? "system" : "system-v1", {
@@ -138,7 +149,10 @@ export function systemPrompt(scene: Scene, revision: GenerationRevision = CURREN
         : `- The scene is a grid of square tiles of ${scene.tileSize} x ${scene.tileSize} pixels ` +
           `(${Math.floor(width / scene.tileSize)} columns, ${Math.floor(height / scene.tileSize)} rows); use ` +
           `tile = ${scene.tileSize} with the cell functions.`,
-    api: PRELUDE_API.trim(),
+    api:
+      revision >= FEEDBACK_REVISION
+        ? preludeApiFor({ width, height, grid: scene.tileSize !== undefined })
+        : PRELUDE_API.trim(),
   });
 }
 

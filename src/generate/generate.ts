@@ -28,8 +28,8 @@ import {
 } from "../program/program.ts";
 import { defaultRenderFor, type RenderSpec, sameRender } from "../trajectories/render-spec.ts";
 import { combineCandidates, type StageScore } from "../verify/combine.ts";
-import { resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
-import type { FeedbackItem, Verification, VerificationReport } from "../verify/report.ts";
+import { LEGACY_RULES, resolveCriteria, type VerifyCriteria } from "../verify/criteria.ts";
+import type { FeedbackItem, Verification, VerificationReport, Wording } from "../verify/report.ts";
 import { writeVerification } from "../verify/report.ts";
 import { verifyProgram } from "../verify/verify.ts";
 import { VlmClient } from "../vlm/client.ts";
@@ -42,6 +42,7 @@ import {
   type CheckDraft,
   Conversation,
   CURRENT_REVISION,
+  FEEDBACK_REVISION,
   type GenerationRevision,
   PROGRESS_REVISION,
   systemPrompt,
@@ -175,6 +176,15 @@ export function transcriptPath(outDir: string): string {
   return join(outDir, "transcript.jsonl");
 }
 
+/**
+ * Where a `manual` provider writes a generation's request folders unless VLMCAR_MANUAL_DIR says otherwise: inside
+ * the generation folder, so that a request is matched only with replies written for this generation (a folder
+ * shared between runs handed an earlier run's reply to an identical prompt back as this run's answer).
+ */
+export function manualDirFor(outDir: string): string {
+  return join(outDir, "manual");
+}
+
 /** Raised for inputs a generation cannot start with; the message says what to change. */
 export class GenerateError extends Error {
   override name = "GenerateError";
@@ -199,9 +209,13 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
   const maxRepairs = positive("maxRepairs", options.maxRepairs ?? 2, true);
   const restartAfter = positive("restartAfter", options.restartAfter ?? 2);
   const seed = options.seed ?? 0;
-  const criteria = resolveCriteria(options.criteria);
   const log = options.log ?? (() => {});
   const revision = resolveRevision(options, dir);
+  // Revisions 1-3 are judged by the rules they were recorded with, so they replay to the same verdicts.
+  const criteria = resolveCriteria({
+    ...(revision < FEEDBACK_REVISION ? LEGACY_RULES : {}),
+    ...options.criteria,
+  });
   const initialFrames = revision >= 2 ? positive("initialFrames", options.initialFrames ?? 3) : 1;
   const candidates = positive("candidates", options.candidates ?? 1);
   const settings = {
@@ -347,7 +361,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
         random,
         seed,
         criteria,
-        wording: revision < 2 ? 1 : 2,
+        wording: revision < 2 ? 1 : revision < FEEDBACK_REVISION ? 2 : 3,
       });
       const report = verification.report;
       last = { program, verification };
@@ -386,6 +400,7 @@ export async function generateProgram(options: GenerateOptions): Promise<Generat
           failures: round - attemptStart + 1,
           problems: failedRuleLines(report),
           feedback: report.feedback.items.map((item) => `- ${item.message}`).join("\n") || "- (none)",
+          frames: feedbackFrames(report.feedback.items, verification, revision),
         };
         draft = null;
         attempt++;
@@ -427,7 +442,7 @@ function resolveRevision(options: GenerateOptions, dir: string): GenerationRevis
     if (task === null) return null;
     // A folder from before revisions were recorded asked as revision 1 does.
     const revision = task.settings?.revision;
-    return revision === 3 ? 3 : revision === 2 ? 2 : 1;
+    return revision === 4 ? 4 : revision === 3 ? 3 : revision === 2 ? 2 : 1;
   };
   const own = recorded(join(dir, "task.json"));
   if (own !== null) return own;
@@ -467,11 +482,15 @@ function openingQuestion(ctx: Context, note: TemplateValue): ContentPart[] {
   });
 }
 
-/** What the restarted chain is told about the attempt that failed: the rules and the feedback behind them. */
+/**
+ * What the restarted chain is told about the attempt that failed: the rules and the feedback behind them, and
+ * (revision 4 on) the frames that feedback names, as a refine turn shows them.
+ */
 interface RestartNote {
   failures: number;
   problems: string;
   feedback: string;
+  frames?: ContentPart[];
 }
 
 async function runChain(
@@ -490,13 +509,26 @@ async function runChain(
       failures: restartNote.failures,
       problems: restartNote.problems,
     });
-  } else if (restartNote) {
-    note = `${renderText("restart-note", {
+  } else if (restartNote && ctx.revision < FEEDBACK_REVISION) {
+    // Revisions 2-3: the feedback as text only.
+    note = `${renderText("restart-note-v2", {
       attempt: attempt + 1,
       failures: restartNote.failures,
       problems: restartNote.problems,
       feedback: restartNote.feedback,
     })}\n`;
+  } else if (restartNote) {
+    // The template drops the line break after a list value; the blank line goes in the list.
+    note = [
+      ...renderTemplate("restart-note", {
+        attempt: attempt + 1,
+        failures: restartNote.failures,
+        problems: restartNote.problems,
+        feedback: restartNote.feedback,
+        frames: restartNote.frames ?? [],
+      }),
+      "\n\n",
+    ];
   }
   const goalReply = await conversation.ask(openingQuestion(ctx, note), "goal");
   const goal = goalReply.text.trim();
@@ -561,7 +593,7 @@ async function refineDraft(
       context,
       renderTemplate("refine-order", {
         feedback: feedbackText(plan.order, draft),
-        frames: feedbackFrames(plan.order, last.verification),
+        frames: feedbackFrames(plan.order, last.verification, ctx.revision),
         max_subtasks: MAX_SUBTASKS,
       }),
     );
@@ -621,7 +653,7 @@ async function refineDraft(
         label: check === "goal" ? "the goal check" : `the check of sub-task "${check}"`,
         description: subtask ? subtask.description : draft.goal,
         feedback: feedbackText(items, draft),
-        frames: feedbackFrames(items, last.verification),
+        frames: feedbackFrames(items, last.verification, ctx.revision),
         function: current.functionName || functionNameFor(check === "goal" ? "goal_reached" : check),
       });
       const question = joinParts(context, check === "goal" ? refine : withProgressAsk(ctx, refine));
@@ -764,10 +796,14 @@ function feedbackText(items: readonly FeedbackItem[], draft: Draft): string {
     .join("\n");
 }
 
-/** The frames the feedback names, each after its caption; at most `limit` of them. */
+/**
+ * The frames the feedback names, each after its caption; at most `limit` of them. From revision 4 a step of a
+ * trajectory that two items name is shown once (revisions 2-3 showed it per item, and replay asks so).
+ */
 function feedbackFrames(
   items: readonly FeedbackItem[],
   verification: Verification,
+  revision: GenerationRevision,
   limit = 6,
 ): ContentPart[] {
   const parts: ContentPart[] = [];
@@ -775,8 +811,9 @@ function feedbackFrames(
   for (const item of items) {
     for (const f of item.frames) {
       const frame = verification.frames.get(f.file);
-      if (!frame || seen.has(f.file) || seen.size >= limit) continue;
-      seen.add(f.file);
+      const key = revision >= FEEDBACK_REVISION ? `${f.group}:${f.episode}:${f.step}` : f.file;
+      if (!frame || seen.has(key) || seen.size >= limit) continue;
+      seen.add(key);
       parts.push(`${f.group === "expert" ? "Expert" : "Random"} trajectory ${f.episode}, ${f.caption}:\n`, {
         type: "image",
         image: frame,
@@ -786,14 +823,16 @@ function feedbackFrames(
   return parts;
 }
 
-/** Concatenates message contents, with a blank line between them. */
 /** A sub-task's question, from revision 3 on followed by the request for a progress term. */
 function withProgressAsk(ctx: Context, question: ContentPart[]): ContentPart[] {
-  return ctx.revision >= PROGRESS_REVISION
-    ? joinParts(question, renderTemplate("progress-term", {}))
-    : question;
+  if (ctx.revision < PROGRESS_REVISION) return question;
+  return joinParts(
+    question,
+    renderTemplate(ctx.revision >= FEEDBACK_REVISION ? "progress-term" : "progress-term-v3", {}),
+  );
 }
 
+/** Concatenates message contents, with a blank line between them. */
 function joinParts(...lists: ContentPart[][]): ContentPart[] {
   const out: ContentPart[] = [];
   for (const list of lists) {
@@ -915,8 +954,8 @@ function verifyOrReuse(
     random: number;
     seed: number;
     criteria: VerifyCriteria;
-    /** Revision 1 generations quote feedback in its old words (see VerifyOptions.wording). */
-    wording: 1 | 2;
+    /** Generations quote feedback in the words of their revision (see VerifyOptions.wording). */
+    wording: Wording;
   },
 ): Verification {
   const stored = readJson<VerificationReport>(join(verifyDir, "report.json"));

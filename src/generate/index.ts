@@ -9,6 +9,7 @@ export {
   type GenerationResult,
   type GenerationSummary,
   generateProgram,
+  manualDirFor,
   type RoundRecord,
   transcriptPath,
 } from "./generate.ts";

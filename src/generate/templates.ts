@@ -27,8 +27,10 @@ export const TEMPLATE_NAMES = [
   "restart-note-v1",
   "2-subtasks",
   "3-subtask-check",
-  // Revision 3: appended to a sub-task's check question (and its refine), asking for a progress term.
+  // Appended to a sub-task's check question (and its refine), asking for a progress term: revision 4's words,
+  // and revision 3's (which a sub-task could argue its way out of: "not about moving something somewhere").
   "progress-term",
+  "progress-term-v3",
   "4-goal-check",
   "repair-code",
   "repair-subtasks",
@@ -36,6 +38,8 @@ export const TEMPLATE_NAMES = [
   "refine-check",
   "refine-order",
   "restart-note",
+  // Revisions 2-3's restart note: the failed attempt's feedback as text only, without its frames.
+  "restart-note-v2",
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

@@ -36,6 +36,7 @@ import {
   type GenerateOptions,
   type GenerationSummary,
   generateProgram,
+  manualDirFor,
   transcriptPath,
 } from "../generate/generate.ts";
 import { SceneError } from "../generate/scene.ts";
@@ -438,7 +439,11 @@ async function generationStage(
       : {};
     let vlm: ReturnType<typeof createVlmClient>;
     try {
-      vlm = createVlmClient(vlmSpec, { transcript: transcriptPath(genDir), budgetUsd: options.budgetUsd });
+      vlm = createVlmClient(vlmSpec, {
+        transcript: transcriptPath(genDir),
+        budgetUsd: options.budgetUsd,
+        defaultManualDir: manualDirFor(genDir),
+      });
     } catch (error) {
       if (error instanceof VlmError) throw new MainJobError(error.message);
       throw error;

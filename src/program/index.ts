@@ -1,6 +1,6 @@
 /** Reward programs: the model, the sandbox that runs them, the vision prelude, the tracker, the reward wrapper. */
 export * from "./errors.ts";
-export { PRELUDE_API, PRELUDE_FUNCTIONS } from "./prelude/index.ts";
+export { type ApiFrames, PRELUDE_API, PRELUDE_FUNCTIONS, preludeApiFor } from "./prelude/index.ts";
 export * from "./program.ts";
 export * from "./results.ts";
 export * from "./reward-wrapper.ts";

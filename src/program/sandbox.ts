@@ -34,6 +34,7 @@ import {
   ProgramError,
   progressTerm,
 } from "./errors.ts";
+import { createIsolate } from "./isolate-flags.ts";
 import { PRELUDE_FUNCTIONS, PRELUDE_SOURCE, RUNTIME_SOURCE } from "./prelude/index.ts";
 import { checkNames, programHash, type RewardProgram } from "./program.ts";
 import { CHECK_ERROR, CHECK_NOT_RUN, CHECK_TRUE, CheckResults } from "./results.ts";
@@ -369,12 +370,15 @@ export class ProgramSandbox implements Sandbox {
 
   /** Creates the isolate, loads the prelude and compiles the program; throws ProgramError on any problem. */
   private start(): Instance {
-    const isolate = new ivm.Isolate({
-      memoryLimit: this.memoryLimitMb,
-      onCatastrophicError: (message) => {
-        if (this.instance?.isolate === isolate) this.instance.crash = message;
-      },
-    });
+    const isolate: ivm.Isolate = createIsolate(
+      () =>
+        new ivm.Isolate({
+          memoryLimit: this.memoryLimitMb,
+          onCatastrophicError: (message) => {
+            if (this.instance?.isolate === isolate) this.instance.crash = message;
+          },
+        }),
+    );
     try {
       const context = isolate.createContextSync();
       // Wall-clock watchdog for compile steps; what they used is judged in CPU time (describeFailure).

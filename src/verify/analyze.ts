@@ -9,7 +9,7 @@
 import { CHECK_NOT_RUN, CHECK_TRUE } from "../program/results.ts";
 import { SubtaskTracker } from "../program/tracker.ts";
 import { firstEventFrames, stepsOf, succeeded } from "../trajectories/trajectory.ts";
-import { nearEndStart, type VerifyCriteria } from "./criteria.ts";
+import { goalWindow, type VerifyCriteria } from "./criteria.ts";
 import type { EpisodeEvaluation, Group } from "./evaluate.ts";
 
 /** What happened in one episode, check by check (arrays are in check order: sub-tasks, then the goal). */
@@ -34,8 +34,18 @@ export interface EpisodeAnalysis {
    * at `step`, but `after` (listed earlier) only at `afterStep`. Checks that never fire are misses, not here.
    */
   readonly orderViolations: readonly { check: number; step: number; after: number; afterStep: number }[];
-  /** First frame of the end window (see VerifyCriteria.nearEndFraction). */
+  /**
+   * The env's success step: the frame of its first "success" event, else the last frame when the episode
+   * ended in success (termination on success), else null.
+   */
+  readonly successStep: number | null;
+  /**
+   * First frame on which the goal check may first fire (see criteria.ts goalWindow): the end window, or the
+   * success step less the tolerance.
+   */
   readonly nearEndFrom: number;
+  /** Steps the goal may come before the success step when judged by it (successTolerance), else null. */
+  readonly goalTolerance: number | null;
   /** Frames not evaluated because evaluation stopped. */
   readonly framesNotRun: number;
   /** Ground truth: first frame of each event kind, e.g. "pickup key" → { frame: 8, text: "picked up the red key" }. */
@@ -73,21 +83,27 @@ export function analyzeEpisode(
     if (afterStep !== null && afterStep > step) orderViolations.push({ check: c, step, after, afterStep });
   }
   const steps = stepsOf(trajectory);
+  const events = firstEventFrames(trajectory);
+  const envSuccess = succeeded(trajectory);
+  const successStep = events.get("success")?.frame ?? (envSuccess ? steps : null);
+  const window = goalWindow(steps, successStep, criteria);
   return {
     group: evaluation.group,
     index: evaluation.index,
     seed: trajectory.seed,
     steps,
-    envSuccess: succeeded(trajectory),
+    envSuccess,
     firstFire,
     firedFrames,
     latchedAt: tracker.latchedAt,
     goalAt: tracker.goalLatchedAt,
     completed: tracker.goalDone,
     orderViolations,
-    nearEndFrom: nearEndStart(steps, criteria),
+    successStep,
+    nearEndFrom: window.from,
+    goalTolerance: window.tolerance,
     framesNotRun,
-    events: firstEventFrames(trajectory),
+    events,
   };
 }
 

@@ -13,7 +13,7 @@ import type { VerifyCriteria } from "./criteria.ts";
 import type { EpisodeCheckError, Group } from "./evaluate.ts";
 import type { NegativesReport } from "./negatives.ts";
 import { type ProgressTermReport, progressFeedback } from "./progress.ts";
-import type { CheckReport, FeedbackFrame, FeedbackItem } from "./report.ts";
+import type { CheckReport, FeedbackFrame, FeedbackItem, Wording } from "./report.ts";
 
 export interface FeedbackOptions {
   /** Example trajectories per problem (default 1). */
@@ -34,10 +34,13 @@ export interface FeedbackInput {
   /** The harder negatives; they become feedback only when their criteria make them rules. */
   readonly negatives?: NegativesReport;
   /**
-   * 2 (default): every check judged on its own. 1: revision 1's expert misses (only the first check along the
-   * chain that did not count, in its words), so recorded generations replay their refine rounds.
+   * 3 (default): every check judged on its own; a missed goal is shown by the episode's last frames, and the
+   * goal's timing is stated against the env's success step with its tolerance. 2: as 3, but a missed goal is
+   * shown around its best-matching event and its timing against the episode's end (revisions 2-3). 1: revision
+   * 1's expert misses (only the first check along the chain that did not count, in its words). Recorded
+   * generations replay their refine rounds only in their own words.
    */
-  readonly wording?: 1 | 2;
+  readonly wording?: Wording;
   /** The progress terms' reports (programs with progress terms), and their values by episode and step. */
   readonly progress?: readonly ProgressTermReport[];
   readonly progressValue?: (group: Group, episode: number, subtask: number, step: number) => number | null;
@@ -157,7 +160,33 @@ export function buildFeedback(
   const early = input.experts.filter(
     (a) => a.firstFire[goal] !== null && (a.firstFire[goal] ?? 0) < a.nearEndFrom,
   );
-  if (early.length > 0) {
+  const current = input.wording === undefined || input.wording === 3;
+  const earlyBySuccess = current ? early.filter((a) => a.goalTolerance !== null) : [];
+  if (earlyBySuccess.length > 0) {
+    // Stated against the env's own success step, with the tolerance in steps and the frames that bound it.
+    const a = earlyBySuccess[0];
+    const step = a.firstFire[goal] ?? 0;
+    const done = a.successStep ?? a.steps;
+    const tolerance = a.goalTolerance ?? 0;
+    const earliest = a.nearEndFrom;
+    items.push({
+      kind: "goal-early",
+      check: "goal",
+      message:
+        `The goal check fires too early in ${early.length} of ${input.experts.length} expert trajectories: in ${ref(a)} ` +
+        `it is first true at step ${step}, but the env counts the task done only at step ${done}` +
+        `${done === a.steps ? ", where the episode ends" : ""}. The goal check may first fire at most ${tolerance} steps ` +
+        `before that (from step ${earliest} on; the tolerance is max(${input.criteria.nearEndMinSteps}, ` +
+        `${Math.round((input.criteria.successTolerance ?? 0) * 100)}% of the steps to the env's success)). It must be ` +
+        "true only once the whole task is done, as the env judges it: compare the frame where it fires with the " +
+        "frame where the env counts the task done.",
+      frames: [
+        frame("expert", a, step, `step ${step}: the goal check fires`),
+        frame("expert", a, earliest, `step ${earliest}: the earliest step the goal check may first fire`),
+        frame("expert", a, done, `step ${done}: the env counts the task done`),
+      ],
+    });
+  } else if (early.length > 0) {
     const a = early[0];
     const step = a.firstFire[goal] ?? 0;
     items.push({
@@ -314,7 +343,10 @@ function expertMissStory(
   ref: (a: EpisodeAnalysis) => string,
   label: (c: number) => string,
 ): { story: string; frames: FeedbackFrame[] } {
-  const truth = truthOf(input.checks[c], a);
+  // A missed goal is seen where the env counted the task done, at the episode's end (wording 3); the event
+  // the goal check matched best may be an earlier one (the object starting to move), whose frames hide it.
+  const goalAtEnd = input.checks[c].role === "goal" && (input.wording === undefined || input.wording === 3);
+  const truth = goalAtEnd ? successTruth(a) : truthOf(input.checks[c], a);
   const fired = a.firstFire[c];
   const how =
     fired === null
@@ -322,10 +354,20 @@ function expertMissStory(
       : firedOnlyAtStart(a, c)
         ? "the check was true only on the first frame, which does not count"
         : `the check first returned true at step ${fired}, but ${c > 0 ? `before ${label(c - 1)} was done` : "not in a way the tracker counted"}`;
+  const endsThere =
+    goalAtEnd && truth !== null && truth.frame === a.steps
+      ? " The episode ends on the first frame where the env counts the task done, so the goal check must " +
+        "already be true on that very frame: a check even a little stricter than the env's own condition never " +
+        `fires.${a.goalTolerance !== null ? ` It may fire up to ${a.goalTolerance} steps earlier.` : ""}`
+      : "";
   const story = truth
-    ? `In ${ref(a)}, ${truth.text} at step ${truth.frame}, but ${how}.`
+    ? `In ${ref(a)}, ${truth.text} at step ${truth.frame}, but ${how}.${endsThere}`
     : `In ${ref(a)}, ${how}; the expert completed the task at step ${a.steps}.`;
-  const around = truth ? [truth.frame - 1, truth.frame, truth.frame + 1] : [a.steps - 1, a.steps];
+  const around = goalAtEnd
+    ? [(truth?.frame ?? a.steps) - 2, (truth?.frame ?? a.steps) - 1, truth?.frame ?? a.steps]
+    : truth
+      ? [truth.frame - 1, truth.frame, truth.frame + 1]
+      : [a.steps - 1, a.steps];
   const frames = around
     .filter((t) => t >= 0 && t <= a.steps)
     .map((t) =>
@@ -353,6 +395,11 @@ function joinAnd(parts: readonly string[]): string {
 function firstUnlatched(a: EpisodeAnalysis, subtaskCount: number): number {
   for (let k = 0; k < subtaskCount; k++) if (a.latchedAt[k] === null) return k;
   return a.goalAt === null ? subtaskCount : -1;
+}
+
+/** The env's success step as a ground-truth happening, when the env counted the task done. */
+function successTruth(a: EpisodeAnalysis): { frame: number; text: string } | null {
+  return a.successStep === null ? null : { frame: a.successStep, text: "the env counted the task done" };
 }
 
 /** When and how the check's best-matching ground-truth event happened in this trajectory, if it did. */

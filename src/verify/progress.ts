@@ -28,8 +28,14 @@ export interface ProgressSegment {
   /** First and last frame of the segment (the last is where the sub-task latched, or the episode's end). */
   readonly from: number;
   readonly to: number;
-  /** Spearman rank correlation of the term with time over the segment; null with fewer than 3 values. */
+  /**
+   * How the term rose over the segment: its Spearman rank correlation with time; for a short segment (fewer
+   * frames than criteria.progressShortSegment, at least 2) 1 when it never falls and ends above where it
+   * started, -1 when it falls, 0 when it stays flat. Null when too few values to judge.
+   */
   readonly correlation: number | null;
+  /** Set when the segment was judged as a short one (see `correlation`). */
+  readonly short?: true;
   /** The term on the segment's first and last frame (null where it had no value). */
   readonly atStart: number | null;
   readonly atEnd: number | null;
@@ -81,6 +87,19 @@ export function rankCorrelationWithTime(ys: readonly number[]): number | null {
     varT += dt * dt;
   }
   return varY === 0 ? 0 : cov / Math.sqrt(varY * varT);
+}
+
+/** How much a short segment's term may dip between two frames and still count as not falling (rounding, jitter). */
+const SHORT_FALL_TOLERANCE = 0.02;
+
+/**
+ * A short segment's score: over a few frames (one pick-and-place per step) a rank correlation means little,
+ * and a term that jumps from 0 to 1 in one step is right. 1: never falls and ends above its start; -1: falls
+ * somewhere; 0: flat.
+ */
+export function shortSegmentScore(ys: readonly number[]): number {
+  for (let i = 1; i < ys.length; i++) if (ys[i] < ys[i - 1] - SHORT_FALL_TOLERANCE) return -1;
+  return ys[ys.length - 1] > ys[0] ? 1 : 0;
 }
 
 /** 1-based ranks, ties sharing the mean of the ranks they span. */
@@ -155,12 +174,15 @@ export function analyzeProgress(
         const v = valueAt(e, subtasks, k, t);
         if (v !== null) ys.push(v);
       }
+      const short =
+        criteria.progressShortSegment > 0 && ys.length >= 2 && ys.length < criteria.progressShortSegment;
       segments.push({
         episode: a.index,
         seed: a.seed,
         from,
         to,
-        correlation: rankCorrelationWithTime(ys),
+        correlation: short ? shortSegmentScore(ys) : rankCorrelationWithTime(ys),
+        ...(short ? { short: true as const } : {}),
         atStart: valueAt(e, subtasks, k, from),
         atEnd: valueAt(e, subtasks, k, to),
       });
@@ -209,7 +231,7 @@ export function progressRules(
       passed: bad("rises") === "",
       message:
         `on expert trajectories each progress term rises while its sub-task is under way (mean rank correlation with ` +
-        `time at least ${criteria.minProgressCorrelation}): ${each((r) => `"${r.subtask}" ${fixed(r.expert.meanCorrelation)}`)}` +
+        `time at least ${criteria.minProgressCorrelation}${shortWords(reports, criteria)}): ${each((r) => `"${r.subtask}" ${fixed(r.expert.meanCorrelation)}`)}` +
         (bad("rises") ? `; failing: ${bad("rises")}` : ""),
     },
     {
@@ -229,6 +251,15 @@ export function progressRules(
         (bad("random-low") ? `; failing: ${bad("random-low")}` : ""),
     },
   ];
+}
+
+/** How short segments were scored, for the texts that quote the mean, or "" when no segment was short. */
+function shortWords(reports: readonly ProgressTermReport[], criteria: VerifyCriteria): string {
+  const any = reports.some((r) => r.expert.segments.some((s) => s.short));
+  return any
+    ? `; a segment of fewer than ${criteria.progressShortSegment} frames counts 1 when the term never falls and ends ` +
+        "higher than it starts, -1 when it falls, 0 when it stays flat"
+    : "";
 }
 
 /**
@@ -259,7 +290,7 @@ export function progressFeedback(
         message:
           `${term} does not rise while the expert does the sub-task: its rank correlation with time is ` +
           `${fixed(r.expert.meanCorrelation)} on average over ${r.expert.segments.length} expert trajectories (need at ` +
-          `least ${criteria.minProgressCorrelation}). In expert trajectory ${worst.episode} (seed ${worst.seed}) it is ` +
+          `least ${criteria.minProgressCorrelation}${shortWords([r], criteria)}). In expert trajectory ${worst.episode} (seed ${worst.seed}) it is ` +
           `${fixed(worst.correlation)} from step ${worst.from} to step ${worst.to}, where the sub-task is done: ` +
           `${value(worst.from, worst)} at step ${worst.from}, ${value(mid, worst)} at step ${mid}, ${value(worst.to, worst)} ` +
           `at step ${worst.to}. Progress must grow from about 0 toward 1 as the sub-task gets closer to done (e.g. 1 minus ` +

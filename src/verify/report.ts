@@ -330,3 +330,9 @@ export function writeVerification(
   }
   return { report, summary, feedback };
 }
+
+/**
+ * How verification words its rules and feedback: 3 (current), 2 as generations of revisions 2-3 quote it, 1 as
+ * revision 1 (before issue 13) quotes it. Recorded generations replay their refine rounds only in their words.
+ */
+export type Wording = 1 | 2 | 3;

@@ -53,6 +53,7 @@ import {
   type RuleResult,
   type Verification,
   type VerificationReport,
+  type Wording,
 } from "./report.ts";
 
 export interface VerifyOptions {
@@ -87,10 +88,11 @@ export interface VerifyOptions {
   /** Progress bars on stderr: true, false or "auto" (when stderr is a terminal; the default). */
   progress?: boolean | "auto";
   /**
-   * How rules and feedback are worded: 2 (default), or 1 as before issue 13, so that generations recorded
-   * then (revision 1) replay their refine rounds, which quote this text.
+   * How rules and feedback are worded: 3 (default: the goal's timing stated against the env's success step,
+   * a missed goal shown by the episode's last frames), 2 as generations of revisions 2-3 quote it, or 1 as
+   * before issue 13 (revision 1), so that recorded generations replay their refine rounds.
    */
-  wording?: 1 | 2;
+  wording?: Wording;
 }
 
 /** Raised when verification is asked to judge a program on frames other than those its render spec makes. */
@@ -245,7 +247,7 @@ export function verifyProgram(program: RewardProgram, options: VerifyOptions): V
   } else if (sandbox !== null && experts.length === 0) {
     evaluationProblem = `No successful expert trajectory was available for ${options.envId}, so the program could not be judged.`;
   }
-  const wording = options.wording ?? 2;
+  const wording = options.wording ?? 3;
   const progress = analyzeProgress(program, evaluations, analyses, criteria);
   const rules = [
     ...judge({
@@ -472,7 +474,7 @@ export function judge(input: {
   criteria: VerifyCriteria;
   evaluationProblem?: string;
   negatives?: NegativesReport;
-  wording?: 1 | 2;
+  wording?: Wording;
 }): RuleResult[] {
   const { compileErrors, experts, random, criteria } = input;
   if (compileErrors.length > 0) {
@@ -525,11 +527,24 @@ export function judge(input: {
       ...(early > 0 ? [`first fires before ${window} in ${early}`] : []),
     ];
     const nearEnd = n - never - early;
+    // Wording 3, where the timing was judged against the env's success step: say so, with the tolerance.
+    const bySuccess = input.wording !== 1 && input.wording !== 2 && criteria.successTolerance !== null;
+    const tolerance = `max(${criteria.nearEndMinSteps}, ${pct(criteria.successTolerance ?? 0, 1)} of the episode's steps)`;
     rules.push({
       rule: "goal-near-end",
       passed: never + early === 0,
-      message:
-        input.wording === 1
+      message: bySuccess
+        ? never + early === 0
+          ? `in all ${n} expert trajectories the goal check first fires at the step where the env counts the task done, or at most ${tolerance} steps before it`
+          : `in ${never + early} of ${n} expert trajectories the goal check ${[
+              ...(never > 0 ? [`never fires (in ${never})`] : []),
+              ...(early > 0
+                ? [
+                    `first fires more than ${tolerance} steps before the step where the env counts the task done (in ${early})`,
+                  ]
+                : []),
+            ].join(", or ")}`
+        : input.wording === 1
           ? `in ${nearEnd} of ${n} expert trajectories the goal check first fires only in ${window}`
           : never + early === 0
             ? `in all ${n} expert trajectories the goal check first fires only in ${window}`

@@ -8,6 +8,7 @@ import {
   loadExperimentSpec,
   parseExperimentSpec,
   SpecError,
+  trainingOrder,
 } from "../../src/experiments/spec.ts";
 
 const PROGRAM = fileURLToPath(new URL("../../zoo/MiniGrid-Unlock-v0/program.json", import.meta.url));
@@ -130,4 +131,28 @@ test("the potential-bonus grid documented in docs/BENCHMARKS.md loads: 3 envs ×
   assert.equal(runs.length, 9);
   assert.deepEqual([...new Set(runs.map((r) => rewardLabel(r.reward)))], ["vlmcar-potential"]);
   assert.ok(runs.every((r) => r.frames === 1_000_000 && r.reward.bonusForm === "potential"));
+});
+
+test("runs train seed-major, so a grid stopped part-way has every setting at its first seeds", () => {
+  const spec = parseExperimentSpec({
+    envs: ["MiniGrid-Unlock-v0", "MiniGrid-DoorKey-5x5-v0"],
+    rewards: ["sparse", "reference"],
+    seeds: [3, 1],
+    frames: 1000,
+  });
+  const listed = expandSpec(spec).map((r) => `${r.envId}/${rewardLabel(r.reward)}/${r.seed}`);
+  assert.equal(listed[0], "MiniGrid-Unlock-v0/sparse/3", "the spec's own listing stays env-major");
+  assert.deepEqual(
+    trainingOrder(expandSpec(spec)).map((r) => `${r.envId}/${rewardLabel(r.reward)}/${r.seed}`),
+    [
+      "MiniGrid-Unlock-v0/sparse/1",
+      "MiniGrid-Unlock-v0/reference/1",
+      "MiniGrid-DoorKey-5x5-v0/sparse/1",
+      "MiniGrid-DoorKey-5x5-v0/reference/1",
+      "MiniGrid-Unlock-v0/sparse/3",
+      "MiniGrid-Unlock-v0/reference/3",
+      "MiniGrid-DoorKey-5x5-v0/sparse/3",
+      "MiniGrid-DoorKey-5x5-v0/reference/3",
+    ],
+  );
 });

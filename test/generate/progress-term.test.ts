@@ -92,7 +92,7 @@ function chainVlm(pickUpKey: (question: string) => string) {
 async function generateOnce(
   t: { after(fn: () => void): void },
   vlm: ReturnType<typeof chainVlm>,
-  revision?: 2,
+  revision?: 2 | 3 | 4,
 ): Promise<string> {
   const out = join(F.tempDir(t), "gen");
   await generateProgram({
@@ -107,12 +107,12 @@ async function generateOnce(
   return out;
 }
 
-describe("generation revision 3: progress terms", () => {
+describe("generation revisions 3 and 4: progress terms", () => {
   it("asks each sub-task (not the goal) for a progress term and keeps the one the reply gives", async (t) => {
     const vlm = chainVlm(() => WITH_PROGRESS(TOWARD_KEY));
     const out = await generateOnce(t, vlm);
     const asked = vlm.asked;
-    const askedForTerm = asked.map((q) => /also write its progress term/.test(q));
+    const askedForTerm = asked.map((q) => /also write (its|this sub-task's) progress term/i.test(q));
     assert.deepEqual(
       askedForTerm,
       [false, false, true, true, false],
@@ -140,6 +140,22 @@ describe("generation revision 3: progress terms", () => {
     );
     const program = loadRewardProgram(join(out, "program_round1.json"));
     assert.match(program.subtasks[0].progress ?? "", /Math\.min\(1/);
+  });
+
+  it("revision 4 leaves no way round the term where a check depends on a position; revision 3 asks as recorded", async (t) => {
+    const current = chainVlm(() => WITH_PROGRESS(TOWARD_KEY));
+    await generateOnce(t, current);
+    const ask = current.asked.find((q) => /pick_up_key/.test(q)) ?? "";
+    assert.match(ask, /A progress term is required whenever the check depends on where something is/);
+    assert.match(ask, /includes a sub-task that only starts\s+or partly does a move/);
+    assert.match(ask, /Leave the term out only when the check looks at no position/);
+    assert.match(ask, /may jump\s+from 0 to 1 in a single step/, "episodes of a few steps are provided for");
+    assert.doesNotMatch(ask, /not about moving something somewhere|rising steadily/);
+    const recorded = chainVlm(() => WITH_PROGRESS(TOWARD_KEY));
+    await generateOnce(t, recorded, 3);
+    const old = recorded.asked.find((q) => /pick_up_key/.test(q)) ?? "";
+    assert.match(old, /If the sub-task is not about moving\s+something somewhere, write only the check/);
+    assert.match(old, /rising steadily/);
   });
 
   it("revision 2 asks as before, without a progress term", async (t) => {

@@ -1,7 +1,7 @@
 /**
  * A generated program records the render spec it was generated and verified with, but only when that differs
  * from the env's default: programs generated on the default frames serialise (and hash) as before render specs
- * existed, so the recorded zoo generations replay to the same hashes (test/generate/zoo*.test.ts).
+ * existed, so the recorded zoo generations replay to the same hashes (test/zoo/replay.test.ts).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";

@@ -31,7 +31,7 @@ function scripted(replies: string[]): Vlm & { requests: ChatRequest[] } {
   };
 }
 
-test("the goal check fails twice in a row: round 3 restarts the chain and is accepted", async (t) => {
+async function restartedRun(t: Parameters<typeof F.tempDir>[0], revision?: 2 | 3) {
   const chain = (goalCheck: string) => [
     F.GOAL_REPLY,
     F.PLAN_REPLY,
@@ -51,7 +51,13 @@ test("the goal check fails twice in a row: round 3 restarts the chain and is acc
     vlmSpec: `fixture:${F.FIXTURE_MODEL}`,
     outDir: join(F.tempDir(t), "gen"),
     provenanceSource: "fixture",
+    ...(revision ? { revision } : {}),
   });
+  return { summary, vlm };
+}
+
+test("the goal check fails twice in a row: round 3 restarts the chain and is accepted", async (t) => {
+  const { summary, vlm } = await restartedRun(t);
   assert.equal(summary.verdict, "accepted");
   assert.deepEqual(
     summary.rounds.map((r) => [r.action, r.attempt]),
@@ -74,4 +80,38 @@ test("the goal check fails twice in a row: round 3 restarts the chain and is acc
   assert.doesNotMatch(restartAsk, /\.What do you think/);
   assert.match(restartAsk, /frames show\.\n\nWhat do you think/);
   assert.match(restartAsk, /Make the checks stricter so that random behaviour does not satisfy them/);
+});
+
+/** The images of the restart question: the episodes' initial frames, the goal frame, then the note's frames. */
+function text(request: ChatRequest): string {
+  return request.messages[1].content.filter((p) => typeof p === "string").join("");
+}
+
+function imagesOf(request: ChatRequest): number {
+  return request.messages[1].content.filter((p) => typeof p !== "string").length;
+}
+
+test("revision 4: the restarted chain is shown the failed attempt's feedback frames, each after its caption", async (t) => {
+  const { vlm } = await restartedRun(t);
+  const shown = imagesOf(vlm.requests[0]);
+  assert.ok(imagesOf(vlm.requests[7]) >= shown + 2, "the frames where a random trajectory's goal counted");
+  // A frame named by two feedback items (the same step of the same trajectory) is shown once.
+  assert.equal(text(vlm.requests[7]).match(/Expert trajectory 0, step 0:/g)?.length, 1);
+  const ask = vlm.requests[7].messages[1].content;
+  assert.match(
+    text(vlm.requests[7]),
+    /Random trajectory \d+, step \d+: the goal counted:/,
+    "each frame after its caption",
+  );
+  assert.match(text(vlm.requests[7]), /frames show\.\n\nWhat do you think/, "still a paragraph of its own");
+  // The frames come with the feedback, before the question.
+  const question = ask.findIndex((p) => typeof p === "string" && /What do you think/.test(p));
+  assert.equal(typeof ask[question - 1], "object");
+});
+
+test("revisions 2-3: the restarted chain gets the feedback as text only, as recorded", async (t) => {
+  const { vlm } = await restartedRun(t, 3);
+  assert.equal(imagesOf(vlm.requests[7]), imagesOf(vlm.requests[0]), "no frames beyond the first turn's");
+  const text = vlm.requests[7].messages[1].content.filter((p) => typeof p === "string").join("");
+  assert.match(text, /Make the checks stricter/);
 });

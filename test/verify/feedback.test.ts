@@ -58,7 +58,9 @@ function expert(
     goalAt,
     completed: goalAt !== null,
     orderViolations: [],
+    successStep: 10,
     nearEndFrom: 9,
+    goalTolerance: null,
     framesNotRun: 0,
     events: new Map([
       ["pickup key", { frame: 6, text: "picked up the red key" }],

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { GenerateError, generateProgram, transcriptPath } from "../../generate/generate.ts";
+import { GenerateError, generateProgram, manualDirFor, transcriptPath } from "../../generate/generate.ts";
 import { SceneError } from "../../generate/scene.ts";
 import { createVlmClient } from "../../vlm/client.ts";
 import { VlmError } from "../../vlm/errors.ts";
@@ -98,7 +98,11 @@ export function registerGenerate(program: Command): void {
 
       let vlm: ReturnType<typeof createVlmClient>;
       try {
-        vlm = createVlmClient(opts.vlm, { transcript: transcriptPath(dir), budgetUsd });
+        vlm = createVlmClient(opts.vlm, {
+          transcript: transcriptPath(dir),
+          budgetUsd,
+          defaultManualDir: manualDirFor(dir),
+        });
       } catch (error) {
         if (error instanceof VlmError || error instanceof TranscriptError) throw new UserError(error.message);
         throw error;

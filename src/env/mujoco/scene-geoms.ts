@@ -86,3 +86,37 @@ export function sceneGeoms(
   }
   return out;
 }
+
+/**
+ * `sceneGeoms` for a renderer that reads the geoms only while it draws: the objects of `previous` (made by this
+ * function or by sceneGeoms for the same ids and styles) refreshed in place, so a frame allocates nothing and the
+ * renderer's per-geom tessellation cache knows them. Callers that keep a frame's geoms need sceneGeoms.
+ */
+export function refreshSceneGeoms(
+  sim: MujocoSim,
+  ids: readonly number[],
+  styles: ReadonlyMap<number, GeomStyle> | undefined,
+  previous: SceneGeom[] | null,
+): SceneGeom[] {
+  if (previous === null || previous.length !== ids.length) return sceneGeoms(sim, ids, styles);
+  sim.refresh();
+  for (let k = 0; k < ids.length; k++) {
+    const g = ids[k];
+    const geom = previous[k];
+    copyInto(geom.size as Float64Array, sim.geomSize, 3 * g, 3);
+    copyInto(geom.pos as Float64Array, sim.geomXpos, 3 * g, 3);
+    copyInto(geom.mat as Float64Array, sim.geomXmat, 9 * g, 9);
+    if (!styles?.get(g)?.rgba) copyInto(geom.rgba as Float32Array, sim.geomRgba, 4 * g, 4);
+  }
+  return previous;
+}
+
+/** to[0..n) = from[at..at + n), without the view subarray() would allocate. */
+function copyInto(
+  to: Float64Array | Float32Array,
+  from: Float64Array | Float32Array,
+  at: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i++) to[i] = from[at + i];
+}

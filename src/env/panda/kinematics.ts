@@ -144,6 +144,31 @@ export interface IkOptions {
   readonly tolerance?: number;
   /** Damping λ of the least-squares step. */
   readonly damping?: number;
+  /** Target rotation of the end-effector, row-major 3x3 (default: gripper pointing down, ee control's). */
+  readonly orientation?: ArrayLike<number>;
+}
+
+/**
+ * The gripper pointing down but leaning by `angle` (rad) so that its tip points along the horizontal unit
+ * vector (ux, uy): the down rotation turned about the horizontal axis across (ux, uy). Written into `out`
+ * (row-major 3x3), for IkOptions.orientation.
+ */
+export function leaningDown(ux: number, uy: number, angle: number, out = new Float64Array(9)): Float64Array {
+  // Rodrigues' rotation about k = (uy, −ux, 0), which takes (0, 0, −1) toward (ux, uy, 0).
+  const kx = uy;
+  const ky = -ux;
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  const t = 1 - c;
+  const r = [c + t * kx * kx, t * kx * ky, s * ky, t * kx * ky, c + t * ky * ky, -s * kx, -s * ky, s * kx, c];
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) {
+      let v = 0;
+      for (let k = 0; k < 3; k++) v += r[3 * i + k] * DOWN[3 * k + j];
+      out[3 * i + j] = v;
+    }
+  }
+  return out;
 }
 
 /**
@@ -168,6 +193,7 @@ export class ArmIk {
     const iterations = options.iterations ?? 30;
     const tolerance = options.tolerance ?? 1e-5;
     const lambda2 = (options.damping ?? 0.05) ** 2;
+    const down = options.orientation ?? DOWN;
     const { pose, q, jac, err, a, y } = this;
     for (let i = 0; i < ARM_DOF; i++) q[i] = seed[i];
     let posError = Number.POSITIVE_INFINITY;
@@ -185,9 +211,9 @@ export class ArmIk {
         const cx = rot[c];
         const cy = rot[3 + c];
         const cz = rot[6 + c];
-        const dx = DOWN[c];
-        const dy = DOWN[3 + c];
-        const dz = DOWN[6 + c];
+        const dx = down[c];
+        const dy = down[3 + c];
+        const dz = down[6 + c];
         err[3] += 0.5 * (cy * dz - cz * dy);
         err[4] += 0.5 * (cz * dx - cx * dz);
         err[5] += 0.5 * (cx * dy - cy * dx);

@@ -24,6 +24,7 @@ import { defaultRng, type NumpyGenerator } from "../minigrid/rng.ts";
 import { BulletPositionMotor } from "../mujoco/bullet-motor.ts";
 import {
   type GeomStyle,
+  refreshSceneGeoms,
   type SceneGeom,
   sceneGeoms,
   splitStaticGeoms,
@@ -106,6 +107,8 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
   readonly renderHeight: number;
   readonly renderShadows: boolean;
   private rasterizer: Rasterizer | null = null;
+  /** The moving geoms as render() last posed them (refreshed in place each frame). */
+  private posed: SceneGeom[] | null = null;
 
   /** The MuJoCo simulation (privileged: experts and tests read it; reward programs never do). */
   readonly sim: MujocoSim;
@@ -630,6 +633,15 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
     return [this.sim.qpos[a], this.sim.qpos[a + 1], this.sim.qpos[a + 2]];
   }
 
+  /** Orientation of object i as a unit quaternion (w, x, y, z), MuJoCo's order. */
+  objectQuaternion(i = 0): [number, number, number, number] {
+    const a = this.objectQpos[i];
+    if (a === undefined)
+      throw new EnvError(`${this.id} has ${this.objectQpos.length} objects, no object ${i}`);
+    const q = this.sim.qpos;
+    return [q[a + 3], q[a + 4], q[a + 5], q[a + 6]];
+  }
+
   /**
    * Puts object i at `position` (identity orientation) with a linear velocity, for tests and scripted
    * set-ups; the episode continues from there.
@@ -682,7 +694,9 @@ export class PandaEnv extends BaseEnv<PandaObs, BoxArray> {
       });
       this.rasterizer.setStatic(sceneGeoms(this.sim, this.fixedGeoms, this.styles));
     }
-    return this.rasterizer.render(sceneGeoms(this.sim, this.movingGeoms, this.styles), this.camera);
+    // The moving geoms' objects are reused from frame to frame: the rasteriser reads them only while it draws.
+    this.posed = refreshSceneGeoms(this.sim, this.movingGeoms, this.styles, this.posed);
+    return this.rasterizer.render(this.posed, this.camera);
   }
 
   override close(): void {

@@ -204,6 +204,14 @@ export class Rasterizer {
   private vly = new Float64Array(0);
   private vlq = new Float64Array(0);
   private vlt = new Float64Array(0);
+  /** Per vertex in front of the near plane: pixel position, 1/z and the light-space values times 1/z. */
+  private px = new Float64Array(0);
+  private py = new Float64Array(0);
+  private pw = new Float64Array(0);
+  private plx = new Float64Array(0);
+  private ply = new Float64Array(0);
+  private plq = new Float64Array(0);
+  private plt = new Float64Array(0);
   // Colour of the triangle being drawn (TinyRenderer's byte base, 0..255) and its shadow bias.
   private cr = 0;
   private cg = 0;
@@ -567,6 +575,13 @@ export class Rasterizer {
     this.vly = new Float64Array(n);
     this.vlq = new Float64Array(n);
     this.vlt = new Float64Array(n);
+    this.px = new Float64Array(n);
+    this.py = new Float64Array(n);
+    this.pw = new Float64Array(n);
+    this.plx = new Float64Array(n);
+    this.ply = new Float64Array(n);
+    this.plq = new Float64Array(n);
+    this.plt = new Float64Array(n);
   }
 
   /** Draws the shadow casters among `geoms` into the map (vx, vy, vz hold X, Y, Q; vi holds S). */
@@ -588,6 +603,23 @@ export class Rasterizer {
       transformVertices(local.positions, composeLightRows(map, g.mat, g.pos), 12, vx, vy, vq, vs);
       const idx = local.indices;
       const near = map.near;
+      // Each vertex in front of the light's near plane projected onto the map once (the expressions of
+      // fillShadowTriangle, so the map is the same to the bit): px, py texel position, pw = 1/Q, pl = S/Q.
+      const count = local.positions.length / 3;
+      const px = this.px;
+      const py = this.py;
+      const pw = this.pw;
+      const pl = this.plx;
+      const offset = map.rasterOffset;
+      for (let v = 0; v < count; v++) {
+        const q = vq[v];
+        if (!(q >= near)) continue;
+        const iq = 1 / q;
+        px[v] = vx[v] * iq + offset;
+        py[v] = vy[v] * iq + offset;
+        pw[v] = iq;
+        pl[v] = vs[v] * iq;
+      }
       for (let t = 0; t < idx.length; t += 3) {
         const a = idx[t];
         const b = idx[t + 1];
@@ -596,7 +628,7 @@ export class Rasterizer {
         const qb = vq[b];
         const qc = vq[c];
         if (qa >= near && qb >= near && qc >= near) {
-          fillShadowTriangle(map, vx[a], vy[a], qa, vs[a], vx[b], vy[b], qb, vs[b], vx[c], vy[c], qc, vs[c]);
+          fillShadowProjected(map, px, py, pw, pl, a, b, c);
           continue;
         }
         if (qa < near && qb < near && qc < near) continue;
@@ -745,7 +777,39 @@ export class Rasterizer {
     const lc = this.lightCam;
     const rot = this.cam.rotation;
     const lightZ = this.light[2];
-    const texel = this.map ? this.map.texelSize : 0;
+    const map = this.map;
+    const texel = map ? map.texelSize : 0;
+    const width = this.width;
+    const height = this.height;
+    // Every vertex in front of the near plane projected once (a vertex serves about six triangles), with the
+    // very expressions projectVertex uses, so the triangles filled from them are the same to the bit.
+    const count = local.positions.length / 3;
+    const px = this.px;
+    const py = this.py;
+    const pw = this.pw;
+    const plx = this.plx;
+    const ply = this.ply;
+    const plq = this.plq;
+    const plt = this.plt;
+    const cam = this.cam;
+    const u0 = cam.cx + this.gridShiftU;
+    const v0 = cam.cy + this.gridShiftV;
+    const fx = cam.fx;
+    const fy = cam.fy;
+    for (let v = 0; v < count; v++) {
+      const z = vz[v];
+      if (!(z >= near)) continue;
+      const w = 1 / z;
+      px[v] = u0 + fx * vx[v] * w;
+      py[v] = v0 + fy * vy[v] * w;
+      pw[v] = w;
+      if (map) {
+        plx[v] = lx[v] * w;
+        ply[v] = ly[v] * w;
+        plq[v] = lq[v] * w;
+        plt[v] = lt[v] * w;
+      }
+    }
     for (let t = 0; t < idx.length; t += 3) {
       const a = idx[t];
       const b = idx[t + 1];
@@ -768,13 +832,18 @@ export class Rasterizer {
       const cz = vz[c];
       if (az < near && bz < near && cz < near) continue;
       if (az > far && bz > far && cz > far) continue;
+      const inFront = az >= near && bz >= near && cz >= near;
+      // Most triangles of a small frame cover no pixel centre: skip them before any shading.
+      if (inFront && !coversPixelCentre(px[a], py[a], px[b], py[b], px[c], py[c], width, height)) continue;
       if (faces && faceColors) {
         const fc = faceColors[faces[t / 3]];
         this.cr = baseChannel(fc[0]);
         this.cg = baseChannel(fc[1]);
         this.cb = baseChannel(fc[2]);
       }
-      const nl = Math.hypot(nx, ny, nz);
+      // The face's cosine to the light shades flat faces and sets the shadow bias; smooth faces without a bias
+      // need neither, and Math.hypot is the dearest call per triangle.
+      const nl = !smooth || texel > 0 ? Math.hypot(nx, ny, nz) : 1;
       const cosLight = (nx * lc[0] + ny * lc[1] + nz * lc[2]) / nl;
       let ia: number;
       let ib: number;
@@ -798,10 +867,33 @@ export class Rasterizer {
         this.bias = 0;
       }
       const flat = !smooth || (ia === ib && ib === ic);
-      if (az >= near && bz >= near && cz >= near) {
-        this.projectVertex(0, ax, ay, az, ia, lx[a], ly[a], lq[a], lt[a]);
-        this.projectVertex(1, vx[b], vy[b], bz, ib, lx[b], ly[b], lq[b], lt[b]);
-        this.projectVertex(2, vx[c], vy[c], cz, ic, lx[c], ly[c], lq[c], lt[c]);
+      if (inFront) {
+        TX[0] = px[a];
+        TX[1] = px[b];
+        TX[2] = px[c];
+        TY[0] = py[a];
+        TY[1] = py[b];
+        TY[2] = py[c];
+        TW[0] = pw[a];
+        TW[1] = pw[b];
+        TW[2] = pw[c];
+        TI[0] = ia;
+        TI[1] = ib;
+        TI[2] = ic;
+        if (map) {
+          TLX[0] = plx[a];
+          TLX[1] = plx[b];
+          TLX[2] = plx[c];
+          TLY[0] = ply[a];
+          TLY[1] = ply[b];
+          TLY[2] = ply[c];
+          TLQ[0] = plq[a];
+          TLQ[1] = plq[b];
+          TLQ[2] = plq[c];
+          TLT[0] = plt[a];
+          TLT[1] = plt[b];
+          TLT[2] = plt[c];
+        }
         this.fill(!flat);
         continue;
       }
@@ -865,7 +957,7 @@ export class Rasterizer {
     if (!(Math.abs(area) > 1e-12)) return;
     setPlane(dx1, dy1, dx2, dy2, 1 / area);
     const spans = SPANS;
-    if (!spans.scan(x0, y0, TX[1], TY[1], TX[2], TY[2], this.width, this.height)) return;
+    if (!spans.scanIndexed(TX, TY, 0, 1, 2, this.width, this.height)) return;
     const width = this.width;
     const jStart = spans.first;
     const jEnd = spans.end;
@@ -1113,6 +1205,31 @@ function gradientY(t: Float64Array): number {
   return ((t[2] - t[0]) * PLANE[0] - (t[1] - t[0]) * PLANE[2]) * PLANE[4];
 }
 
+/**
+ * Whether a triangle's bounding box holds a pixel centre of the width x height grid, the test Spans.scan applies
+ * row by row. Widened by a hair, far more than the rounding of scan's edge interpolation, so no triangle that scan
+ * would fill is ever skipped: a false answer means the triangle draws nothing.
+ */
+function coversPixelCentre(
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  width: number,
+  height: number,
+): boolean {
+  const minX = Math.min(x0, x1, x2);
+  const maxX = Math.max(x0, x1, x2);
+  const ex = 1e-6 + 1e-9 * (Math.abs(minX) + Math.abs(maxX));
+  if (!(Math.max(0, Math.ceil(minX - 0.5 - ex)) < Math.min(width, Math.ceil(maxX - 0.5 + ex)))) return false;
+  const minY = Math.min(y0, y1, y2);
+  const maxY = Math.max(y0, y1, y2);
+  const ey = 1e-6 + 1e-9 * (Math.abs(minY) + Math.abs(maxY));
+  return Math.max(0, Math.ceil(minY - 0.5 - ey)) < Math.min(height, Math.ceil(maxY - 0.5 + ey));
+}
+
 /** First index in a sorted array whose value is >= target. */
 function lowerBound(values: Int32Array, target: number): number {
   let lo = 0;
@@ -1178,12 +1295,58 @@ function fillShadowTriangle(
   const ia = 1 / aq;
   const ib = 1 / bq;
   const ic = 1 / cq;
-  const x0 = ax * ia + o;
-  const y0 = ay * ia + o;
-  const x1 = bx * ib + o;
-  const y1 = by * ib + o;
-  const x2 = cx * ic + o;
-  const y2 = cy * ic + o;
+  const xs = SHADOW_X;
+  const ys = SHADOW_Y;
+  const is = SHADOW_I;
+  const ss = SHADOW_S;
+  xs[0] = ax * ia + o;
+  ys[0] = ay * ia + o;
+  is[0] = ia;
+  ss[0] = as * ia;
+  xs[1] = bx * ib + o;
+  ys[1] = by * ib + o;
+  is[1] = ib;
+  ss[1] = bs * ib;
+  xs[2] = cx * ic + o;
+  ys[2] = cy * ic + o;
+  is[2] = ic;
+  ss[2] = cs * ic;
+  fillShadowProjected(map, xs, ys, is, ss, 0, 1, 2);
+}
+
+/** fillShadowTriangle's projected corners (texel x, y, 1/Q, S/Q). */
+const SHADOW_X = new Float64Array(3);
+const SHADOW_Y = new Float64Array(3);
+const SHADOW_I = new Float64Array(3);
+const SHADOW_S = new Float64Array(3);
+
+/**
+ * fillShadowTriangle after the division by Q, for corners a, b and c of the arrays: texel positions (xs, ys),
+ * 1/Q (is) and S/Q (ss), all affine on the map. Indices, not numbers, as arguments: doubles passed to a call
+ * that is not inlined are boxed.
+ */
+function fillShadowProjected(
+  map: ShadowMap,
+  xs: Float64Array,
+  ys: Float64Array,
+  is: Float64Array,
+  ss: Float64Array,
+  a: number,
+  b: number,
+  c: number,
+): void {
+  const x0 = xs[a];
+  const y0 = ys[a];
+  const x1 = xs[b];
+  const y1 = ys[b];
+  const x2 = xs[c];
+  const y2 = ys[c];
+  const ia = is[a];
+  const ib = is[b];
+  const ic = is[c];
+  const sa = ss[a];
+  const sb = ss[b];
+  const sc = ss[c];
   const dx1 = x1 - x0;
   const dy1 = y1 - y0;
   const dx2 = x2 - x0;
@@ -1191,18 +1354,16 @@ function fillShadowTriangle(
   const area = dx1 * dy2 - dx2 * dy1;
   // Keep one side only (map.facing): its sign of area on the map.
   if (!(area * map.facing > 1e-12)) return;
+  const w = map.width;
+  if (!coversPixelCentre(x0, y0, x1, y1, x2, y2, w, map.height)) return;
   const inv = 1 / area;
-  const sa = as * ia;
-  const sb = bs * ib;
-  const sc = cs * ic;
   const dsdx = ((sb - sa) * dy2 - (sc - sa) * dy1) * inv;
   const dsdy = ((sc - sa) * dx1 - (sb - sa) * dx2) * inv;
   const dqdx = ((ib - ia) * dy2 - (ic - ia) * dy1) * inv;
   const dqdy = ((ic - ia) * dx1 - (ib - ia) * dx2) * inv;
   const perspective = map.model === "tinyrenderer";
-  const w = map.width;
   const spans = SPANS;
-  if (!spans.scan(x0, y0, x1, y1, x2, y2, w, map.height)) return;
+  if (!spans.scanIndexed(xs, ys, a, b, c, w, map.height)) return;
   const depth = map.depth;
   const sMin = map.sMin;
   const sMax = map.sMax;

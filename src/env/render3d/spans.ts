@@ -17,6 +17,10 @@ export class Spans {
     this.stop = new Int32Array(rows);
   }
 
+  /** Corners for `scan`, so both entry points share one body. */
+  private readonly xs = new Float64Array(3);
+  private readonly ys = new Float64Array(3);
+
   /**
    * Fills the spans of triangle (x0, y0), (x1, y1), (x2, y2) clipped to a width x height grid; returns whether
    * any row is covered.
@@ -31,6 +35,36 @@ export class Spans {
     width: number,
     height: number,
   ): boolean {
+    const xs = this.xs;
+    const ys = this.ys;
+    xs[0] = x0;
+    xs[1] = x1;
+    xs[2] = x2;
+    ys[0] = y0;
+    ys[1] = y1;
+    ys[2] = y2;
+    return this.scanIndexed(xs, ys, 0, 1, 2, width, height);
+  }
+
+  /**
+   * `scan` of the triangle whose corners are entries a, b and c of xs and ys. Hot loops call this one: doubles
+   * passed as arguments to a function that is not inlined are boxed, array indices are not.
+   */
+  scanIndexed(
+    xs: Float64Array,
+    ys: Float64Array,
+    a: number,
+    b: number,
+    c: number,
+    width: number,
+    height: number,
+  ): boolean {
+    const x0 = xs[a];
+    const y0 = ys[a];
+    const x1 = xs[b];
+    const y1 = ys[b];
+    const x2 = xs[c];
+    const y2 = ys[c];
     // Sort by y without allocating: top (t), middle (m), bottom (b).
     let xt = x0;
     let yt = y0;

@@ -44,7 +44,7 @@ import {
   type RunnerEvent,
   refuseOtherExperiment,
 } from "../runner.ts";
-import { type ExperimentSpec, expandSpec } from "../spec.ts";
+import { type ExperimentSpec, expandSpec, trainingOrder } from "../spec.ts";
 import { ResultsStore } from "../store.ts";
 import { checkQueueReachable, openRedis } from "./connection.ts";
 import { codeFingerprint } from "./fingerprint.ts";
@@ -116,7 +116,7 @@ export async function runExperimentOnQueue(
   const dir = resolve(options.dir);
   const emit = options.onEvent ?? (() => {});
   const notice = options.onNotice ?? (() => {});
-  const runs = expandSpec(spec);
+  const runs = trainingOrder(expandSpec(spec));
   const id = experimentId(spec);
   // The same checks as a local experiment, before anything is written or queued.
   refuseOtherExperiment(dir, spec, id);

@@ -17,7 +17,7 @@
  *   Flip          no scripted solution (as in panda-gym); the expert holds still, so its rate is the base rate.
  */
 import { type Env, EnvError, unwrap } from "../../env/core.ts";
-import { ArmIk } from "../../env/panda/kinematics.ts";
+import { ArmIk, leaningDown } from "../../env/panda/kinematics.ts";
 import { PandaEnv, type PandaObs } from "../../env/panda/panda-env.ts";
 import type { BoxArray } from "../../env/spaces.ts";
 import type { Policy } from "../policy.ts";
@@ -28,7 +28,21 @@ type Vec3 = [number, number, number];
 /** Slide: the puck's deceleration μ·g with panda-gym's product friction 0.04 × 0.5. */
 const SLIDE_DECELERATION = 0.02 * 9.81;
 const HOVER = 0.06;
+/** The robot's base sits at x = −0.6 on the table's centre line. */
+const BASE_X = -0.6;
+/**
+ * Joint control, far-out pushes: with the gripper pointing straight down, the end-effector 0.8 m from the base
+ * needs the arm almost straight, where the elbow (0.05 rad a step, like every joint) moves the end-effector
+ * less than a centimetre a step along the arm. Leaning the gripper outward brings the wrist in and the elbow
+ * back to where it moves fast.
+ */
+const LEAN_FROM = 0.6;
+const LEAN_PER_METRE = 2.5;
+/** Push's largest lean (23°): at 0.76 m from the base, where the far-out pushes start. */
+const PUSH_LEAN = 0.4;
 const CUBE_HALF = 0.02;
+/** A finger's travel: the opening is at most twice this. */
+const FINGER_UPPER = 0.04;
 
 interface Command {
   /** Where the end-effector should go (it moves at most 5 cm a step toward it). */
@@ -41,6 +55,10 @@ interface Command {
   readonly precise?: boolean;
   /** A strike along this horizontal unit vector: joint control may use every joint's full step for it. */
   readonly strike?: readonly [number, number];
+  /**
+   * Joint control: let the gripper lean outward, at most this angle (rad), far from the base (see leaning()).
+   */
+  readonly lean?: number;
 }
 
 export class PandaExpert implements Policy<PandaObs, BoxArray> {
@@ -48,6 +66,7 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
   private readonly ik = new ArmIk();
   private readonly q = new Float64Array(7);
   private readonly qTarget = new Float64Array(7);
+  private readonly orientation = new Float64Array(9);
 
   reset(env: Env<PandaObs, BoxArray>): void {
     pandaOf(env);
@@ -68,7 +87,12 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
       panda.armJoints(this.q);
       const target = [ee[0] + 0.05 * move[0], ee[1] + 0.05 * move[1], Math.max(0, ee[2] + 0.05 * move[2])];
       // A few damped steps from the current angles: the nearest solution, never a jump to another branch.
-      this.ik.solve(this.q, target, this.qTarget, { iterations: command.precise ? 20 : 3, damping: 0.05 });
+      const orientation = command.lean ? this.leaning(target, command.lean) : undefined;
+      this.ik.solve(this.q, target, this.qTarget, {
+        iterations: command.precise ? 20 : 3,
+        damping: 0.05,
+        orientation,
+      });
       // Scale the whole joint step (not each joint) into [−1, 1], so the end-effector keeps its direction.
       let largest = 0;
       for (let i = 0; i < 7; i++) largest = Math.max(largest, Math.abs(this.qTarget[i] - this.q[i]) / 0.05);
@@ -78,6 +102,18 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
     }
     if (!panda.task.blockGripper) action[size - 1] = command.finger;
     return action;
+  }
+
+  /**
+   * The gripper leaning outward (its tip away from the robot's base) by an angle that grows with the target's
+   * horizontal distance from the base (LEAN_PER_METRE beyond LEAN_FROM, at most `most`).
+   */
+  private leaning(target: readonly number[], most: number): Float64Array {
+    const rx = target[0] - BASE_X;
+    const ry = target[1];
+    const r = Math.hypot(rx, ry);
+    const angle = Math.max(0, Math.min(most, (r - LEAN_FROM) * LEAN_PER_METRE));
+    return leaningDown(rx / r, ry / r, angle, this.orientation);
   }
 
   /**
@@ -105,7 +141,7 @@ export class PandaExpert implements Policy<PandaObs, BoxArray> {
       case "Reach":
         return { waypoint: [goal[0], goal[1], goal[2]], finger: 0 };
       case "Push":
-        return push(env, [goal[0], goal[1], goal[2]]);
+        return { ...push(env, [goal[0], goal[1], goal[2]]), lean: PUSH_LEAN };
       case "Slide":
         // The observation's end-effector velocity (entries 3..5).
         return slide(env, [goal[0], goal[1], goal[2]], obs.observation.subarray(3, 6));
@@ -188,8 +224,14 @@ function approachBehind(
   return { waypoint: behind, finger: -1, direct };
 }
 
-function push(env: PandaEnv, goal: Vec3, index = 0): Command {
-  const object = env.objectPosition(index);
+/**
+ * Push object `index` toward `goal`. `shift` moves the pusher's line sideways off the object's centre (the
+ * object and the goal are both taken as shifted), for a pusher that must clear a neighbour.
+ */
+function push(env: PandaEnv, goal: Vec3, index = 0, shift: readonly [number, number] = [0, 0]): Command {
+  const actual = env.objectPosition(index);
+  const object: Vec3 = [actual[0] + shift[0], actual[1] + shift[1], actual[2]];
+  goal = [goal[0] + shift[0], goal[1] + shift[1], goal[2]];
   const approach = approachBehind(env, object, goal, PUSH_HEIGHT, STANDOFF);
   if (approach) return approach;
   const { u, d } = direction(object, goal);
@@ -366,28 +408,64 @@ function slide(env: PandaEnv, goal: Vec3, eeVelocity: ArrayLike<number>): Comman
   return strike(strikeAction(needed));
 }
 
+/** Clearance between each open finger and the cube's side while the gripper goes down around it. */
+const OPEN_CLEARANCE = 0.007;
+
 /**
- * Finger action that opens to 7 cm (a 4 cm cube, even turned 45° with its 5.7 cm diagonal, fits), not the
- * full 8 cm, so an open finger does not land on a neighbouring cube.
+ * Half extents along world x and y of cube i's footprint (its corners projected on the table), from its
+ * orientation: a cube turned about z by 45° reaches 2.8 cm from its centre, not 2 cm.
  */
-function openTo(env: PandaEnv, width = 0.07): number {
+function footprint(env: PandaEnv, i: number): [number, number] {
+  const [w, x, y, z] = env.objectQuaternion(i);
+  const extent = (a: number, b: number, c: number) => CUBE_HALF * (Math.abs(a) + Math.abs(b) + Math.abs(c));
+  return [
+    extent(1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)),
+    extent(2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)),
+  ];
+}
+
+/**
+ * The opening that lets the fingers (they close along world y) go down around cube i with a few millimetres
+ * to spare on each side: no wider, so an open finger does not land on a neighbouring cube.
+ */
+function openWidth(env: PandaEnv, i: number): number {
+  return Math.min(2 * FINGER_UPPER, 2 * footprint(env, i)[1] + 2 * OPEN_CLEARANCE);
+}
+
+/** Finger action that opens to `width`. */
+function openTo(env: PandaEnv, width: number): number {
   return clip((width - env.fingerWidth) / 0.2);
 }
 
-/** Fingers closed on the object: the object between the fingertips and the opening about its width. */
-function holding(env: PandaEnv, object: Vec3): boolean {
+/** Fingers closed on cube i: the cube between the fingertips and the opening no wider than its footprint. */
+function holding(env: PandaEnv, i: number): boolean {
   const ee = env.eePosition();
+  const object = env.objectPosition(i);
   const near = Math.hypot(ee[0] - object[0], ee[1] - object[1]) < 0.03 && Math.abs(ee[2] - object[2]) < 0.03;
-  // Up to the diagonal: a cube turned about z is held by its edges.
+  // Up to the footprint: a cube turned about z is held by its edges.
   return (
-    near && env.fingerWidth < 2 * CUBE_HALF * Math.SQRT2 + 0.003 && env.fingerWidth > 2 * CUBE_HALF - 0.015
+    near && env.fingerWidth < 2 * footprint(env, i)[1] + 0.003 && env.fingerWidth > 2 * CUBE_HALF - 0.015
   );
+}
+
+/** Finger width the grip aims at: 2 mm inside each face of a 4 cm cube. */
+const GRIP_WIDTH = 2 * CUBE_HALF - 0.004;
+
+/**
+ * Finger action that squeezes the cube: each finger aims 2 mm inside the cube's face, not at the closed stop.
+ * Both fingers still push at their force cap while the cube sits within 2 mm of the gripper's centre, but a
+ * cube that slides along the grip axis reaches one finger's target and that finger stops pushing, so the
+ * other pushes it back: the grip centres the cube. Closing fully (−1) puts both targets 2 cm inside the cube,
+ * and the cube then floats between two equal forces.
+ */
+function grip(env: PandaEnv): number {
+  return clip((GRIP_WIDTH - env.fingerWidth) / 0.2);
 }
 
 function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0): Command {
   const object = env.objectPosition(index);
   const ee = env.eePosition();
-  if (holding(env, object)) {
+  if (holding(env, index)) {
     const dxy = Math.hypot(object[0] - goal[0], object[1] - goal[1]);
     const offset = [ee[0] - object[0], ee[1] - object[1], ee[2] - object[2]];
     if (dxy < 0.012 && Math.abs(object[2] - goal[2]) < 0.01) return { waypoint: ee, finger: 1 };
@@ -414,14 +492,15 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
     const direct = [0, 1, 2].map((k) =>
       Math.max(-limits[k], Math.min(limits[k], (waypoint[k] - ee[k]) / 0.05)),
     ) as Vec3;
-    return { waypoint, finger: -1, direct };
+    return { waypoint, finger: grip(env), direct };
   }
   const dxy = Math.hypot(ee[0] - object[0], ee[1] - object[1]);
   const hover = Math.max(object[2] + HOVER, carryHeight);
+  const open = openWidth(env, index);
   // Descend at most 2 cm a step, correcting sideways drift on the way (the arm drifts when it moves fast).
   const descend = (z: number): Command => ({
     waypoint: [object[0], object[1], z],
-    finger: openTo(env),
+    finger: openTo(env, open),
     direct: [
       clip((object[0] - ee[0]) / 0.05),
       clip((object[1] - ee[1]) / 0.05),
@@ -430,53 +509,104 @@ function pickAndPlace(env: PandaEnv, index: number, goal: Vec3, carryHeight = 0)
   });
   if (ee[2] > object[2] + 0.03) {
     // High: travel over the object with the fingers opening, then go down.
-    if (dxy > 0.015) return { waypoint: [object[0], object[1], hover], finger: openTo(env) };
+    if (dxy > 0.015) return { waypoint: [object[0], object[1], hover], finger: openTo(env, open) };
     return descend(object[2]);
   }
   // Low: rise when off to the side, else finish the descent and close.
-  if (dxy > 0.02) return { waypoint: [ee[0], ee[1], hover], finger: openTo(env) };
+  if (dxy > 0.02) return { waypoint: [ee[0], ee[1], hover], finger: openTo(env, open) };
   if (ee[2] > object[2] + 0.005) return descend(object[2]);
-  return { waypoint: object, finger: -1 };
+  return { waypoint: object, finger: grip(env) };
 }
 
 function stack(env: PandaEnv, goal: Float64Array): Command {
   const goal1: Vec3 = [goal[0], goal[1], goal[2]];
   const goal2: Vec3 = [goal[3], goal[4], goal[5]];
   const blue = env.objectPosition(0);
+  const green = env.objectPosition(1);
   // Stack's success is a 0.1 m distance over both cubes: the blue one need not be exact.
   const blueDone =
     Math.hypot(blue[0] - goal1[0], blue[1] - goal1[1]) < 0.03 && Math.abs(blue[2] - goal1[2]) < 0.01;
-  if (!blueDone) return separated(env, 0, 1) ?? pickAndPlace(env, 0, goal1, goal1[2] + HOVER);
+  if (!blueDone) {
+    // The cubes may spawn overlapping, and then the green one rests on the blue one: move it aside first.
+    const onBlue =
+      green[2] > blue[2] + CUBE_HALF + 0.01 &&
+      Math.hypot(green[0] - blue[0], green[1] - blue[1]) < 2 * CUBE_HALF;
+    if (onBlue || holding(env, 1)) return pickAndPlace(env, 1, parking(blue, goal1), HOVER + 2 * CUBE_HALF);
+    return separated(env, 0, 1) ?? pickAndPlace(env, 0, goal1, goal1[2] + HOVER);
+  }
   const ee = env.eePosition();
-  const green = env.objectPosition(1);
   // After releasing the blue cube, rise before going for the green one.
-  if (!holding(env, green) && Math.hypot(ee[0] - blue[0], ee[1] - blue[1]) < 0.03 && ee[2] < blue[2] + 0.05) {
+  if (!holding(env, 1) && Math.hypot(ee[0] - blue[0], ee[1] - blue[1]) < 0.03 && ee[2] < blue[2] + 0.05) {
     return { waypoint: [ee[0], ee[1], blue[2] + HOVER + 0.02], finger: 1 };
   }
   return separated(env, 1, 0) ?? pickAndPlace(env, 1, goal2, goal2[2] + HOVER);
 }
 
 /**
- * The open fingers straddle a cube along world y (the gripper's yaw is fixed), reaching 5.3 cm from its centre;
- * a resting neighbour beside it along y blocks them and the expert would hover over the cube for ever. Then
- * push the cube (closed fingers behind it) until the fingers fit: along x when the pusher fits beside the
- * neighbour, else (the neighbour diagonally close) along y, away from it. Null when the cube is free to grasp,
+ * Where to put the green cube out of the way: the spot of a coarse grid nearest the blue cube (a short
+ * detour) that keeps 8 cm from the blue cube's path to its goal.
+ */
+function parking(blue: Vec3, goal1: Vec3): Vec3 {
+  let best: Vec3 = [0, 0, CUBE_HALF];
+  let bestDistance = Number.POSITIVE_INFINITY;
+  const grid = [-0.15, -0.075, 0, 0.075, 0.15];
+  for (const x of grid) {
+    for (const y of grid) {
+      if (segmentDistance([x, y], blue, goal1) < 0.08) continue;
+      const d = Math.hypot(x - blue[0], y - blue[1]);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = [x, y, CUBE_HALF];
+      }
+    }
+  }
+  return best;
+}
+
+/** Margin kept between an open finger and a neighbouring cube's footprint. */
+const NEIGHBOUR_MARGIN = 0.004;
+
+/**
+ * Whether the open fingers, going down around cube `index`, would land on cube `other`: each finger's
+ * footprint (1.8 cm along x and y, at the opening's half-width beside the cube's centre along y) against the
+ * other cube's footprint.
+ */
+function blocked(env: PandaEnv, index: number, other: number): boolean {
+  const cube = env.objectPosition(index);
+  const neighbour = env.objectPosition(other);
+  const [nx, ny] = footprint(env, other);
+  const inner = openWidth(env, index) / 2;
+  if (Math.abs(neighbour[0] - cube[0]) >= nx + PAD_HALF_X + NEIGHBOUR_MARGIN) return false;
+  const dy = Math.abs(neighbour[1] - cube[1]);
+  return dy + ny > inner - NEIGHBOUR_MARGIN && dy - ny < inner + PAD_HALF_Y + NEIGHBOUR_MARGIN;
+}
+
+/**
+ * The open fingers straddle a cube along world y (the gripper's yaw is fixed); a resting neighbour beside it
+ * along y blocks them and the expert would hover over the cube for ever. Then push until the fingers fit:
+ * the cube along x when the pusher fits beside the neighbour; else (the cubes side by side along y) the
+ * neighbour away along y from its far side, which is free (before the blue cube is placed), or the cube away
+ * from it (the green cube, whose neighbour is the placed blue one). Null when the cube is free to grasp,
  * already held, or the neighbour is not resting on the table.
  */
 function separated(env: PandaEnv, index: number, other: number): Command | null {
   const cube = env.objectPosition(index);
   const neighbour = env.objectPosition(other);
   const moving = Math.hypot(...env.objectVelocity(other)) > 0.05;
-  if (holding(env, cube) || moving || neighbour[2] > CUBE_HALF + 0.01) return null;
+  if (holding(env, index) || moving || neighbour[2] > CUBE_HALF + 0.01) return null;
+  if (!blocked(env, index, other)) return null;
   const dx = cube[0] - neighbour[0];
   const dy = cube[1] - neighbour[1];
-  if (Math.abs(dx) >= 2 * CUBE_HALF + 0.012 || Math.abs(dy) >= 2 * CUBE_HALF + 0.028) return null;
-  if (Math.abs(dy) >= 0.045) {
+  // The closed pusher reaches 1.8 cm either side of its line; shift the line away from the neighbour (at most
+  // 1.2 cm, so the pusher still meets 2.6 cm of the cube's face) until it clears the neighbour by 3 mm.
+  const gap = Math.abs(dy) - footprint(env, other)[1];
+  const shiftY = Math.max(0, PAD_HALF_Y + 0.003 - gap);
+  if (shiftY <= 0.012) {
     // Along x, to 6.5 cm from the neighbour (push slows as it gets there); the other way, past the neighbour,
     // where that would take the cube near the table's far edge (x = 0.25).
     let side = Math.sign(dx) || 1;
     if (neighbour[0] + side * 0.065 > 0.17) side = -1;
-    return push(env, [neighbour[0] + side * 0.065, cube[1], cube[2]], index);
+    return push(env, [neighbour[0] + side * 0.065, cube[1], cube[2]], index, [0, Math.sign(dy) * shiftY]);
   }
   let side = Math.sign(dy) || 1;
   if (Math.abs(neighbour[1] + side * 0.07) > 0.3) side = -side;

@@ -11,8 +11,13 @@ import { ReplayProvider } from "./replay.ts";
 export interface ProviderOptions {
   /** Defaults to process.env. */
   env?: Env;
-  /** For manual: where request folders go (default VLMCAR_MANUAL_DIR, else ./vlm-manual) and how long to wait. */
+  /** For manual: where request folders go (default VLMCAR_MANUAL_DIR, else `defaultManualDir`) and how long to wait. */
   manual?: Partial<ManualProviderOptions>;
+  /**
+   * For manual, when neither `manual.dir` nor VLMCAR_MANUAL_DIR names a folder (default ./vlm-manual). A generation
+   * passes a folder of its own, so an earlier run's replies to identical prompts are never picked up.
+   */
+  defaultManualDir?: string;
 }
 
 export function createProvider(spec: string | VlmSpec, options: ProviderOptions = {}): VlmProvider {
@@ -29,7 +34,7 @@ export function createProvider(spec: string | VlmSpec, options: ProviderOptions 
       const fromEnv = vlmEnvOptions(env);
       return new ManualProvider(model, {
         ...options.manual,
-        dir: options.manual?.dir ?? fromEnv.manualDir ?? "vlm-manual",
+        dir: options.manual?.dir ?? fromEnv.manualDir ?? options.defaultManualDir ?? "vlm-manual",
         timeoutMs: options.manual?.timeoutMs ?? fromEnv.manualTimeoutMs,
       });
     }
