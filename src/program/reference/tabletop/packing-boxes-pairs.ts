@@ -26,15 +26,19 @@
  * 59 and 87 or more on every step before it in all; seed 51 ends at 76: a brown box standing just behind the
  * brown box, merged with it in the image, shows its front face inside the outline. "Full" also needs the arm to hide under 30% of the inside:
  * random pick-and-place (seeds 0-44) never passed for full once that was asked.
+ * The helpers take white as a colour (TABLETOP_VISION_WITH_WHITE): the same program serves the -unseen-colors
+ * and -full variants, whose boxes may be white, and a white box's top would otherwise read as the arm hiding the
+ * inside (on 12 oracle episodes of -unseen-colors the goal then latched on the last step in 11, one step early
+ * in one, where the hole's back face was a white box's, which is not a palette colour once shaded).
  *   1. box_started: a fill of 0.1 (progress: fill / 0.1);
  *   2. box_full:    at most 30 hole pixels, a fill of 0.3 and the inside in view (progress: the fill from 0.1 to
  *                   0.8, at most 0.95, until full);
  *   goal:           the same as 2.
  */
 import { parseRewardProgram, type RewardProgram } from "../../program.ts";
-import { TABLETOP_VISION } from "./vision.ts";
+import { TABLETOP_VISION_WITH_WHITE } from "./vision.ts";
 
-const helpers = `${TABLETOP_VISION}
+const helpers = `${TABLETOP_VISION_WITH_WHITE}
 const BROWN = 8;
 // A brown pixel below this share of brown's full brightness is a vertical face (0.60 facing the camera,
 // 0.70-0.74 turned sideways); tops are 0.87 (in shadow) to 0.94 (lit).
