@@ -133,4 +133,12 @@ describe("tabletop reference programs", () => {
     const fill = r.progress(1);
     assert.ok(fill[0] < fill[1] && fill[1] < 1 && fill[2] === 1, String(fill));
   });
+
+  it("packing-boxes-pairs: a larger brown distractor is not the brown box, and a box the arm hides is not full", () => {
+    // Seed 44: a brown distractor box looks larger than the small brown box; after random step 7 the arm
+    // hovers in front of the brown box and of the brown boxes on the table.
+    // (Brown boxes the arm hides count as gone from the table, so box_started may latch there.)
+    const r = episode(PACKING_BOXES_PAIRS_PROGRAM, BOXES, "random", 44, 8);
+    assert.deepEqual(r.latched.slice(1), [null, null]);
+  });
 });
