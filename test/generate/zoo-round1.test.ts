@@ -6,7 +6,7 @@
  * verification's feedback; `vlmcar generate --vlm replay:zoo/<id>/transcript.jsonl` replays them whole.)
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import "../../src/env/index.ts";
@@ -27,6 +27,11 @@ describe("zoo recordings replay their first round", () => {
       const recorded = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
       const out = join(tempDir(t), "replay");
       const spec = `replay:${transcriptPath(dir)}`;
+      // The frames the recording showed (a generation folder keeps showing its own frames), so an expert or
+      // renderer improved since does not count as a prompt change.
+      mkdirSync(out, { recursive: true });
+      cpSync(join(dir, "task.json"), join(out, "task.json"));
+      cpSync(join(dir, "frames"), join(out, "frames"), { recursive: true });
       const { summary } = await generateProgram({
         envId: task.env,
         task: task.task,
