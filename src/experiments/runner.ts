@@ -139,7 +139,9 @@ export async function runExperiment(
   const runOne = async (task: (typeof queue)[number]) => {
     store.markRunning(task.id, version);
     const outcome = await runInWorker(task, (message) => {
-      if (message.type === "start")
+      if (message.type === "start") {
+        // A long grid outlives commits: each run records the code its own process loaded.
+        store.setCodeVersion(task.id, message.codeVersion);
         emit({
           type: "start",
           runId: task.id,
@@ -147,7 +149,7 @@ export async function runExperiment(
           frames: message.frames,
           totalFrames: plannedFrames(task.config),
         });
-      else if (message.type === "update")
+      } else if (message.type === "update")
         emit({
           type: "update",
           runId: task.id,

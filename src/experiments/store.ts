@@ -239,6 +239,13 @@ export class ResultsStore {
       );
   }
 
+  /** The code a run's training process loaded (it can be newer than the runner's, on a long grid). */
+  setCodeVersion(id: string, codeVersion: CodeVersion): void {
+    this.db
+      .prepare("UPDATE runs SET code_commit = ?, code_dirty = ? WHERE id = ?")
+      .run(codeVersion.commit, codeVersion.dirty ? 1 : 0, id);
+  }
+
   markRunning(id: string, codeVersion?: CodeVersion): void {
     this.db
       .prepare(

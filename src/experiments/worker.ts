@@ -7,6 +7,7 @@
 import { configuredPlugins, importPlugins } from "../env/plugins.ts";
 import type { EvalStats, UpdateStats } from "../rl/ppo.ts";
 import { executeRun, type RunConfig, type RunResult } from "./run.ts";
+import type { CodeVersion } from "./version.ts";
 
 /** Runner → worker. */
 export interface WorkerTask {
@@ -17,7 +18,14 @@ export interface WorkerTask {
 
 /** Worker → runner. */
 export type WorkerMessage =
-  | { type: "start"; resumed: boolean; frames: number; programHash: string | null }
+  | {
+      type: "start";
+      resumed: boolean;
+      frames: number;
+      programHash: string | null;
+      /** The code this process trains with (it loaded the checkout as it is now, not as the runner found it). */
+      codeVersion: CodeVersion;
+    }
   | { type: "update"; frames: number; returnMean: number | null; fps: number }
   | {
       type: "eval";
@@ -51,7 +59,13 @@ async function main(task: WorkerTask): Promise<void> {
     await importPlugins(configuredPlugins());
     const result = await executeRun(task.config, task.dir, {
       onStart: ({ resumed, frames, manifest }) =>
-        void send({ type: "start", resumed, frames, programHash: manifest.programHash }),
+        void send({
+          type: "start",
+          resumed,
+          frames,
+          programHash: manifest.programHash,
+          codeVersion: manifest.codeVersion,
+        }),
       onUpdate: (s: UpdateStats) => {
         exitIfOrphaned();
         void send({ type: "update", frames: s.frames, returnMean: s.returnMean, fps: s.fps });

@@ -99,6 +99,9 @@ test("an experiment runs, records every run, survives a failing run, skips finis
   assert.deepEqual([run.reward, run.seed], ["sparse", 0]);
   assert.equal(run.final?.frames, 1024);
   assert.equal(run.codeVersion.commit?.length, 40);
+  // The store records the code the run's own process loaded, as its config.json does.
+  const manifest = JSON.parse(readFileSync(join(run.dir, "config.json"), "utf8"));
+  assert.deepEqual(run.codeVersion, manifest.codeVersion);
   for (const file of ["config.json", "metrics.jsonl", "checkpoint.bin", "final.json"])
     assert.ok(existsSync(join(run.dir, file)), `${file} in ${run.dir}`);
   // Evaluations every 256 frames: 4 of them, the same as in the run's metrics log.
