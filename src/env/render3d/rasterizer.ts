@@ -1453,14 +1453,15 @@ function fillShadowProjected(
   // Keep one side only (map.facing): its sign of area on the map.
   if (!(area * map.facing > 1e-12)) return;
   const w = map.width;
+  const spans = SPANS;
+  // Most moving triangles cover no texel centre: find that out before the gradients (same values after).
+  if (!spans.scanIndexed(xs, ys, a, b, c, w, map.height)) return;
   const inv = 1 / area;
   const dsdx = ((sb - sa) * dy2 - (sc - sa) * dy1) * inv;
   const dsdy = ((sc - sa) * dx1 - (sb - sa) * dx2) * inv;
   const dqdx = ((ib - ia) * dy2 - (ic - ia) * dy1) * inv;
   const dqdy = ((ic - ia) * dx1 - (ib - ia) * dx2) * inv;
   const perspective = map.model === "tinyrenderer";
-  const spans = SPANS;
-  if (!spans.scanIndexed(xs, ys, a, b, c, w, map.height)) return;
   const depth = map.depth;
   const sMin = map.sMin;
   const sMax = map.sMax;
