@@ -185,6 +185,13 @@ export class Rasterizer {
   private readonly gridShiftU: number;
   private readonly gridShiftV: number;
   private depthView: Float32Array | null = null;
+  /**
+   * The static layer whose depth (and segments) invDepth holds outside rows [dirtyRow0, dirtyRow1), the rows the
+   * last frame's moving geoms drew on: the next frame copies back only those rows, not the whole buffer.
+   */
+  private depthLayer: StaticLayer | null = null;
+  private dirtyRow0 = 0;
+  private dirtyRow1 = 0;
   private readonly clearInvDepth: Float32Array = new Float32Array(1);
 
   // Per-render state read by the inner loops.
@@ -328,8 +335,7 @@ export class Rasterizer {
       } else {
         frame = createFrame(this.width, this.height, layer.color.slice());
       }
-      this.invDepth.set(layer.invDepth);
-      if (this.segment && layer.segment) this.segment.set(layer.segment);
+      this.restoreStaticDepth(layer);
       map = layer.map;
       if (map) {
         map.restoreBase();
@@ -337,6 +343,7 @@ export class Rasterizer {
         this.applyDynamicShadows(layer, map, frame.data);
       }
     } else {
+      this.depthLayer = null;
       frame = out ?? createFrame(this.width, this.height);
       this.clear(frame.data);
       if (this.shadows) {
@@ -351,6 +358,24 @@ export class Rasterizer {
     this.color = NO_PIXELS;
     this.map = null;
     return frame;
+  }
+
+  /** invDepth and segment back to the static layer's (only the rows drawn on since, when it is the same layer). */
+  private restoreStaticDepth(layer: StaticLayer): void {
+    const segment = this.segment && layer.segment ? this.segment : null;
+    if (this.depthLayer === layer) {
+      const w = this.width;
+      const from = this.dirtyRow0 * w;
+      const to = Math.max(this.dirtyRow1 * w, from);
+      this.invDepth.set(layer.invDepth.subarray(from, to), from);
+      if (segment && layer.segment) segment.set(layer.segment.subarray(from, to), from);
+    } else {
+      this.invDepth.set(layer.invDepth);
+      if (segment && layer.segment) segment.set(layer.segment);
+    }
+    this.depthLayer = layer;
+    this.dirtyRow0 = this.height;
+    this.dirtyRow1 = 0;
   }
 
   private begin(cam: ResolvedCamera): void {
@@ -413,6 +438,7 @@ export class Rasterizer {
     const n = this.width * this.height;
     const color = new Uint8Array(n * 3);
     this.clear(color);
+    this.depthLayer = null;
     this.color = color;
     let map: ShadowMap | null = null;
     let shadowColor: Uint8Array | null = null;
@@ -1011,6 +1037,8 @@ export class Rasterizer {
     const width = this.width;
     const jStart = spans.first;
     const jEnd = spans.end;
+    if (jStart < this.dirtyRow0) this.dirtyRow0 = jStart;
+    if (jEnd > this.dirtyRow1) this.dirtyRow1 = jEnd;
     const spanStart = spans.start;
     const spanStop = spans.stop;
     // Plane gradients of the interpolated attributes (affine in screen space).
@@ -1453,14 +1481,15 @@ function fillShadowProjected(
   // Keep one side only (map.facing): its sign of area on the map.
   if (!(area * map.facing > 1e-12)) return;
   const w = map.width;
+  const spans = SPANS;
+  // Most moving triangles cover no texel centre: find that out before the gradients (same values after).
+  if (!spans.scanIndexed(xs, ys, a, b, c, w, map.height)) return;
   const inv = 1 / area;
   const dsdx = ((sb - sa) * dy2 - (sc - sa) * dy1) * inv;
   const dsdy = ((sc - sa) * dx1 - (sb - sa) * dx2) * inv;
   const dqdx = ((ib - ia) * dy2 - (ic - ia) * dy1) * inv;
   const dqdy = ((ic - ia) * dx1 - (ib - ia) * dx2) * inv;
   const perspective = map.model === "tinyrenderer";
-  const spans = SPANS;
-  if (!spans.scanIndexed(xs, ys, a, b, c, w, map.height)) return;
   const depth = map.depth;
   const sMin = map.sMin;
   const sMax = map.sMax;
