@@ -26,11 +26,12 @@ export { MAX_SUBTASKS } from "../program/program.ts";
  * initial frames of several episodes, a task text true of every episode, the env family's frame description,
  * and checks kept exactly as written; 3: revision 2, and each sub-task's question (and refine) also asks for a
  * progress term where the sub-task moves something somewhere; 4: revision 3 with the faults blind answerers
- * reported on Panda fixed (FEEDBACK_REVISION). A folder keeps the revision it was started with, so it resumes
- * and replays to the same requests.
+ * reported on Panda fixed (FEEDBACK_REVISION); 5: revision 4 with the faults blind answerers reported on the
+ * tabletop tasks fixed (TABLETOP_FEEDBACK_REVISION). A folder keeps the revision it was started with, so it
+ * resumes and replays to the same requests.
  */
-export type GenerationRevision = 1 | 2 | 3 | 4;
-export const CURRENT_REVISION: GenerationRevision = 4;
+export type GenerationRevision = 1 | 2 | 3 | 4 | 5;
+export const CURRENT_REVISION: GenerationRevision = 5;
 
 /** From this revision on, a sub-task's check question also asks for a progress term (prompts/progress-term.md). */
 export const PROGRESS_REVISION: GenerationRevision = 3;
@@ -44,6 +45,16 @@ export const PROGRESS_REVISION: GenerationRevision = 3;
  * judged against the env's own success step with the tolerance stated) and judges with the current criteria.
  */
 export const FEEDBACK_REVISION: GenerationRevision = 4;
+
+/**
+ * From this revision on: the API text says plainly that the time limit covers all checks and progress terms of
+ * a frame together, and that only the API functions cache what they find in `first` (a check's own work on
+ * `first` runs again on every call; one answerer's program spent twice the physics step's time that way);
+ * and when the order question changes the plan, the check rewrites of that round are shown the plan and the
+ * program as they then stand (revision 4 showed the rejected plan, so a replaced sub-task appeared under its
+ * old name).
+ */
+export const TABLETOP_FEEDBACK_REVISION: GenerationRevision = 5;
 
 export interface ChatSettings {
   temperature?: number;
@@ -151,7 +162,10 @@ export function systemPrompt(scene: Scene, revision: GenerationRevision = CURREN
           `tile = ${scene.tileSize} with the cell functions.`,
     api:
       revision >= FEEDBACK_REVISION
-        ? preludeApiFor({ width, height, grid: scene.tileSize !== undefined })
+        ? preludeApiFor(
+            { width, height, grid: scene.tileSize !== undefined },
+            { ownWorkOnFirst: revision >= TABLETOP_FEEDBACK_REVISION },
+          )
         : PRELUDE_API.trim(),
   });
 }

@@ -46,6 +46,7 @@ import {
   type GenerationRevision,
   PROGRESS_REVISION,
   systemPrompt,
+  TABLETOP_FEEDBACK_REVISION,
   type Turn,
   UnusableReplyError,
 } from "./conversation.ts";
@@ -446,7 +447,7 @@ function resolveRevision(options: GenerateOptions, dir: string): GenerationRevis
     if (task === null) return null;
     // A folder from before revisions were recorded asked as revision 1 does.
     const revision = task.settings?.revision;
-    return revision === 4 ? 4 : revision === 3 ? 3 : revision === 2 ? 2 : 1;
+    return revision === 5 ? 5 : revision === 4 ? 4 : revision === 3 ? 3 : revision === 2 ? 2 : 1;
   };
   const own = recorded(join(dir, "task.json"));
   if (own !== null) return own;
@@ -579,15 +580,8 @@ async function refineDraft(
 ): Promise<void> {
   const { scene } = ctx;
   const report = last.verification.report;
-  const context = refineContext(
-    scene,
-    draft,
-    last.program,
-    report,
-    criteria,
-    flaggedChecks(report),
-    ctx.revision,
-  );
+  const flagged = flaggedChecks(report);
+  let context = refineContext(scene, draft, last.program, report, criteria, flagged, ctx.revision);
   const settings = ctx.chatSettings(draft.attempt);
   const toRewrite = new Map(plan.checks);
 
@@ -639,6 +633,19 @@ async function refineDraft(
         draft.alternatives.delete(name);
       }
       draft.plan = revised;
+      // The rewrites below are about the plan as it now stands, so they are shown it (revision 4 showed the
+      // rejected plan: a replaced sub-task under its old name, its replacement missing).
+      if (ctx.revision >= TABLETOP_FEEDBACK_REVISION)
+        context = refineContext(
+          scene,
+          draft,
+          draftListing(draft),
+          report,
+          criteria,
+          flagged,
+          ctx.revision,
+          true,
+        );
     }
   }
 
@@ -707,15 +714,49 @@ async function askCandidates(
   return out;
 }
 
-/** The opening of every refine turn: images, goal, plan, the program as it stands, and why it was rejected. */
+/** What a refine turn shows of a program: each check's code and progress term. */
+interface ProgramListing {
+  readonly subtasks: readonly {
+    readonly name: string;
+    readonly description: string;
+    readonly code: string;
+    readonly progress?: string;
+  }[];
+  readonly goal: { readonly code: string };
+}
+
+/** The draft's checks as a listing, for the refine turns after the order question changed the plan. */
+function draftListing(draft: Draft): ProgramListing {
+  const code = (name: string): CheckDraft => {
+    const check = draft.checks.get(name);
+    if (!check) throw new Error(`internal: no check for "${name}" in the draft`);
+    return check;
+  };
+  return {
+    subtasks: draft.plan.map((s) => ({
+      name: s.name,
+      description: s.description,
+      code: code(s.name).code,
+      ...(code(s.name).progress === undefined ? {} : { progress: code(s.name).progress }),
+    })),
+    goal: { code: code("goal").code },
+  };
+}
+
+/**
+ * The opening of every refine turn: images, goal, plan, the program as it stands, and why it was rejected.
+ * `replanned`: the order question has just changed the plan, so `program` is the draft with the revised plan's
+ * checks (some not verified yet), while the report is still the rejected program's.
+ */
 function refineContext(
   scene: Scene,
   draft: Draft,
-  program: RewardProgram,
+  program: ProgramListing,
   report: VerificationReport,
   criteria: VerifyCriteria,
   flagged: ReadonlySet<string>,
   revision: GenerationRevision,
+  replanned = false,
 ): ContentPart[] {
   const checks = [
     ...program.subtasks.flatMap((s, k) => [
@@ -758,13 +799,18 @@ function refineContext(
     "image:initials": exampleImages(scene),
     "image:goal": [{ type: "image", image: scene.goal }],
     goal: draft.goal,
-    plan: draft.plan.map((s, k) => `${k + 1}. ${s.name}: ${s.description}`).join("\n"),
+    plan:
+      draft.plan.map((s, k) => `${k + 1}. ${s.name}: ${s.description}`).join("\n") +
+      (replanned
+        ? "\n\n(You revised this plan in this round. The program below has its checks; a sub-task new in it is\n" +
+          "not verified yet, and the verification results below are those of the rejected program.)"
+        : ""),
     program: checks.map((c) => `${c.title}:\n\`\`\`javascript\n${c.code}\n\`\`\``).join("\n\n"),
     experts: report.experts.count,
     random: report.random.count,
     random_limit: `${Math.round(criteria.maxRandomGoalRate * 100)}%`,
     rules: failedRuleLines(report),
-    state: programState(report, flagged),
+    state: programState(report, flagged, replanned ? draft.plan.map((s) => s.name) : undefined),
   });
 }
 
@@ -773,24 +819,50 @@ function refineContext(
  * fires on expert and random trajectories (each check on its own), how often the tracker counted it, and
  * whether verification flagged it (it is then being rewritten in this round too).
  */
-export function programState(report: VerificationReport, flagged: ReadonlySet<string>): string {
+export function programState(
+  report: VerificationReport,
+  flagged: ReadonlySet<string>,
+  plan?: readonly string[],
+): string {
+  const title = (c: { role: string; name: string }, position: number): string =>
+    c.role === "goal" ? "The goal check" : `Sub-task ${position}, ${c.name}`;
+  if (plan === undefined)
+    return report.checks.map((c) => checkState(c, title(c, c.position), flagged)).join("\n");
+  // After the order question changed the plan: the revised plan's checks in its order, then those it dropped.
+  const byName = new Map(report.checks.filter((c) => c.role !== "goal").map((c) => [c.name, c]));
+  const goal = report.checks.filter((c) => c.role === "goal");
+  return [
+    ...plan.map((name, k) => {
+      const c = byName.get(name);
+      return c === undefined
+        ? `- Sub-task ${k + 1}, ${name}: new in this round, not verified yet`
+        : checkState(c, title(c, k + 1), flagged);
+    }),
+    ...goal.map((c) => checkState(c, title(c, 0), flagged)),
+    ...[...byName.values()]
+      .filter((c) => !plan.includes(c.name))
+      .map((c) => `- ${c.name} (sub-task ${c.position} of the rejected plan): no longer in the plan`),
+  ].join("\n");
+}
+
+/** One check's line of programState. */
+function checkState(
+  c: VerificationReport["checks"][number],
+  title: string,
+  flagged: ReadonlySet<string>,
+): string {
   const share = (x: number, n: number): string => `${Math.round(x * n)} of ${n}`;
-  return report.checks
-    .map((c) => {
-      const title = c.role === "goal" ? "The goal check" : `Sub-task ${c.position}, ${c.name}`;
-      const firstAt =
-        c.expert.meanFirstFireFraction === null
-          ? ""
-          : `, first true on average ${Math.round(c.expert.meanFirstFireFraction * 100)}% into the episode`;
-      return (
-        `- ${title}: true in ${share(c.expert.fireRate, c.expert.trajectories)} expert trajectories${firstAt}; ` +
-        `counted by the tracker in ${share(c.expert.latchRate, c.expert.trajectories)}; true in ` +
-        `${share(c.random.fireRate, c.random.trajectories)} random trajectories; ` +
-        `${c.errorFrames > 0 ? `erred on ${c.errorFrames} frames; ` : ""}` +
-        (flagged.has(c.name) ? "flagged by verification" : "no problem found")
-      );
-    })
-    .join("\n");
+  const firstAt =
+    c.expert.meanFirstFireFraction === null
+      ? ""
+      : `, first true on average ${Math.round(c.expert.meanFirstFireFraction * 100)}% into the episode`;
+  return (
+    `- ${title}: true in ${share(c.expert.fireRate, c.expert.trajectories)} expert trajectories${firstAt}; ` +
+    `counted by the tracker in ${share(c.expert.latchRate, c.expert.trajectories)}; true in ` +
+    `${share(c.random.fireRate, c.random.trajectories)} random trajectories; ` +
+    `${c.errorFrames > 0 ? `erred on ${c.errorFrames} frames; ` : ""}` +
+    (flagged.has(c.name) ? "flagged by verification" : "no problem found")
+  );
 }
 
 function failedRuleLines(report: VerificationReport): string {

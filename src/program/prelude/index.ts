@@ -44,7 +44,17 @@ const SCAN_MS_PER_256X256 = 0.1;
  * tiles (3D scenes), without the tile paragraph and the cell functions, which would only mislead there (they
  * stay in the sandbox). Anchored on PRELUDE_API's own text, so an edit there that moves an anchor fails loudly.
  */
-export function preludeApiFor(frames: ApiFrames): string {
+export function preludeApiFor(
+  frames: ApiFrames,
+  options: {
+    /**
+     * Say that the limit is shared by every check and progress term of a frame, and that only these functions
+     * cache what they find in `first` (generation revision 5 on; revision 4 said "results derived from `first`
+     * are cached", which answerers read as covering their own code).
+     */
+    ownWorkOnFirst?: boolean;
+  } = {},
+): string {
   const { width, height, grid } = frames;
   let text = PRELUDE_API;
   const cut = (from: string, to: string | null, replacement: string): void => {
@@ -59,17 +69,33 @@ export function preludeApiFor(frames: ApiFrames): string {
   const scans = grid
     ? "`countColor`, `mask`, `blobs`, `findCells`"
     : "`countColor`, `mask`, `diffMask`, `blobs`";
+  const costs =
+    `Functions that scan the whole frame (${scans}) cost about ${cost} ms on these ${width}x${height} frames; ` +
+    "their results are cached per frame, so calling them again is free." +
+    (grid ? " Cell functions (`cellCount`, `cellColor`) read only one tile." : "");
+  const find = grid
+    ? "find objects' cells in `first` once, then test those cells in `frame`"
+    : "find objects in `first` once, then look there in `frame`";
   cut(
     "- Each frame has a time limit",
     "\n\n## Functions",
-    "- Each frame has a time limit (default 100 ms for all checks together) and the sandbox a memory limit\n" +
-      `  (default 64 MB). Functions that scan the whole frame (${scans}) cost about\n` +
-      `  ${cost} ms on these ${width}x${height} frames; their results are cached per frame, so calling them again is\n` +
-      (grid
-        ? "  free. Cell functions (`cellCount`, `cellColor`) read only one tile. Results derived from `first` are\n" +
-          "  cached for the whole episode: find objects' cells in `first` once, then test those cells in `frame`."
-        : "  free. Results derived from `first` are cached for the whole episode: find objects in `first` once, then\n" +
-          "  look there in `frame`."),
+    options.ownWorkOnFirst
+      ? bullet(
+          "Each frame has a time limit, default 100 ms for all checks and progress terms of the program " +
+            `together (not per check), and the sandbox a memory limit (default 64 MB). ${costs} What these ` +
+            `functions find in \`first\` is cached for the whole episode: ${find.replace("once", "with them once")}. ` +
+            "Only what they find: whatever your own code computes from `first` (loops over its pixels, filters, " +
+            "medians) runs again on every call, for every frame of every episode, and training calls the program " +
+            "on every step. Find things in `first` with these functions, and keep your own work on `first` small.",
+        )
+      : "- Each frame has a time limit (default 100 ms for all checks together) and the sandbox a memory limit\n" +
+          `  (default 64 MB). Functions that scan the whole frame (${scans}) cost about\n` +
+          `  ${cost} ms on these ${width}x${height} frames; their results are cached per frame, so calling them again is\n` +
+          (grid
+            ? "  free. Cell functions (`cellCount`, `cellColor`) read only one tile. Results derived from `first` are\n" +
+              "  cached for the whole episode: find objects' cells in `first` once, then test those cells in `frame`."
+            : "  free. Results derived from `first` are cached for the whole episode: find objects in `first` once, then\n" +
+              "  look there in `frame`."),
   );
   if (!grid) {
     cut("\n- Grid renders are made of square tiles", "\n\n## Writing a check", "");
@@ -82,4 +108,19 @@ export function preludeApiFor(frames: ApiFrames): string {
     );
   }
   return text.trim();
+}
+
+/** A Markdown bullet of `text`, broken at spaces into lines of at most `width` characters, continued two spaces in. */
+function bullet(text: string, width = 112): string {
+  const lines: string[] = [];
+  let line = "-";
+  for (const word of text.split(" ")) {
+    if (line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = " ";
+    }
+    line += ` ${word}`;
+  }
+  lines.push(line);
+  return lines.join("\n");
 }
