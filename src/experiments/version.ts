@@ -25,8 +25,11 @@ export function codeVersion(): CodeVersion {
     if (resolve(git("rev-parse", "--show-toplevel")) !== packageRoot)
       throw new Error("not vlmcar's checkout");
     const commit = git("rev-parse", "HEAD");
-    // Untracked files are left out: run folders and scratch files should not mark the code as changed.
-    const dirty = git("status", "--porcelain", "--untracked-files=no") !== "";
+    // Untracked files are left out: run folders and scratch files should not mark the code as changed. So is
+    // docs/: it holds committed results (docs/results/*/grid) that a running experiment rewrites, which would
+    // mark every later run of it dirty, and text that runs nowhere.
+    const dirty =
+      git("status", "--porcelain", "--untracked-files=no", "--", ":/", ":(top,exclude)docs") !== "";
     cached = { commit, dirty };
   } catch {
     cached = { commit: null, dirty: false };

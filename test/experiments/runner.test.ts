@@ -16,6 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { runId } from "../../src/experiments/run.ts";
 import {
   EXPERIMENT_FILES,
@@ -25,7 +26,9 @@ import {
 } from "../../src/experiments/runner.ts";
 import { expandSpec, parseExperimentSpec } from "../../src/experiments/spec.ts";
 import { ResultsStore } from "../../src/experiments/store.ts";
+import { codeVersion } from "../../src/experiments/version.ts";
 import { writeReport } from "../../src/report/report.ts";
+import { scratchGitDir } from "./git-scratch.ts";
 
 const ENV = "MiniGrid-Empty-5x5-v0";
 
@@ -164,4 +167,30 @@ test("an experiment runs, records every run, survives a failing run, skips finis
   const store3 = new ResultsStore(first.db, { readOnly: true });
   assert.equal(store3.experiments().length, 1, "the store still holds one experiment");
   store3.close();
+});
+
+test("the store records the code version of the run's own worker process, not the runner's", async (t) => {
+  const runner = codeVersion(); // asked once per process: the runner keeps this one
+  // Workers are forked with this environment, so theirs is the scratch directory's commit.
+  const scratch = scratchGitDir(t, "docs/ARCHITECTURE.md");
+  const saved = { GIT_DIR: process.env.GIT_DIR, GIT_WORK_TREE: process.env.GIT_WORK_TREE };
+  process.env.GIT_DIR = scratch.gitDir;
+  process.env.GIT_WORK_TREE = fileURLToPath(new URL("../..", import.meta.url));
+  t.after(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  const dir = mkdtempSync(join(tmpdir(), "vlmcar-exp-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const result = await runExperiment(tinySpec({ seeds: 1 }), { dir });
+  assert.equal(result.done, 1, JSON.stringify(result.failed));
+  const [run] = new ResultsStore(result.db, { readOnly: true }).runs({ status: "done" });
+  assert.notEqual(runner.commit, scratch.commit);
+  assert.deepEqual(run.codeVersion, { commit: scratch.commit, dirty: false });
+  assert.deepEqual(
+    JSON.parse(readFileSync(join(run.dir, "config.json"), "utf8")).codeVersion,
+    run.codeVersion,
+  );
 });
