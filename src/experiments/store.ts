@@ -262,11 +262,18 @@ export class ResultsStore {
       );
   }
 
+  /**
+   * Records a finished run, with the code version its final.json names (the one its config.json recorded when
+   * it started), so a store rebuilt from the run folders by a runner of newer code still says what trained it.
+   */
   markDone(id: string, result: RunResult): void {
+    const code = result.codeVersion as CodeVersion | undefined; // absent in final.json files of older runs
     this.db
       .prepare(
         `UPDATE runs SET status = 'done', finished_at = ?, wall_seconds = ?, final_mean = ?, final_std = ?,
-           final_success = ?, final = ?, program_hash = ?, error = NULL
+           final_success = ?, final = ?, program_hash = ?, error = NULL,
+           code_commit = CASE WHEN ? THEN ? ELSE code_commit END,
+           code_dirty = CASE WHEN ? THEN ? ELSE code_dirty END
          WHERE id = ?`,
       )
       .run(
@@ -277,6 +284,10 @@ export class ResultsStore {
         result.finalEval.successRate ?? null,
         JSON.stringify(result),
         result.programHash,
+        code === undefined ? 0 : 1,
+        code?.commit ?? null,
+        code === undefined ? 0 : 1,
+        code?.dirty ? 1 : 0,
         id,
       );
   }

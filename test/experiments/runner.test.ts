@@ -193,4 +193,13 @@ test("the store records the code version of the run's own worker process, not th
     JSON.parse(readFileSync(join(run.dir, "config.json"), "utf8")).codeVersion,
     run.codeVersion,
   );
+
+  // A store rebuilt from the run folders, by a runner of other code, keeps the code that trained the run.
+  delete process.env.GIT_DIR;
+  delete process.env.GIT_WORK_TREE;
+  rmSync(result.db);
+  const again = await runExperiment(tinySpec({ seeds: 1 }), { dir });
+  assert.equal(again.skipped, 1);
+  const [rebuilt] = new ResultsStore(again.db, { readOnly: true }).runs({ status: "done" });
+  assert.deepEqual(rebuilt.codeVersion, { commit: scratch.commit, dirty: false });
 });
