@@ -1,0 +1,64 @@
+/**
+ * The finished runs of an experiment as Markdown tables, for a results README: one row per run (final success,
+ * the mean over its last 10 evaluations, wall time, program hash, code version) and one per setting (mean ± std
+ * of the final success over the seeds that finished). Reads the results store only; safe while the experiment
+ * runs.
+ *
+ *   npx tsx scripts/grid-table.ts docs/results/panda/grid
+ */
+import { join } from "node:path";
+import { EXPERIMENT_FILES } from "../src/experiments/runner.ts";
+import { ResultsStore } from "../src/experiments/store.ts";
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error("usage: npx tsx scripts/grid-table.ts <experiment folder>");
+  process.exit(2);
+}
+const store = new ResultsStore(join(dir, EXPERIMENT_FILES.db), { readOnly: true });
+const runs = store.runs({ status: "done" });
+const fixed = (x: number | null, digits: number) => (x === null ? "—" : x.toFixed(digits));
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+
+// In the order the store lists the settings (the spec's), seeds ascending.
+const settings = [...new Set(runs.map((r) => `${r.envId}|${r.reward}`))];
+runs.sort(
+  (a, b) =>
+    settings.indexOf(`${a.envId}|${a.reward}`) - settings.indexOf(`${b.envId}|${b.reward}`) ||
+    a.seed - b.seed,
+);
+
+console.log(
+  "| env | reward | seed | final success (20 episodes) | mean success over the last 10 evaluations | wall s | program hash | code |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
+for (const run of runs) {
+  const rates = store
+    .evals(run.id)
+    .map((e) => e.successRate)
+    .filter((x): x is number => x !== null);
+  const last = rates.slice(-10);
+  // The version the run's own final.json names: a store filled by an older runner may hold the runner's.
+  const version = run.final?.codeVersion ?? run.codeVersion;
+  const code = version.commit ? `${version.commit.slice(0, 7)}${version.dirty ? " (dirty)" : ""}` : "—";
+  console.log(
+    `| ${run.envId} | ${run.reward} | ${run.seed} | ${fixed(run.finalSuccess, 2)} | ` +
+      `${last.length > 0 ? mean(last).toFixed(3) : "—"} | ${Math.round(run.wallSeconds ?? 0).toLocaleString("en-US")} | ` +
+      `${run.programHash ? `\`${run.programHash.slice(0, 12)}\`` : "—"} | ${code} |`,
+  );
+}
+
+console.log("\n| env | reward | seeds finished | final success, mean ± std over seeds |");
+console.log("|---|---|---|---|");
+for (const setting of settings) {
+  const [envId, reward] = setting.split("|");
+  const finals = runs
+    .filter((r) => r.envId === envId && r.reward === reward)
+    .map((r) => r.finalSuccess)
+    .filter((x): x is number => x !== null);
+  console.log(
+    `| ${envId} | ${reward} | ${finals.length} | ${finals.length > 0 ? `${mean(finals).toFixed(2)} ± ${std(finals).toFixed(2)}` : "—"} |`,
+  );
+}
+store.close();
