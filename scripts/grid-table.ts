@@ -6,6 +6,7 @@
  *
  *   npx tsx scripts/grid-table.ts docs/results/panda/grid
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EXPERIMENT_FILES } from "../src/experiments/runner.ts";
 import { ResultsStore } from "../src/experiments/store.ts";
@@ -21,13 +22,21 @@ const fixed = (x: number | null, digits: number) => (x === null ? "—" : x.toFi
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 
-// In the order the store lists the settings (the spec's), seeds ascending.
-const settings = [...new Set(runs.map((r) => `${r.envId}|${r.reward}`))];
+// Envs and rewards in the spec's order (a reward the spec does not name by kind goes last), seeds ascending.
+const spec = JSON.parse(readFileSync(join(dir, EXPERIMENT_FILES.spec), "utf8")) as {
+  envs: string[];
+  rewards: (string | { kind: string; label?: string })[];
+};
+const rewardOrder = spec.rewards.map((r) => (typeof r === "string" ? r : (r.label ?? r.kind)));
+const rank = (list: string[], x: string) => (list.includes(x) ? list.indexOf(x) : list.length);
 runs.sort(
   (a, b) =>
-    settings.indexOf(`${a.envId}|${a.reward}`) - settings.indexOf(`${b.envId}|${b.reward}`) ||
+    rank(spec.envs, a.envId) - rank(spec.envs, b.envId) ||
+    rank(rewardOrder, a.reward) - rank(rewardOrder, b.reward) ||
+    a.reward.localeCompare(b.reward) ||
     a.seed - b.seed,
 );
+const settings = [...new Set(runs.map((r) => `${r.envId}|${r.reward}`))];
 
 console.log(
   "| env | reward | seed | final success (20 episodes) | mean success over the last 10 evaluations | wall s | program hash | code |",
