@@ -20,7 +20,10 @@ const store = new ResultsStore(join(dir, EXPERIMENT_FILES.db), { readOnly: true 
 const runs = store.runs({ status: "done" });
 const fixed = (x: number | null, digits: number) => (x === null ? "—" : x.toFixed(digits));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+const std = (xs: number[]) => {
+  const m = mean(xs);
+  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+};
 
 // Envs and rewards in the spec's order (a reward the spec does not name by kind goes last), seeds ascending.
 const spec = JSON.parse(readFileSync(join(dir, EXPERIMENT_FILES.spec), "utf8")) as {

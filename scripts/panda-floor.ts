@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import type { Env } from "../src/env/core.ts";
 import "../src/env/panda/index.ts";
 import { make } from "../src/env/registry.ts";
+import type { Box } from "../src/env/spaces.ts";
 import type { Policy } from "../src/policies/policy.ts";
 import { RandomPolicy } from "../src/policies/random.ts";
 
@@ -27,8 +28,7 @@ class StillPolicy implements Policy<unknown, Float32Array> {
   readonly name = "still (zero action)";
   reset(): void {}
   act(_obs: unknown, env: Env<unknown, Float32Array>): Float32Array {
-    const shape = (env.actionSpace as unknown as { shape: number[] }).shape;
-    return new Float32Array(shape.reduce((a, b) => a * b, 1));
+    return new Float32Array((env.actionSpace as unknown as Box).size);
   }
 }
 

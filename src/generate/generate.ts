@@ -447,7 +447,7 @@ function resolveRevision(options: GenerateOptions, dir: string): GenerationRevis
     if (task === null) return null;
     // A folder from before revisions were recorded asked as revision 1 does.
     const revision = task.settings?.revision;
-    return revision === 5 ? 5 : revision === 4 ? 4 : revision === 3 ? 3 : revision === 2 ? 2 : 1;
+    return revision === 2 || revision === 3 || revision === 4 || revision === 5 ? revision : 1;
   };
   const own = recorded(join(dir, "task.json"));
   if (own !== null) return own;
@@ -727,19 +727,17 @@ interface ProgramListing {
 
 /** The draft's checks as a listing, for the refine turns after the order question changed the plan. */
 function draftListing(draft: Draft): ProgramListing {
-  const code = (name: string): CheckDraft => {
-    const check = draft.checks.get(name);
-    if (!check) throw new Error(`internal: no check for "${name}" in the draft`);
-    return check;
-  };
   return {
-    subtasks: draft.plan.map((s) => ({
-      name: s.name,
-      description: s.description,
-      code: code(s.name).code,
-      ...(code(s.name).progress === undefined ? {} : { progress: code(s.name).progress }),
-    })),
-    goal: { code: code("goal").code },
+    subtasks: draft.plan.map((s) => {
+      const { code, progress } = draftCheck(draft, s.name);
+      return {
+        name: s.name,
+        description: s.description,
+        code,
+        ...(progress === undefined ? {} : { progress }),
+      };
+    }),
+    goal: { code: draftCheck(draft, "goal").code },
   };
 }
 
@@ -934,13 +932,16 @@ function checkNamesOf(draft: Draft): string[] {
   return [...draft.plan.map((s) => s.name), "goal"];
 }
 
+/** The draft's check for a sub-task name or "goal"; every planned check has one by the time it is read. */
+function draftCheck(draft: Draft, name: string): CheckDraft {
+  const check = draft.checks.get(name);
+  if (!check) throw new Error(`internal: no check for "${name}" in the draft`);
+  return check;
+}
+
 function assemble(draft: Draft, scene: Scene, source: "vlm" | "fixture", dir: string): RewardProgram {
   const names = checkNamesOf(draft);
-  const drafts = names.map((n) => {
-    const d = draft.checks.get(n);
-    if (!d) throw new Error(`internal: no check for "${n}" in the draft`);
-    return d;
-  });
+  const drafts = names.map((n) => draftCheck(draft, n));
   const providers = [...new Set(drafts.map((d) => d.provider))];
   const models = [...new Set(drafts.map((d) => d.model))];
   return parseRewardProgram({

@@ -8,6 +8,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Scene } from "../../src/generate/scene.ts";
+import { createFrame } from "../../src/image/frame.ts";
 import { createVlmClient, type VlmClient } from "../../src/vlm/client.ts";
 import type { ChatReply, ChatRequest, Vlm } from "../../src/vlm/types.ts";
 import type { Wire } from "../vlm/fixture-server.ts";
@@ -323,4 +325,17 @@ export function fixtureClient(wire: Wire, url: string, dir: string, timeoutMs = 
     hooks: { sleep: async () => {}, random: () => 0.5 },
     prices: { [`${wire}:${FIXTURE_MODEL}`]: { input: 1, output: 2 } },
   });
+}
+
+/** A scene of blank frames for `envId` (a tile grid when `tileSize` is given), for tests of the prompt text alone. */
+export function blankScene(envId: string, width: number, height: number, tileSize?: number): Scene {
+  return {
+    envId,
+    render: tileSize
+      ? { mode: "full", tileSize, highlight: true }
+      : { mode: "scene", width, height, shadows: false },
+    initial: createFrame(width, height),
+    goal: createFrame(width, height),
+    ...(tileSize ? { tileSize } : {}),
+  } as unknown as Scene;
 }

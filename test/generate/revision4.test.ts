@@ -5,9 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type GenerationRevision, systemPrompt } from "../../src/generate/conversation.ts";
-import type { Scene } from "../../src/generate/scene.ts";
-import { createFrame } from "../../src/image/frame.ts";
 import { PRELUDE_API, PRELUDE_FUNCTIONS, preludeApiFor } from "../../src/program/prelude/index.ts";
+import { blankScene } from "./fixtures.ts";
 
 const CELL_FUNCTIONS = [
   "gridSize",
@@ -19,25 +18,13 @@ const CELL_FUNCTIONS = [
   "findCells",
 ];
 
-function scene(envId: string, width: number, height: number, tileSize?: number): Scene {
-  return {
-    envId,
-    render: tileSize
-      ? { mode: "full", tileSize, highlight: true }
-      : { mode: "scene", width, height, shadows: false },
-    initial: createFrame(width, height),
-    goal: createFrame(width, height),
-    ...(tileSize ? { tileSize } : {}),
-  } as unknown as Scene;
-}
-
 test("revision 4: a 3D scene's API text has no tiles or cell functions, and states scan costs at the frames' size", () => {
-  const panda = systemPrompt(scene("PandaPushJoints-v3", 160, 120), 4);
+  const panda = systemPrompt(blankScene("PandaPushJoints-v3", 160, 120), 4);
   assert.doesNotMatch(panda, /Grid renders are made of square tiles|### cellCount|### findCells/);
   assert.doesNotMatch(panda, /256x256/, "no cost quoted for frames of another size");
   assert.match(panda, /cost about\s+0\.03 ms on these 160x120 frames/);
   assert.match(panda, /### blobs\(frame, color, tol = 0, minArea = 1\)/, "the functions that apply stay");
-  const tabletop = systemPrompt(scene("Tabletop-put-block-in-bowl-full-v0", 640, 480), 4);
+  const tabletop = systemPrompt(blankScene("Tabletop-put-block-in-bowl-full-v0", 640, 480), 4);
   assert.match(tabletop, /cost about\s+0\.5 ms on these 640x480 frames/);
   assert.doesNotMatch(tabletop, /### cell|tile = /);
   // Every function left out is a cell function; every other one is documented.
@@ -49,19 +36,20 @@ test("revision 4: a 3D scene's API text has no tiles or cell functions, and stat
 });
 
 test("revision 4: grid frames keep the tiles and cell functions; revisions 1-3 keep the API text verbatim", () => {
-  const grid = systemPrompt(scene("MiniGrid-DoorKey-6x6-v0", 192, 192, 32), 4);
+  const grid = systemPrompt(blankScene("MiniGrid-DoorKey-6x6-v0", 192, 192, 32), 4);
   for (const f of CELL_FUNCTIONS) assert.match(grid, new RegExp(`### ${f}\\(`));
   assert.match(grid, /use tile = 32 with the cell functions/);
   assert.match(grid, /cost about\s+0\.06 ms on these 192x192 frames/);
   for (const revision of [1, 2, 3] as const) {
-    const old = systemPrompt(scene("PandaPushJoints-v3", 160, 120), revision);
+    const old = systemPrompt(blankScene("PandaPushJoints-v3", 160, 120), revision);
     assert.ok(old.includes(PRELUDE_API.trim()), `revision ${revision}: the recorded API text`);
   }
   assert.equal(preludeApiFor({ width: 256, height: 256, grid: true }).includes("### findCells"), true);
 });
 
 test("revision 4: each Panda task says what its object and target look like; revision 3 keeps its words", () => {
-  const text = (id: string, revision: GenerationRevision = 4) => systemPrompt(scene(id, 160, 120), revision);
+  const text = (id: string, revision: GenerationRevision = 4) =>
+    systemPrompt(blankScene(id, 160, 120), revision);
   const push = text("PandaPushJoints-v3");
   assert.match(push, /object is a small green cube[\s\S]*target is a second green cube/);
   assert.doesNotMatch(push, /cylinder|puck/i, "Push has no cylinder");

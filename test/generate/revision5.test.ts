@@ -8,27 +8,15 @@ import { test } from "node:test";
 import "../../src/env/minigrid/index.ts";
 import { type GenerationRevision, systemPrompt } from "../../src/generate/conversation.ts";
 import { generateProgram } from "../../src/generate/generate.ts";
-import type { Scene } from "../../src/generate/scene.ts";
-import { createFrame } from "../../src/image/frame.ts";
 import { loadRewardProgram } from "../../src/program/program.ts";
 import * as F from "./fixtures.ts";
-
-function scene(envId: string, width: number, height: number, tileSize?: number): Scene {
-  return {
-    envId,
-    render: tileSize
-      ? { mode: "full", tileSize, highlight: true }
-      : { mode: "scene", width, height, shadows: false },
-    initial: createFrame(width, height),
-    goal: createFrame(width, height),
-    ...(tileSize ? { tileSize } : {}),
-  } as unknown as Scene;
-}
 
 test("revision 5: the API text says the time limit is shared and that a check's own work on `first` is redone; revision 4 keeps its words", () => {
   const text = (revision: GenerationRevision, tile?: number) =>
     systemPrompt(
-      tile ? scene("MiniGrid-DoorKey-6x6-v0", 192, 192, tile) : scene("Tabletop-packing-shapes-v0", 640, 480),
+      tile
+        ? F.blankScene("MiniGrid-DoorKey-6x6-v0", 192, 192, tile)
+        : F.blankScene("Tabletop-packing-shapes-v0", 640, 480),
       revision,
     ).replace(/\s+/g, " ");
   for (const five of [text(5), text(5, 32)]) {
