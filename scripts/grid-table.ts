@@ -1,7 +1,8 @@
 /**
  * The finished runs of an experiment as Markdown tables, for a results README: one row per run (final success,
  * the mean over its last 10 evaluations, wall time, program hash, code version) and one per setting (mean ± std
- * of the final success over the seeds that finished). Reads the results store only; safe while the experiment
+ * over the seeds that finished of both: the final success is 20 episodes, the last-10 mean 200, so it is the less
+ * noisy of the two). Reads the results store only; safe while the experiment
  * runs.
  *
  *   npx tsx scripts/grid-table.ts docs/results/panda/grid
@@ -40,37 +41,42 @@ runs.sort(
     a.seed - b.seed,
 );
 const settings = [...new Set(runs.map((r) => `${r.envId}|${r.reward}`))];
+const lastTenMean = new Map<string, number | null>(
+  runs.map((run) => {
+    const rates = store
+      .evals(run.id)
+      .map((e) => e.successRate)
+      .filter((x): x is number => x !== null);
+    return [run.id, rates.length > 0 ? mean(rates.slice(-10)) : null];
+  }),
+);
+const meanStd = (xs: number[], digits: number) =>
+  xs.length > 0 ? `${mean(xs).toFixed(digits)} ± ${std(xs).toFixed(digits)}` : "—";
 
 console.log(
   "| env | reward | seed | final success (20 episodes) | mean success over the last 10 evaluations | wall s | program hash | code |",
 );
 console.log("|---|---|---|---|---|---|---|---|");
 for (const run of runs) {
-  const rates = store
-    .evals(run.id)
-    .map((e) => e.successRate)
-    .filter((x): x is number => x !== null);
-  const last = rates.slice(-10);
   // The version the run's own final.json names: a store filled by an older runner may hold the runner's.
   const version = run.final?.codeVersion ?? run.codeVersion;
   const code = version.commit ? `${version.commit.slice(0, 7)}${version.dirty ? " (dirty)" : ""}` : "—";
   console.log(
     `| ${run.envId} | ${run.reward} | ${run.seed} | ${fixed(run.finalSuccess, 2)} | ` +
-      `${last.length > 0 ? mean(last).toFixed(3) : "—"} | ${Math.round(run.wallSeconds ?? 0).toLocaleString("en-US")} | ` +
+      `${fixed(lastTenMean.get(run.id) ?? null, 3)} | ${Math.round(run.wallSeconds ?? 0).toLocaleString("en-US")} | ` +
       `${run.programHash ? `\`${run.programHash.slice(0, 12)}\`` : "—"} | ${code} |`,
   );
 }
 
-console.log("\n| env | reward | seeds finished | final success, mean ± std over seeds |");
-console.log("|---|---|---|---|");
+console.log(
+  "\n| env | reward | seeds finished | final success, mean ± std over seeds | last-10-evaluations success, mean ± std over seeds |",
+);
+console.log("|---|---|---|---|---|");
 for (const setting of settings) {
   const [envId, reward] = setting.split("|");
-  const finals = runs
-    .filter((r) => r.envId === envId && r.reward === reward)
-    .map((r) => r.finalSuccess)
-    .filter((x): x is number => x !== null);
-  console.log(
-    `| ${envId} | ${reward} | ${finals.length} | ${finals.length > 0 ? `${mean(finals).toFixed(2)} ± ${std(finals).toFixed(2)}` : "—"} |`,
-  );
+  const own = runs.filter((r) => r.envId === envId && r.reward === reward);
+  const finals = own.map((r) => r.finalSuccess).filter((x): x is number => x !== null);
+  const lastTens = own.map((r) => lastTenMean.get(r.id) ?? null).filter((x): x is number => x !== null);
+  console.log(`| ${envId} | ${reward} | ${own.length} | ${meanStd(finals, 2)} | ${meanStd(lastTens, 3)} |`);
 }
 store.close();
