@@ -1,9 +1,9 @@
 /**
  * The finished runs of an experiment as Markdown tables, for a results README: one row per run (final success,
  * the mean over its last 10 evaluations, wall time, program hash, code version) and one per setting (mean ± std
- * over the seeds that finished of both: the final success is 20 episodes, the last-10 mean 200, so it is the less
- * noisy of the two). Reads the results store only; safe while the experiment
- * runs.
+ * over the seeds that finished of both; the final success is 20 episodes, the last-10 mean 200, so the less noisy).
+ * The std is the report's (`meanAndSe`, sample form), so the tables agree with the curves' shading. Reads the
+ * results store only; safe while the experiment runs.
  *
  *   npx tsx scripts/grid-table.ts docs/results/panda/grid
  */
@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EXPERIMENT_FILES } from "../src/experiments/runner.ts";
 import { ResultsStore } from "../src/experiments/store.ts";
+import { meanAndSe } from "../src/report/curves.ts";
 
 const dir = process.argv[2];
 if (!dir) {
@@ -20,11 +21,6 @@ if (!dir) {
 const store = new ResultsStore(join(dir, EXPERIMENT_FILES.db), { readOnly: true });
 const runs = store.runs({ status: "done" });
 const fixed = (x: number | null, digits: number) => (x === null ? "—" : x.toFixed(digits));
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) => {
-  const m = mean(xs);
-  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
-};
 
 // Envs and rewards in the spec's order (a reward the spec does not name by kind goes last), seeds ascending.
 const spec = JSON.parse(readFileSync(join(dir, EXPERIMENT_FILES.spec), "utf8")) as {
@@ -47,11 +43,14 @@ const lastTenMean = new Map<string, number | null>(
       .evals(run.id)
       .map((e) => e.successRate)
       .filter((x): x is number => x !== null);
-    return [run.id, rates.length > 0 ? mean(rates.slice(-10)) : null];
+    return [run.id, rates.length > 0 ? meanAndSe(rates.slice(-10)).mean : null];
   }),
 );
-const meanStd = (xs: number[], digits: number) =>
-  xs.length > 0 ? `${mean(xs).toFixed(digits)} ± ${std(xs).toFixed(digits)}` : "—";
+const meanStd = (xs: number[], digits: number) => {
+  if (xs.length === 0) return "—";
+  const { mean, std } = meanAndSe(xs);
+  return `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
+};
 
 console.log(
   "| env | reward | seed | final success (20 episodes) | mean success over the last 10 evaluations | wall s | program hash | code |",
