@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import type { Env } from "../src/env/core.ts";
 import "../src/env/panda/index.ts";
 import { make } from "../src/env/registry.ts";
-import type { Box } from "../src/env/spaces.ts";
+import { Box } from "../src/env/spaces.ts";
 import type { Policy } from "../src/policies/policy.ts";
 import { RandomPolicy } from "../src/policies/random.ts";
 
@@ -28,7 +28,9 @@ class StillPolicy implements Policy<unknown, Float32Array> {
   readonly name = "still (zero action)";
   reset(): void {}
   act(_obs: unknown, env: Env<unknown, Float32Array>): Float32Array {
-    return new Float32Array((env.actionSpace as unknown as Box).size);
+    const space = env.actionSpace;
+    if (!(space instanceof Box)) throw new Error("a still policy needs a Box action space");
+    return new Float32Array(space.size);
   }
 }
 
